@@ -1,0 +1,1 @@
+"""Stratus's functions: one package per seed service, a module per endpoint, subscriber or job."""

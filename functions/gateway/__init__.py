@@ -1,0 +1,1 @@
+"""gateway (application layer): orchestrators of cross-service public flows, the authorizer, the API doc."""

@@ -1,0 +1,1 @@
+"""monitoring (infrastructure layer): health, metrics, job results."""

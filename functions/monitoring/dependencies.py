@@ -1,0 +1,63 @@
+"""Health probes of the platform's managed dependencies (the only boto3 calls monitoring makes)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Literal
+
+from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared import aws
+from shared.config import settings
+
+Status = Literal["healthy", "unhealthy"]
+
+
+class Check(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    status: Status
+    latency_ms: float = Field(alias="latencyMs")
+    error: str | None = None
+
+
+def _probe(call: Callable[[], object]) -> Check:
+    started = time.perf_counter()
+    try:
+        call()
+        error = None
+    except (BotoCoreError, ClientError) as exc:
+        error = str(exc)
+    latency = round((time.perf_counter() - started) * 1000, 2)
+    return Check(status="unhealthy" if error else "healthy", latency_ms=latency, error=error)
+
+
+def _table_is_active(name: str) -> None:
+    status = aws.client("dynamodb").describe_table(TableName=name)["Table"]["TableStatus"]
+    if status != "ACTIVE":
+        raise ClientError(
+            {"Error": {"Code": "TableNotActive", "Message": f"{name} is {status}"}}, "DescribeTable"
+        )
+
+
+def _table_probe(name: str) -> Callable[[], object]:
+    return lambda: _table_is_active(name)
+
+
+def probes() -> dict[str, Callable[[], object]]:
+    cfg = settings()
+    found = {f"table:{t}": _table_probe(cfg.table_name(t)) for t in cfg.tables}
+    found["bus"] = lambda: aws.client("events").describe_event_bus(Name=cfg.bus_name)
+    found["bucket"] = lambda: aws.client("s3").head_bucket(Bucket=cfg.bucket_name)
+    return found
+
+
+def check_all() -> dict[str, Check]:
+    """Every probe at once: the slowest dependency sets the latency, not the sum."""
+    named = probes()
+    with ThreadPoolExecutor(max_workers=min(8, len(named))) as pool:
+        results = dict(zip(named, pool.map(_probe, named.values()), strict=True))
+    return dict(sorted(results.items()))

@@ -1,0 +1,1 @@
+"""Thin adapters that run the same functions off Lambda: WSGI (monolith), functions-framework, in-process."""

@@ -1,0 +1,101 @@
+"""The gateway every non-AWS runtime shares: match a declared route, run the authorizer on protected
+routes, hand the function the same HTTP API v2 event API Gateway would, and return its response.
+
+The WSGI monolith, the functions-framework HTTP target and `stratus dev` all dispatch through `Gateway`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from shared import envelopes
+from shared.adapters.lambda_events import LocalContext, http_event
+from shared.config import settings
+from shared.context import Headers, new_id
+from shared.declarations import Auth
+from shared.errors import InvalidToken, NotFound, PayloadTooLarge, StratusError
+from shared.registry import Registry
+
+# Receives the v2 event of a protected route; returns the authorizer's context, or raises StratusError.
+Authorizer = Callable[[dict[str, Any]], Mapping[str, Any]]
+
+
+def deny_all(_event: dict[str, Any]) -> Mapping[str, Any]:
+    """The authorizer when none is declared: protected routes stay closed."""
+    raise InvalidToken("No authorizer is configured for protected routes")
+
+
+@dataclass
+class HttpRequest:
+    method: str
+    path: str
+    headers: dict[str, str]
+    query: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    source_ip: str = "127.0.0.1"
+
+
+@dataclass
+class HttpResponse:
+    status: int
+    headers: dict[str, str]
+    body: bytes
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class Gateway:
+    def __init__(self, registry: Registry, *, authorizer: Authorizer = deny_all) -> None:
+        self.registry = registry
+        self.authorizer = authorizer
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        headers = {k.lower(): v for k, v in request.headers.items()}
+        # The edge generates the request id when the client sent none; every hop after reuses it.
+        headers.setdefault(Headers.REQUEST_ID, new_id("req_"))
+        try:
+            return self._dispatch(request, headers)
+        except StratusError as exc:
+            return error_response(exc, request_id=headers[Headers.REQUEST_ID])
+
+    def _dispatch(self, request: HttpRequest, headers: dict[str, str]) -> HttpResponse:
+        if len(request.body) > settings().max_body_bytes:
+            raise PayloadTooLarge(details={"maxBytes": settings().max_body_bytes, "bytes": len(request.body)})
+        found = self.registry.match(request.method, request.path)
+        if found is None:
+            raise NotFound(f"No route for {request.method.upper()} {request.path}")
+        route = found.function.route
+        event = http_event(
+            request.method,
+            request.path,
+            route=route,
+            path_params=found.path_params,
+            headers=headers,
+            query=request.query,
+            body=request.body,
+            source_ip=request.source_ip,
+        )
+        if route.auth is Auth.USER:
+            event["requestContext"]["authorizer"] = {"lambda": dict(self.authorizer(event))}
+        handler = self.registry.handler(found.function)
+        result = handler(event, LocalContext.for_function(found.function))
+        return from_lambda_result(result)
+
+
+def from_lambda_result(result: Mapping[str, Any]) -> HttpResponse:
+    raw = result.get("body") or ""
+    body = base64.b64decode(raw) if result.get("isBase64Encoded") else raw.encode()
+    headers = {str(k): str(v) for k, v in (result.get("headers") or {}).items()}
+    return HttpResponse(status=int(result.get("statusCode", 200)), headers=headers, body=body)
+
+
+def error_response(exc: StratusError, *, request_id: str) -> HttpResponse:
+    """A gateway-level error (no function ran) in the same envelope a function would send."""
+    body = json.dumps(envelopes.error(exc, request_id=request_id, service="gateway"), separators=(",", ":"))
+    headers = {"Content-Type": "application/json", "X-Request-ID": request_id, **exc.headers}
+    return HttpResponse(status=exc.status, headers=headers, body=body.encode())

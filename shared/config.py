@@ -1,0 +1,77 @@
+"""Settings read once per container from the environment.
+
+Every name a deployment sets lives here, so a function never reads `os.environ` itself.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+_REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str = "dev"
+    region: str = "us-east-1"
+    # None on AWS; the emulator's URL locally (moto server or LocalStack).
+    endpoint_url: str | None = None
+    # Resource names are `<prefix>-<logical name>`; the prefix defaults to `stratus-<stage>`.
+    resource_prefix: str = "stratus-dev"
+    bus_name: str = "stratus-dev-bus"
+    bucket_name: str = "stratus-dev-files"
+    # Signs service tokens (HS256). On AWS it comes from a secret; locally a dev value is fine.
+    service_token_secret: str = field(default="stratus-local-dev-secret-change-me", repr=False)
+    service_token_ttl_seconds: int = 60
+    max_body_bytes: int = 1_048_576
+    # The gateway base URL, for the service client's HTTP transport.
+    gateway_url: str | None = None
+    events_dir: Path = _REPO_ROOT / "events"
+    # Logical names of every table of the deployment (the health check describes each).
+    tables: tuple[str, ...] = ()
+    api_version: str = "v1"
+
+    def table_name(self, logical: str) -> str:
+        return f"{self.resource_prefix}-{logical}"
+
+    def queue_name(self, service: str) -> str:
+        return f"{self.resource_prefix}-{service}-events"
+
+    def dlq_name(self, service: str) -> str:
+        return f"{self.resource_prefix}-{service}-events-dlq"
+
+    def function_name(self, name: str) -> str:
+        return f"{self.resource_prefix}-{name}"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        stage = os.environ.get("STRATUS_STAGE", "dev")
+        prefix = os.environ.get("STRATUS_RESOURCE_PREFIX", f"stratus-{stage}")
+        return cls(
+            stage=stage,
+            region=os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION") or "us-east-1",
+            endpoint_url=os.environ.get("STRATUS_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL") or None,
+            resource_prefix=prefix,
+            bus_name=os.environ.get("STRATUS_BUS_NAME", f"{prefix}-bus"),
+            bucket_name=os.environ.get("STRATUS_BUCKET_NAME", f"{prefix}-files"),
+            service_token_secret=os.environ.get("STRATUS_SERVICE_TOKEN_SECRET", cls.service_token_secret),
+            service_token_ttl_seconds=_int("STRATUS_SERVICE_TOKEN_TTL", 60),
+            max_body_bytes=_int("STRATUS_MAX_BODY_BYTES", 1_048_576),
+            gateway_url=os.environ.get("STRATUS_GATEWAY_URL") or None,
+            events_dir=Path(os.environ.get("STRATUS_EVENTS_DIR", str(_REPO_ROOT / "events"))),
+            tables=tuple(t for t in os.environ.get("STRATUS_TABLES", "").split(",") if t),
+        )
+
+
+@cache
+def settings() -> Settings:
+    """The container's settings (read once; `settings.cache_clear()` re-reads them in tests)."""
+    return Settings.from_env()

@@ -1,0 +1,185 @@
+"""One declaration per function: the single source the local runner reads and the deployments are built
+from (or checked against).
+
+A service's `manifest.py` declares a `Service` with its tables and functions. Handlers are found by
+convention (`functions.<service>.<module>.handler`), so a declaration never repeats a dotted path.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from enum import IntEnum, StrEnum
+from typing import Any
+
+
+class Layer(IntEnum):
+    """Seed 000's layers; a service may call only services of a lower layer."""
+
+    INFRASTRUCTURE = 0
+    CORE = 1
+    BUSINESS = 2
+    APPLICATION = 3
+
+
+class Auth(StrEnum):
+    PUBLIC = "public"  # anyone (login, health, JWKS)
+    USER = "user"  # a verified user token: the gateway's authorizer runs first
+    SERVICE = "service"  # a service token whose audience is the callee (every /internal route by default)
+
+
+_PARAM = re.compile(r"\{(\w+)\}")
+
+
+@dataclass(frozen=True)
+class Route:
+    method: str
+    path: str  # API Gateway syntax: /api/v1/users/{userId}
+    auth: Auth | None = None  # None: derived from the path (below)
+    status: int = 200  # the success status (201 for creates, 204 for no content)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "method", self.method.upper())
+        if self.auth is None:
+            derived = Auth.SERVICE if self.path.startswith("/internal/") else Auth.USER
+            object.__setattr__(self, "auth", derived)
+
+    @property
+    def key(self) -> str:
+        """API Gateway's route key, e.g. `GET /api/v1/users/{userId}`."""
+        return f"{self.method} {self.path}"
+
+    @property
+    def rule(self) -> str:
+        """The same path in Powertools' syntax (`<userId>`)."""
+        return _PARAM.sub(r"<\1>", self.path)
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        return tuple(_PARAM.findall(self.path))
+
+    def match(self, method: str, path: str) -> dict[str, str] | None:
+        if method.upper() != self.method:
+            return None
+        found = self._regex.fullmatch(path)
+        return found.groupdict() if found else None
+
+    @property
+    def _regex(self) -> re.Pattern[str]:
+        pattern = "".join(
+            f"(?P<{part[1:-1]}>[^/]+)" if _PARAM.fullmatch(part) else re.escape(part)
+            for part in re.split(r"(\{\w+\})", self.path)
+        )
+        return re.compile(pattern)
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """The service's queue subscription. Patterns are seed 000's: `user.*` is a prefix match."""
+
+    events: tuple[str, ...]
+    batch_size: int = 10
+    max_receive_count: int = 3  # then the message moves to the DLQ
+    visibility_timeout: int = 30
+
+    def matches(self, event_type: str) -> bool:
+        return any(event_type_matches(p, event_type) for p in self.events)
+
+    def event_pattern(self) -> dict[str, Any]:
+        """The EventBridge rule pattern for this subscription."""
+        detail_types: list[Any] = [
+            {"prefix": p[:-1]} if p.endswith(".*") else p for p in self.events if p != "*"
+        ]
+        pattern: dict[str, Any] = {"source": [{"prefix": "stratus."}]}
+        if "*" not in self.events:
+            pattern["detail-type"] = detail_types
+        return pattern
+
+
+def event_type_matches(pattern: str, event_type: str) -> bool:
+    if pattern == "*":
+        return True
+    if pattern.endswith(".*"):
+        return event_type.startswith(pattern[:-1])
+    return pattern == event_type
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """An EventBridge schedule expression: `rate(5 minutes)` or `cron(0 3 * * ? *)`."""
+
+    expression: str
+
+    def __post_init__(self) -> None:
+        if not re.fullmatch(r"rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\)", self.expression):
+            raise ValueError(f"not a schedule expression: {self.expression!r}")
+
+
+Trigger = Route | Subscription | Schedule
+
+
+@dataclass(frozen=True)
+class Table:
+    """A service-owned table. Every table has the same shape so that one provisioner and one Terraform
+    module serve them all: `pk`/`sk` strings, `gsi1`..`gsiN` on `gsiNpk`/`gsiNsk`, TTL on `expiresAt`."""
+
+    name: str
+    indexes: int = 1
+    ttl_attribute: str | None = "expiresAt"
+
+
+@dataclass(frozen=True)
+class Function:
+    name: str  # short name inside its service: `health`; deployed as `<service>-<name>`
+    trigger: Trigger
+    tables: tuple[str, ...] = ()  # logical names of its own service's tables it reads or writes
+    calls: tuple[str, ...] = ()  # services it calls through the service client
+    publishes: bool = False  # may PutEvents on the bus
+    bucket: bool = False  # reads or writes the file bucket
+    inspects_platform: bool = False  # describes every table, the bus and the bucket (health checks)
+    timeout: int = 10
+    memory: int = 256
+    service: str = field(default="", compare=False)
+    description: str = ""
+    package: str = "functions"  # where `<service>/<name>.py` lives (tests declare their own)
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.service}-{self.name}"
+
+    @property
+    def module(self) -> str:
+        return f"{self.package}.{self.service}.{self.name.replace('-', '_')}"
+
+    @property
+    def handler(self) -> str:
+        return f"{self.module}.handler"
+
+    @property
+    def route(self) -> Route:
+        if not isinstance(self.trigger, Route):
+            raise TypeError(f"{self.qualified_name} is not an HTTP function")
+        return self.trigger
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    layer: Layer
+    tables: tuple[Table, ...] = ()
+    functions: tuple[Function, ...] = ()
+
+    def __post_init__(self) -> None:
+        bound = tuple(replace(fn, service=self.name) for fn in self.functions)
+        object.__setattr__(self, "functions", bound)
+
+    def function(self, name: str) -> Function:
+        for fn in self.functions:
+            if fn.name == name:
+                return fn
+        raise KeyError(f"{self.name} declares no function {name!r}")
+
+
+# Tables the kernel itself uses (not owned by any one service).
+IDEMPOTENCY_TABLE = Table("idempotency", indexes=0, ttl_attribute="expiration")
+KERNEL_TABLES = (IDEMPOTENCY_TABLE,)

@@ -1,0 +1,258 @@
+"""`HttpApp`: the one HTTP function shape, on Powertools' HTTP API resolver.
+
+A function module is:
+
+    app = HttpApp(SERVICE.function("health"))
+
+    @app.endpoint
+    def health() -> HealthReport: ...
+
+    def handler(event, context):
+        return app.resolve(event, context)
+
+`HttpApp` binds the request context, checks the caller (service token on internal routes, the authorizer's
+verified user on protected ones), validates input with pydantic, wraps the returned model in seed 000's
+envelope and turns every exception into the error envelope — here, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable, Mapping
+from contextvars import ContextVar
+from typing import Any, TypeVar
+
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
+from aws_lambda_powertools.event_handler.exceptions import NotFoundError
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from shared import context as request_context
+from shared import envelopes, service_token
+from shared.config import settings
+from shared.context import Headers, RequestContext, UserContext, new_id
+from shared.declarations import Auth, Function
+from shared.errors import (
+    Forbidden,
+    InternalError,
+    InvalidRequest,
+    InvalidToken,
+    NotFound,
+    PayloadTooLarge,
+    StratusError,
+)
+from shared.observability import logger as service_logger
+
+F = TypeVar("F", bound=Callable[..., Any])
+JSON = "application/json"
+
+# Powertools keeps the current event on a class attribute shared by every resolver; the local runner
+# serves many requests at once and nests in-process calls, so each HttpApp reads its own from here.
+_event: ContextVar[APIGatewayProxyEventV2 | None] = ContextVar("stratus_http_event", default=None)
+_lambda_context: ContextVar[LambdaContext | None] = ContextVar("stratus_lambda_context", default=None)
+_LOG_KEYS = ("request_id", "correlation_id", "tenant_id", "caller")
+
+
+class HttpApp(APIGatewayHttpResolver):
+    def __init__(self, function: Function) -> None:
+        super().__init__(enable_validation=True)
+        self.function = function
+        self.declared = function.route
+        self.service = function.service
+        self.logger = service_logger(function.service)
+        self.use(middlewares=[_envelope])
+        self.exception_handler(Exception)(self._error_response)
+
+    # --- Powertools' per-request state, made per-context --------------------------------------------
+    @property  # type: ignore[override]
+    def current_event(self) -> APIGatewayProxyEventV2:
+        event = _event.get()
+        if event is None:
+            raise RuntimeError("no event is being resolved")
+        return event
+
+    @current_event.setter
+    def current_event(self, value: APIGatewayProxyEventV2) -> None:
+        _event.set(value)
+
+    @property
+    def lambda_context(self) -> LambdaContext:
+        context = _lambda_context.get()
+        if context is None:
+            raise RuntimeError("no event is being resolved")
+        return context
+
+    @lambda_context.setter
+    def lambda_context(self, value: LambdaContext) -> None:
+        _lambda_context.set(value)
+
+    # --- registration -------------------------------------------------------------------------------
+    def endpoint(self, func: F) -> F:
+        """Register `func` as this function's one route, exactly as declared."""
+        doc = (func.__doc__ or "").strip()
+        return self.route(
+            rule=self.declared.rule,
+            method=self.declared.method,
+            operation_id=self.function.qualified_name,
+            tags=[self.service],
+            summary=doc.splitlines()[0] if doc else None,
+            description=doc or None,
+            responses={self.declared.status: {"description": "Success"}},
+        )(func)
+
+    # --- the entry point ----------------------------------------------------------------------------
+    def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
+        proxy = APIGatewayProxyEventV2(dict(event))
+        event_token = _event.set(proxy)
+        context_token = _lambda_context.set(context)
+        headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
+        ctx = RequestContext.from_headers(
+            headers,
+            service=self.service,
+            source_ip=proxy.request_context.http.source_ip,
+            user_agent=proxy.request_context.http.user_agent,
+        )
+        saved_keys = self.logger.thread_safe_get_current_keys()
+        try:
+            with request_context.bound(ctx):
+                try:
+                    ctx = self._authenticate(ctx, proxy, headers)
+                except StratusError as exc:
+                    result = self._build_response_for(exc)
+                else:
+                    with request_context.bound(ctx):
+                        self._log_keys(ctx)
+                        result = super().resolve(event, context)
+                result.setdefault("headers", {})["X-Request-ID"] = ctx.request_id
+                self.logger.info(
+                    "request",
+                    method=proxy.request_context.http.method,
+                    path=proxy.raw_path,
+                    status=result["statusCode"],
+                    duration_ms=ctx.elapsed_ms(),
+                )
+                return result
+        finally:
+            self.logger.thread_safe_clear_keys()
+            if saved_keys:
+                self.logger.thread_safe_append_keys(**saved_keys)
+            _event.reset(event_token)
+            _lambda_context.reset(context_token)
+
+    def _authenticate(
+        self, ctx: RequestContext, event: APIGatewayProxyEventV2, headers: Mapping[str, str]
+    ) -> RequestContext:
+        """Size limit first (cheapest), then who is calling. Returns the context with caller/user set."""
+        body = event.get("body") or ""
+        size = len(body) * 3 // 4 if event.get("isBase64Encoded") else len(body.encode())
+        if size > settings().max_body_bytes:
+            raise PayloadTooLarge(details={"maxBytes": settings().max_body_bytes, "bytes": size})
+
+        caller: str | None = None
+        user: UserContext | None = None
+        if self.declared.auth is Auth.SERVICE:
+            caller = service_token.verify(
+                headers.get(Headers.SERVICE_TOKEN),
+                audience=self.service,
+                claimed_caller=headers.get(Headers.SERVICE_NAME),
+            )
+            if Headers.USER_CONTEXT in headers:
+                user = UserContext.from_header(headers[Headers.USER_CONTEXT])
+        elif self.declared.auth is Auth.USER:
+            user = _authorizer_user(event)
+            claimed_tenant = headers.get(Headers.TENANT_ID)
+            if claimed_tenant and claimed_tenant != user.tenant_id:
+                # DESIGN §5: on an authenticated request the tenant is the token's, never the header's.
+                raise Forbidden("X-Tenant-ID does not match the token's tenant", field="X-Tenant-ID")
+        return ctx.model_copy(
+            update={"caller": caller, "user": user, "tenant_id": user.tenant_id if user else None}
+        )
+
+    def _log_keys(self, ctx: RequestContext) -> None:
+        self.logger.thread_safe_append_keys(
+            request_id=ctx.request_id,
+            correlation_id=ctx.correlation_id,
+            tenant_id=ctx.tenant_id,
+            caller=ctx.caller,
+        )
+
+    # --- errors: the one place an exception becomes an envelope -------------------------------------
+    def _error_response(self, exc: Exception) -> Response[str]:
+        error = as_stratus_error(exc)
+        if isinstance(error, InternalError) and error is not exc:
+            self.logger.exception("unhandled error")
+        ctx = request_context.current()
+        body = envelopes.error(
+            error, request_id=ctx.request_id if ctx else new_id("req_"), service=self.service
+        )
+        return Response(
+            status_code=error.status,
+            content_type=JSON,
+            body=json.dumps(body, separators=(",", ":")),
+            headers=error.headers,
+        )
+
+    def _build_response_for(self, exc: StratusError) -> dict[str, Any]:
+        response = self._error_response(exc)
+        builder = self._response_builder_class(response=response, serializer=self._serializer, route=None)
+        return builder.build(self.current_event, self._cors)
+
+
+def _envelope(app: HttpApp, next_middleware: Callable[[HttpApp], Response[Any]]) -> Response[Any]:
+    """Wrap what the handler returned (already serialized by Powertools) in the success envelope."""
+    response = next_middleware(app)
+    if response.status_code == 200 and app.declared.status != 200:
+        response.status_code = app.declared.status
+    if response.status_code == 204:
+        response.body = None
+    elif response.is_json() and not isinstance(response.body, str | bytes):
+        ctx = request_context.require()
+        response.body = envelopes.success(response.body, ctx, settings().api_version)
+    return response
+
+
+def _authorizer_user(event: APIGatewayProxyEventV2) -> UserContext:
+    """The user the gateway's authorizer verified (HTTP API passes the authorizer's context through)."""
+    authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
+    encoded = (authorizer.get("lambda") or {}).get("userContext")
+    if not encoded:
+        raise InvalidToken("A valid access token is required")
+    return UserContext.from_header(encoded)
+
+
+def as_stratus_error(exc: Exception) -> StratusError:
+    if isinstance(exc, StratusError):
+        return exc
+    if isinstance(exc, RequestValidationError):
+        return _validation_error(exc)
+    if isinstance(exc, NotFoundError):
+        return NotFound("No such route")
+    return InternalError()
+
+
+def _validation_error(exc: RequestValidationError) -> InvalidRequest:
+    problems = []
+    for err in exc.errors():
+        loc = [str(part) for part in err.get("loc", ())]
+        where, path = (loc[0], loc[1:]) if loc else ("body", [])
+        if err.get("type") == "json_invalid":
+            return InvalidRequest("The request body is not valid JSON", field="body")
+        problems.append(
+            {
+                "in": where,
+                "field": ".".join(path) or where,
+                "type": err.get("type"),
+                "message": err.get("msg", "invalid"),
+            }
+        )
+    first = problems[0] if problems else {"field": "body", "message": "invalid"}
+    message = f"{first['field']}: {first['message']}"
+    return InvalidRequest(message, field=str(first["field"]), details=problems)
+
+
+def decode_body(event: Mapping[str, Any]) -> bytes:
+    """The raw request body (adapters that forward events use it)."""
+    body = event.get("body") or ""
+    return base64.b64decode(body) if event.get("isBase64Encoded") else body.encode()

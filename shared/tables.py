@@ -1,0 +1,93 @@
+"""The pynamodb base every service table model builds on.
+
+Every table has one shape (see `shared.declarations.Table`): `pk`/`sk`, `gsi1pk`/`gsi1sk` on index
+`gsi1`, and a TTL attribute `expiresAt`. Tenant-owned items start their partition key with the tenant,
+`TENANT#<tenantId>#...`, so a key condition (and IAM `dynamodb:LeadingKeys`) isolates one tenant.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from typing import Any, TypeVar
+
+from pynamodb.attributes import NumberAttribute, UnicodeAttribute
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from shared.config import settings
+from shared.envelopes import Cursor
+
+M = TypeVar("M", bound="Item")
+_TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+
+
+def tenant_key(tenant_id: str, *parts: str) -> str:
+    """`TENANT#acme#USER#u_1`. The tenant id is checked here, so a `#` can never forge another key."""
+    if not _TENANT_ID.fullmatch(tenant_id):
+        raise ValueError(f"not a tenant id: {tenant_id!r}")
+    if any("#" in part for part in parts):
+        raise ValueError(f"key parts may not contain '#': {parts!r}")
+    return "#".join(("TENANT", tenant_id, *parts))
+
+
+def table_meta(logical_name: str) -> type:
+    """A pynamodb `Meta` bound to this deployment's table name, region and endpoint."""
+    cfg = settings()
+    return type(
+        "Meta",
+        (),
+        {
+            "table_name": cfg.table_name(logical_name),
+            "region": cfg.region,
+            "host": cfg.endpoint_url,
+            "billing_mode": "PAY_PER_REQUEST",
+        },
+    )
+
+
+class Gsi1(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class Item(Model):
+    """Base for service items. Subclasses set `Meta = table_meta("<table>")`."""
+
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    expires_at = NumberAttribute(null=True, attr_name="expiresAt")
+
+    def is_expired(self, now: float | None = None) -> bool:
+        """DynamoDB deletes expired items late (and emulators never do): reads must ignore them."""
+        return self.expires_at is not None and self.expires_at <= (now or time.time())
+
+    @classmethod
+    def get_live(cls: type[M], pk: str, sk: str) -> M | None:
+        try:
+            item = cls.get(pk, sk, consistent_read=True)
+        except cls.DoesNotExist:
+            return None
+        return None if item.is_expired() else item
+
+    @classmethod
+    def page(
+        cls: type[M], pk: str, *, page_size: int, cursor: str | None, **query: Any
+    ) -> tuple[list[M], str | None]:
+        """One page of a partition (a Query, never a Scan) without expired items, and the next cursor."""
+        last_key, page = Cursor.decode(cursor)
+        result = cls.query(pk, limit=page_size, last_evaluated_key=last_key, page_size=page_size, **query)
+        items = [item for item in _take(result, page_size) if not item.is_expired()]
+        return items, Cursor.encode(result.last_evaluated_key, page=page + 1)
+
+
+def _take(results: Iterator[M], n: int) -> Iterator[M]:
+    for count, item in enumerate(results):
+        if count >= n:
+            return
+        yield item

@@ -1,0 +1,1 @@
+"""The Stratus command line: the local platform, provisioning, invoking functions, inspecting queues."""

@@ -1,0 +1,181 @@
+"""`stratus`: the local platform and the tools around it. `stratus --help` lists the commands."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+from pathlib import Path
+from typing import Any
+
+DEFAULT_ENDPOINT = "http://127.0.0.1:4566"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except (RuntimeError, ValueError, KeyError, OSError) as exc:
+        print(f"stratus: {exc}", file=sys.stderr)
+        return 1
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="stratus", description=__doc__)
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    dev = sub.add_parser("dev", help="run the whole platform locally (emulator, gateway, queues, schedules)")
+    dev.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
+    dev.add_argument("--port", type=int, default=3000, help="gateway port (default 3000)")
+    dev.add_argument(
+        "--emulator-port", type=int, default=4566, help="embedded moto server port (default 4566)"
+    )
+    dev.add_argument("--endpoint", help="use this AWS emulator (e.g. LocalStack) instead of the embedded one")
+    dev.set_defaults(run=_dev)
+
+    invoke = sub.add_parser("invoke", help="invoke one function with an event file, against an emulator")
+    invoke.add_argument("function", help="qualified name, e.g. monitoring-health")
+    invoke.add_argument("--event", type=Path, required=True, help="JSON event file")
+    invoke.add_argument(
+        "--endpoint", default=DEFAULT_ENDPOINT, help=f"AWS endpoint (default {DEFAULT_ENDPOINT})"
+    )
+    invoke.set_defaults(run=_invoke)
+
+    queues = sub.add_parser("queues", help="depth and DLQ depth of every subscriber queue")
+    queues.add_argument(
+        "--endpoint", default=DEFAULT_ENDPOINT, help=f"AWS endpoint (default {DEFAULT_ENDPOINT})"
+    )
+    queues.set_defaults(run=_queues)
+
+    prov = sub.add_parser("provision", help="create tables, bus, queues, rules and bucket on an endpoint")
+    prov.add_argument(
+        "--endpoint", default=DEFAULT_ENDPOINT, help=f"AWS endpoint (default {DEFAULT_ENDPOINT})"
+    )
+    prov.set_defaults(run=_provision)
+
+    openapi = sub.add_parser("openapi", help="write (or --check) functions/gateway/openapi.json")
+    openapi.add_argument("--check", action="store_true", help="fail if the committed document is stale")
+    openapi.set_defaults(run=_openapi)
+
+    check = sub.add_parser("check", help="check the declarations: names, routes, tables, call layering")
+    check.set_defaults(run=_check)
+    return parser
+
+
+def _registry() -> Any:
+    from functions.catalog import registry
+
+    return registry()
+
+
+def _dev(args: argparse.Namespace) -> int:
+    from stratus.local import LocalPlatform
+
+    platform = LocalPlatform(
+        _registry(), host=args.host, port=args.port, emulator_port=args.emulator_port, endpoint=args.endpoint
+    )
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    platform.start()
+    try:
+        while not stopped.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    print("\nstopping …")
+    platform.stop()
+    print("stopped")
+    return 0
+
+
+def _at(endpoint: str) -> None:
+    from stratus.emulator import Emulator, point_process_at
+
+    Emulator.external(endpoint)
+    tables = ",".join(t.name for t in _registry().tables())
+    point_process_at(endpoint, extra={"STRATUS_TABLES": tables})
+
+
+def _invoke(args: argparse.Namespace) -> int:
+    from shared import service_client
+    from shared.adapters.lambda_events import LocalContext
+    from shared.transports import InProcessTransport
+
+    registry = _registry()
+    fn = registry.function(args.function)
+    event = json.loads(args.event.read_text())
+    _at(args.endpoint)
+    service_client.set_default_transport(InProcessTransport(registry))
+    result = registry.handler(fn)(event, LocalContext.for_function(fn))
+    print(json.dumps(result, indent=2, default=str))
+    return 0
+
+
+def _queues(args: argparse.Namespace) -> int:
+    from shared import aws
+    from shared.config import settings
+
+    _at(args.endpoint)
+    sqs = aws.client("sqs")
+    rows = [("subscriber", "queue", "visible", "in flight", "DLQ")]
+    for fn in _registry().subscribers:
+        depths = []
+        for name in (settings().queue_name(fn.service), settings().dlq_name(fn.service)):
+            url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
+            attrs = sqs.get_queue_attributes(
+                QueueUrl=url,
+                AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
+            )["Attributes"]
+            depths.append(
+                (attrs["ApproximateNumberOfMessages"], attrs["ApproximateNumberOfMessagesNotVisible"])
+            )
+        (visible, in_flight), (dlq, _) = depths
+        rows.append((fn.qualified_name, settings().queue_name(fn.service), visible, in_flight, dlq))
+    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    for row in rows:
+        print("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)))
+    if len(rows) == 1:
+        print("(no subscriber is declared)")
+    return 0
+
+
+def _provision(args: argparse.Namespace) -> int:
+    from stratus.provision import provision
+
+    _at(args.endpoint)
+    print(f"provisioning on {args.endpoint}")
+    provision(_registry())
+    return 0
+
+
+def _openapi(args: argparse.Namespace) -> int:
+    from stratus.openapi import DOCUMENT, render
+
+    text = render(_registry())
+    if args.check:
+        if not DOCUMENT.exists() or DOCUMENT.read_text() != text:
+            print(f"{DOCUMENT} is stale: run `stratus openapi`", file=sys.stderr)
+            return 1
+        print(f"{DOCUMENT} is current")
+        return 0
+    DOCUMENT.write_text(text)
+    print(f"wrote {DOCUMENT}")
+    return 0
+
+
+def _check(_args: argparse.Namespace) -> int:
+    problems = _registry().problems()
+    for problem in problems:
+        print(f"✗ {problem}")
+    if not problems:
+        print(f"✓ {len(_registry().functions)} functions declared correctly")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

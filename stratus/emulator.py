@@ -1,0 +1,88 @@
+"""The AWS API emulator the local platform talks to: an embedded moto server, or any endpoint given
+(LocalStack). Functions reach it through ordinary boto3 calls over HTTP."""
+
+from __future__ import annotations
+
+import os
+import socket
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any
+
+from shared import aws
+from shared.config import settings
+
+# Emulators accept any credentials; real ones in the environment are never sent to them.
+_DUMMY_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "AWS_SESSION_TOKEN": "testing",
+}
+
+
+class EmulatorError(RuntimeError):
+    pass
+
+
+@dataclass
+class Emulator:
+    endpoint_url: str
+    _server: Any = None
+
+    @classmethod
+    def start_moto(cls, host: str = "127.0.0.1", port: int = 4566) -> Emulator:
+        from moto.server import ThreadedMotoServer
+
+        if port and _port_in_use(host, port):
+            raise EmulatorError(
+                f"{host}:{port} is already in use. Stop what runs there, pick another port with "
+                f"--emulator-port, or point at a running emulator with --endpoint http://{host}:{port}"
+            )
+        server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
+        server.start()
+        bound_host, bound_port = server.get_host_and_port()
+        return cls(endpoint_url=f"http://{bound_host}:{bound_port}", _server=server)
+
+    @classmethod
+    def external(cls, endpoint_url: str) -> Emulator:
+        emulator = cls(endpoint_url=endpoint_url.rstrip("/"))
+        emulator.wait_until_reachable()
+        return emulator
+
+    def wait_until_reachable(self, timeout: float = 5.0) -> None:
+        try:
+            urllib.request.urlopen(self.endpoint_url, timeout=timeout).close()  # noqa: S310 - local endpoint
+        except urllib.error.HTTPError:
+            return  # it answered; any status means it is up
+        except OSError as exc:
+            raise EmulatorError(f"no AWS emulator answers at {self.endpoint_url}: {exc}") from exc
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def reset(self) -> None:
+        """Drop every resource (moto only): tests use it between scenarios."""
+        req = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST")  # noqa: S310
+        urllib.request.urlopen(req, timeout=5).close()  # noqa: S310
+
+
+def point_process_at(endpoint_url: str, *, stage: str = "local", extra: dict[str, str] | None = None) -> None:
+    """Make every function in this process talk to the emulator, as their deployment settings would."""
+    os.environ.update(_DUMMY_CREDENTIALS)
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    os.environ["STRATUS_ENDPOINT_URL"] = endpoint_url
+    os.environ.setdefault("STRATUS_STAGE", stage)
+    os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    os.environ.update(extra or {})
+    settings.cache_clear()
+    aws.reset_clients()
+
+
+def _port_in_use(host: str, port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.2)
+        return sock.connect_ex((host, port)) == 0

@@ -1,0 +1,59 @@
+"""Shared test setup. Unit tests cannot open sockets; integration and e2e tests talk to a real moto server
+over loopback HTTP."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import urllib3  # noqa: F401 - imported before sockets close: it probes IPv6 on import
+from pytest_socket import disable_socket, enable_socket
+
+EVENTS = Path(__file__).parent / "events"
+
+# Tests never touch real AWS: fixed dummy credentials and region for every boto3 client they create.
+os.environ.update(
+    {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+        "STRATUS_STAGE": "test",
+        "POWERTOOLS_TRACE_DISABLED": "true",
+        "POWERTOOLS_METRICS_DISABLED": "true",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
+    }
+)
+os.environ.pop("AWS_PROFILE", None)
+
+
+def load_event(name: str, **overrides: Any) -> dict[str, Any]:
+    """A JSON event fixture from tests/events/, with top-level keys replaced by `overrides`."""
+    event: dict[str, Any] = json.loads((EVENTS / f"{name}.json").read_text())
+    event.update(overrides)
+    return event
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if "unit" in Path(str(item.path)).parts:
+        disable_socket(allow_unix_socket=True)
+    else:
+        enable_socket()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_settings() -> Iterator[None]:
+    """Each test reads settings and builds clients anew, so an env change in one never leaks."""
+    from shared import aws, service_client
+    from shared.config import settings
+
+    settings.cache_clear()
+    aws.reset_clients()
+    service_client.reset_breakers()
+    yield
+    settings.cache_clear()
+    aws.reset_clients()

@@ -1,0 +1,215 @@
+"""HttpApp through the Lambda adapter: envelopes, validation at the edge, callers, errors."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+import pytest
+
+from shared import service_token
+from shared.adapters.lambda_events import LocalContext, http_event
+from shared.context import UserContext
+from tests.conftest import load_event
+from tests.fixtures.echo import boom, create, items, me, touch
+
+CTX = LocalContext("test")
+
+
+def body(result: dict[str, Any]) -> Any:
+    return json.loads(result["body"])
+
+
+def post_item(raw: str | bytes, **headers: str) -> dict[str, Any]:
+    event = load_event(
+        "http_post_echo_item", body=raw if isinstance(raw, str) else base64.b64encode(raw).decode()
+    )
+    if isinstance(raw, bytes):
+        event["isBase64Encoded"] = True
+    event["headers"].update(headers)
+    return create.handler(event, CTX)
+
+
+def test_success_is_wrapped_in_the_envelope_with_the_declared_status() -> None:
+    # GIVEN a valid body  WHEN the function runs
+    result = post_item('{"name": "widget", "size": 3}')
+    # THEN 201 (declared), the model is `data`, and meta carries the caller's request id
+    assert result["statusCode"] == 201
+    payload = body(result)
+    assert payload["success"] is True
+    assert payload["data"] == {"name": "widget", "size": 3, "itemId": "i_widget"}
+    assert payload["meta"]["requestId"] == "req_fixture_1"
+    assert payload["meta"]["version"] == "v1"
+    assert result["headers"]["X-Request-ID"] == "req_fixture_1"
+
+
+def test_a_missing_request_id_is_generated_and_returned() -> None:
+    event = load_event("http_post_echo_item")
+    del event["headers"]["x-request-id"]
+    result = create.handler(event, CTX)
+    generated = result["headers"]["X-Request-ID"]
+    assert generated.startswith("req_")
+    assert body(result)["meta"]["requestId"] == generated
+
+
+@pytest.mark.parametrize(
+    ("raw", "field"),
+    [
+        ('{"name": "widget", "size": "three"}', "size"),
+        ('{"name": "", "size": 1}', "name"),
+        ('{"size": 1}', "name"),
+        ('{"name": "x", "size": 1, "admin": true}', "admin"),
+        ("[1, 2]", "body"),
+    ],
+)
+def test_wrong_types_are_400_invalid_request_naming_the_field(raw: str, field: str) -> None:
+    result = post_item(raw)
+    assert result["statusCode"] == 400
+    error = body(result)["error"]
+    assert error["code"] == "INVALID_REQUEST"
+    assert error["field"] == field
+    assert error["retryable"] is False
+    assert error["requestId"] == "req_fixture_1"
+    assert error["service"] == "echo"
+
+
+@pytest.mark.parametrize("raw", ['{"name": "widget", ', "not json", ""])
+def test_malformed_or_missing_json_is_400_not_500(raw: str) -> None:
+    result = post_item(raw)
+    assert result["statusCode"] == 400
+    assert body(result)["error"]["code"] == "INVALID_REQUEST"
+
+
+def test_an_oversized_body_is_413_before_anything_parses_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STRATUS_MAX_BODY_BYTES", "64")
+    result = post_item(json.dumps({"name": "w", "size": 1, "pad": "x" * 100}))
+    assert result["statusCode"] == 413
+    error = body(result)["error"]
+    assert error["code"] == "INVALID_REQUEST"
+    assert error["details"]["maxBytes"] == 64
+
+
+def test_an_oversized_base64_body_is_413_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STRATUS_MAX_BODY_BYTES", "64")
+    assert post_item(b"\x00" * 200)["statusCode"] == 413
+
+
+def test_a_route_the_function_does_not_serve_is_404_envelope() -> None:
+    event = load_event("http_post_echo_item", rawPath="/api/v1/echo/other")
+    event["requestContext"]["http"]["path"] = "/api/v1/echo/other"
+    result = create.handler(event, CTX)
+    assert result["statusCode"] == 404
+    assert body(result)["error"]["code"] == "NOT_FOUND"
+
+
+def test_a_bug_is_500_internal_error_without_leaking_internals() -> None:
+    result = boom.handler(http_event("GET", "/api/v1/echo/boom"), CTX)
+    assert result["statusCode"] == 500
+    error = body(result)["error"]
+    assert error["code"] == "INTERNAL_ERROR"
+    assert "passwd" not in result["body"]
+    assert "Traceback" not in result["body"]
+
+
+def test_pages_get_the_paginated_envelope_and_a_working_cursor() -> None:
+    first = body(items.handler(http_event("GET", "/api/v1/echo/items", query={"pageSize": "2"}), CTX))
+    assert [i["itemId"] for i in first["data"]] == ["i_0", "i_1"]
+    pagination = first["pagination"]
+    assert pagination["total"] == 5
+    assert pagination["totalPages"] == 3
+    assert pagination["hasNext"] is True
+    assert pagination["hasPrev"] is False
+    query = {"pageSize": "2", "cursor": pagination["nextCursor"]}
+    second = body(items.handler(http_event("GET", "/api/v1/echo/items", query=query), CTX))
+    assert [i["itemId"] for i in second["data"]] == ["i_2", "i_3"]
+    assert second["pagination"]["page"] == 2
+    assert second["pagination"]["hasPrev"] is True
+
+
+def test_a_forged_cursor_is_400() -> None:
+    result = items.handler(http_event("GET", "/api/v1/echo/items", query={"cursor": "not-a-cursor!"}), CTX)
+    assert result["statusCode"] == 400
+    assert body(result)["error"]["field"] == "cursor"
+
+
+def test_query_validation_is_400() -> None:
+    result = items.handler(http_event("GET", "/api/v1/echo/items", query={"pageSize": "1000"}), CTX)
+    assert result["statusCode"] == 400
+    assert body(result)["error"]["field"] == "pageSize"
+
+
+# --- internal routes: service tokens ---------------------------------------------------------------------
+def touch_event(**headers: str) -> dict[str, Any]:
+    return http_event("POST", "/internal/echo/i_1/touch", path_params={"itemId": "i_1"}, headers=headers)
+
+
+def test_an_internal_route_refuses_a_call_without_a_service_token() -> None:
+    result = touch.handler(touch_event(), CTX)
+    assert result["statusCode"] == 401
+    assert body(result)["error"]["code"] == "INVALID_TOKEN"
+
+
+def test_an_internal_route_refuses_a_token_minted_for_another_service() -> None:
+    token = service_token.issue("relay", audience="tenants")
+    result = touch.handler(touch_event(**{"x-service-token": token}), CTX)
+    assert result["statusCode"] == 401
+
+
+def test_an_internal_route_refuses_a_caller_name_that_is_not_the_tokens() -> None:
+    token = service_token.issue("relay", audience="echo")
+    result = touch.handler(touch_event(**{"x-service-token": token, "x-service-name": "auth"}), CTX)
+    assert result["statusCode"] == 401
+
+
+def test_an_internal_route_accepts_its_audience_and_sees_caller_user_and_ids() -> None:
+    user = UserContext(user_id="u_9", tenant_id="acme-corp", permissions=("file.read",))
+    headers = {
+        "x-service-token": service_token.issue("relay", audience="echo"),
+        "x-service-name": "relay",
+        "x-request-id": "req_abc",
+        "x-correlation-id": "cor_xyz",
+        "x-user-context": user.to_header(),
+    }
+    result = touch.handler(touch_event(**headers), CTX)
+    assert result["statusCode"] == 200
+    assert body(result)["data"] == {
+        "itemId": "i_1",
+        "caller": "relay",
+        "requestId": "req_abc",
+        "correlationId": "cor_xyz",
+        "userId": "u_9",
+        "tenantId": "acme-corp",
+    }
+
+
+def test_a_garbled_user_context_header_is_400() -> None:
+    headers = {"x-service-token": service_token.issue("relay", audience="echo"), "x-user-context": "%%%"}
+    result = touch.handler(touch_event(**headers), CTX)
+    assert result["statusCode"] == 400
+
+
+# --- protected routes: the authorizer's user ------------------------------------------------------------
+def me_event(user: UserContext | None, **headers: str) -> dict[str, Any]:
+    authorizer = {"userContext": user.to_header()} if user else None
+    return http_event("GET", "/api/v1/echo/me", headers=headers, authorizer=authorizer)
+
+
+def test_a_protected_route_without_the_authorizers_user_is_401() -> None:
+    result = me.handler(me_event(None), CTX)
+    assert result["statusCode"] == 401
+    assert body(result)["error"]["code"] == "INVALID_TOKEN"
+
+
+def test_a_protected_route_sees_the_verified_user() -> None:
+    user = UserContext(user_id="u_1", tenant_id="acme-corp", roles=("member",), session_id="s_1")
+    result = me.handler(me_event(user), CTX)
+    assert result["statusCode"] == 200
+    assert body(result)["data"]["userId"] == "u_1"
+
+
+def test_an_x_tenant_id_other_than_the_tokens_is_403_never_an_override() -> None:
+    user = UserContext(user_id="u_1", tenant_id="acme-corp")
+    result = me.handler(me_event(user, **{"x-tenant-id": "globex"}), CTX)
+    assert result["statusCode"] == 403
+    assert body(result)["error"]["code"] == "FORBIDDEN"
