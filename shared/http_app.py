@@ -17,7 +17,6 @@ envelope and turns every exception into the error envelope — here, and nowhere
 
 from __future__ import annotations
 
-import base64
 import json
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
@@ -30,7 +29,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import context as request_context
-from shared import envelopes, service_token
+from shared import envelopes, observability, service_token
 from shared.config import settings
 from shared.context import Headers, RequestContext, UserContext, new_id
 from shared.declarations import Auth, Function
@@ -43,7 +42,6 @@ from shared.errors import (
     PayloadTooLarge,
     StratusError,
 )
-from shared.observability import logger as service_logger
 
 F = TypeVar("F", bound=Callable[..., Any])
 JSON = "application/json"
@@ -61,7 +59,7 @@ class HttpApp(APIGatewayHttpResolver):
         self.function = function
         self.declared = function.route
         self.service = function.service
-        self.logger = service_logger(function.service)
+        self.logger = observability.logger(function.service)
         self.use(middlewares=[_envelope])
         self.exception_handler(Exception)(self._error_response)
 
@@ -126,13 +124,7 @@ class HttpApp(APIGatewayHttpResolver):
                         self._log_keys(ctx)
                         result = super().resolve(event, context)
                 result.setdefault("headers", {})["X-Request-ID"] = ctx.request_id
-                self.logger.info(
-                    "request",
-                    method=proxy.request_context.http.method,
-                    path=proxy.raw_path,
-                    status=result["statusCode"],
-                    duration_ms=ctx.elapsed_ms(),
-                )
+                self._observe(ctx, proxy, int(result["statusCode"]))
                 return result
         finally:
             self.logger.thread_safe_clear_keys()
@@ -177,6 +169,18 @@ class HttpApp(APIGatewayHttpResolver):
             tenant_id=ctx.tenant_id,
             caller=ctx.caller,
         )
+        observability.annotate(self.service, request_id=ctx.request_id, tenant_id=ctx.tenant_id)
+
+    def _observe(self, ctx: RequestContext, event: APIGatewayProxyEventV2, status: int) -> None:
+        duration = ctx.elapsed_ms()
+        self.logger.info(
+            "request",
+            method=event.request_context.http.method,
+            path=event.raw_path,
+            status=status,
+            duration_ms=duration,
+        )
+        observability.record_request(self.service, self.declared.key, status, duration, ctx.tenant_id)
 
     # --- errors: the one place an exception becomes an envelope -------------------------------------
     def _error_response(self, exc: Exception) -> Response[str]:
@@ -250,9 +254,3 @@ def _validation_error(exc: RequestValidationError) -> InvalidRequest:
     first = problems[0] if problems else {"field": "body", "message": "invalid"}
     message = f"{first['field']}: {first['message']}"
     return InvalidRequest(message, field=str(first["field"]), details=problems)
-
-
-def decode_body(event: Mapping[str, Any]) -> bytes:
-    """The raw request body (adapters that forward events use it)."""
-    body = event.get("body") or ""
-    return base64.b64decode(body) if event.get("isBase64Encoded") else body.encode()

@@ -71,9 +71,6 @@ class Registry:
                 return RouteMatch(fn, params)
         return None
 
-    def path_exists(self, path: str) -> bool:
-        return any(fn.route._regex.fullmatch(path) for fn in self.http_functions)
-
     def handler(self, fn: Function) -> Handler:
         """The function's entry point, imported on first use (as a cold start would)."""
         found = self._handlers.get(fn.qualified_name)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
+import os
 import signal
 import sys
 import threading
@@ -68,6 +70,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _registry() -> Any:
+    """The platform's catalog, or the one STRATUS_CATALOG names (`package.module:factory`)."""
+    spec = os.environ.get("STRATUS_CATALOG")
+    if spec:
+        module, _, factory = spec.partition(":")
+        return getattr(importlib.import_module(module), factory or "registry")()
     from functions.catalog import registry
 
     return registry()

@@ -69,3 +69,11 @@ def test_specific_errors_are_caught_by_their_general_kind() -> None:
         raise errors.UserNotFound()
     with pytest.raises(errors.Forbidden):
         raise errors.TenantSuspended()
+
+
+def test_the_documented_error_table_matches_the_code() -> None:
+    from pathlib import Path
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "architecture.md").read_text()
+    for code, spec in SPECS.items():
+        assert f"| `{code}` | {spec.status} | {'yes' if spec.retryable else 'no'} |" in doc
