@@ -51,6 +51,13 @@ def test_invoke_names_the_declared_functions_when_one_is_unknown(
     assert "monitoring-health" in capsys.readouterr().err
 
 
+def dlq_depth(url: str) -> int:
+    attrs = aws.client("sqs").get_queue_attributes(
+        QueueUrl=url, AttributeNames=["ApproximateNumberOfMessages"]
+    )
+    return int(attrs["Attributes"]["ApproximateNumberOfMessages"])
+
+
 def test_queues_shows_a_message_that_ended_in_a_dlq(
     local: LocalPlatform, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -58,12 +65,7 @@ def test_queues_shows_a_message_that_ended_in_a_dlq(
     publisher.publish("user.suspended", {**catalog.sample("user.suspended"), "poison": True}, source="users")
     dlq = local.resources.queues["echo-subscriber"].dlq_url
     deadline = time.monotonic() + 30
-    while (
-        not aws.client("sqs").get_queue_attributes(
-            QueueUrl=dlq, AttributeNames=["ApproximateNumberOfMessages"]
-        )["Attributes"]["ApproximateNumberOfMessages"]
-        == "1"
-    ):
+    while dlq_depth(dlq) != 1:
         assert time.monotonic() < deadline, "the message never reached the DLQ"
         time.sleep(0.5)
     # WHEN the operator looks
