@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# cfn-lint and checkov pin their own boto3; they live apart from the platform's venv.
+TOOLS_VENV := .venv-deploy
+TOOLS_STAMP := $(TOOLS_VENV)/.installed
+NODE_STAMP := node_modules/.installed
 
-.PHONY: install dev test check lint types imports unit integration e2e clean
+.PHONY: install dev test check lint types imports unit integration e2e deploy-check clean
 
 $(STAMP): pyproject.toml
 	@echo "==> installing Stratus and its dev tools into $(VENV)"
@@ -15,12 +19,27 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+$(TOOLS_STAMP):
+	@echo "==> installing cfn-lint and checkov into $(TOOLS_VENV)"
+	$(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/pip install --quiet --disable-pip-version-check "cfn-lint>=1.20" "checkov>=3.2"
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	@echo "==> installing osls (npm ci)"
+	npm ci --no-audit --no-fund --loglevel=error || (sleep 5 && npm ci --no-audit --no-fund --loglevel=error)
+	@touch $@
+
 ## The local platform: moto server + gateway + queue pumps + schedules.
 dev: $(STAMP)
 	$(BIN)/stratus dev $(ARGS)
 
-## The whole suite: lint, types, layering, then every test.
-test: check
+## The whole suite: lint, types, layering, every test, then the deployment checks. CI runs exactly this.
+test: check deploy-check
+
+## serverless.yml and Terraform: generated files current, osls package + cfn-lint, validate, checkov.
+deploy-check: $(STAMP) $(TOOLS_STAMP) $(NODE_STAMP)
+	./deploy/check.sh
 
 check: lint types imports
 	$(BIN)/pytest
@@ -45,4 +64,4 @@ e2e: $(STAMP)
 	$(BIN)/pytest tests/e2e
 
 clean:
-	rm -rf $(VENV) .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS_VENV) node_modules build .mypy_cache .ruff_cache

@@ -64,6 +64,16 @@ def _parser() -> argparse.ArgumentParser:
     openapi.add_argument("--check", action="store_true", help="fail if the committed document is stale")
     openapi.set_defaults(run=_openapi)
 
+    generate = sub.add_parser("generate", help="write (or --check) serverless.yml and the Terraform wiring")
+    generate.add_argument("--check", action="store_true", help="fail if a committed file is stale")
+    generate.set_defaults(run=_generate)
+
+    package = sub.add_parser(
+        "package", help="build build/code.zip and the Lambda deps layer build/deps-layer.zip"
+    )
+    package.add_argument("--code-only", action="store_true", help="skip the deps layer")
+    package.set_defaults(run=_package)
+
     check = sub.add_parser("check", help="check the declarations: names, routes, tables, call layering")
     check.set_defaults(run=_check)
     return parser
@@ -172,6 +182,33 @@ def _openapi(args: argparse.Namespace) -> int:
         return 0
     DOCUMENT.write_text(text)
     print(f"wrote {DOCUMENT}")
+    return 0
+
+
+def _generate(args: argparse.Namespace) -> int:
+    from stratus.deploy import generate
+
+    registry = _registry()
+    if args.check:
+        stale = generate.stale(registry)
+        for path in stale:
+            print(f"✗ {path} does not match the declarations", file=sys.stderr)
+        if stale:
+            print("run `stratus generate` and commit the result", file=sys.stderr)
+            return 1
+        print("✓ deployment files match the declarations")
+        return 0
+    for path in generate.write(registry):
+        print(f"wrote {path}")
+    return 0
+
+
+def _package(args: argparse.Namespace) -> int:
+    from stratus.deploy.package import build_code, build_layer
+
+    build_code()
+    if not args.code_only:
+        build_layer()
     return 0
 
 

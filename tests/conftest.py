@@ -47,13 +47,17 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.fixture(autouse=True)
 def _fresh_settings() -> Iterator[None]:
-    """Each test reads settings and builds clients anew, so an env change in one never leaks."""
+    """Each test reads settings and builds clients anew, and whatever it did to the environment is undone,
+    so an endpoint set by one never leaks into the next."""
     from shared import aws, service_client
     from shared.config import settings
 
+    environment = dict(os.environ)
     settings.cache_clear()
     aws.reset_clients()
     service_client.reset_breakers()
     yield
+    os.environ.clear()
+    os.environ.update(environment)
     settings.cache_clear()
     aws.reset_clients()

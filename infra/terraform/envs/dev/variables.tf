@@ -1,0 +1,57 @@
+variable "stage" {
+  type        = string
+  default     = "dev"
+  description = "Stage name; every resource is named stratus-<stage>-…"
+}
+
+variable "region" {
+  type    = string
+  default = "us-east-1"
+}
+
+variable "aws_endpoint" {
+  type        = string
+  default     = null
+  description = "An AWS API emulator's URL (moto server, LocalStack); null on AWS."
+}
+
+variable "code_zip" {
+  type        = string
+  default     = "../../../../build/code.zip"
+  description = "The functions' code, built by `stratus package`."
+}
+
+variable "deps_layer_zip" {
+  type        = string
+  default     = null
+  description = "The runtime dependencies layer built by `stratus package` (build/deps-layer.zip); null deploys no layer."
+}
+
+variable "service_token_secret" {
+  type        = string
+  sensitive   = true
+  description = "HS256 secret that signs service tokens (at least 32 random bytes)."
+}
+
+variable "log_retention_days" {
+  type    = number
+  default = 30
+}
+
+variable "cors_origins" {
+  type        = list(string)
+  default     = ["*"]
+  description = "Origins allowed to upload to the file bucket from a browser."
+}
+
+variable "kms_key_arn" {
+  type        = string
+  default     = null
+  description = "Customer-managed KMS key for logs; null uses CloudWatch's own encryption."
+}
+
+variable "bucket_lifecycle" {
+  type        = bool
+  default     = true
+  description = "Abort abandoned multipart uploads after 7 days, expire old object versions after 30."
+}

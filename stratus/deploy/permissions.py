@@ -1,0 +1,92 @@
+"""Least-privilege IAM per function, derived from its declaration, in terms both deployments render.
+
+A function gets only: its own log group; the tables it names (and the idempotency table if it
+subscribes); its own queue; PutEvents on the bus if it publishes; the bucket's objects if it uses the
+bucket; and Describe/Head on every table, the bus and the bucket if it inspects the platform (health).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from shared.declarations import IDEMPOTENCY_TABLE, Function, Subscription
+from shared.registry import Registry
+
+Kind = Literal["log_group", "table", "table_indexes", "bus", "queue", "bucket", "bucket_objects"]
+
+
+@dataclass(frozen=True, order=True)
+class Resource:
+    kind: Kind
+    name: str = ""  # table logical name, subscriber service, or function qualified name
+
+
+@dataclass(frozen=True)
+class Statement:
+    sid: str
+    actions: tuple[str, ...]
+    resources: tuple[Resource, ...]
+
+
+TABLE_RW = (
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:DeleteItem",
+    "dynamodb:Query",
+    "dynamodb:BatchGetItem",
+    "dynamodb:BatchWriteItem",
+    "dynamodb:ConditionCheckItem",
+)
+QUEUE_CONSUME = (
+    "sqs:ReceiveMessage",
+    "sqs:DeleteMessage",
+    "sqs:ChangeMessageVisibility",
+    "sqs:GetQueueAttributes",
+)
+
+
+def statements_for(fn: Function, registry: Registry) -> list[Statement]:
+    out = [
+        Statement(
+            "Logs", ("logs:CreateLogStream", "logs:PutLogEvents"), (Resource("log_group", fn.qualified_name),)
+        )
+    ]
+    tables = list(fn.tables)
+    if isinstance(fn.trigger, Subscription):
+        tables.append(IDEMPOTENCY_TABLE.name)
+        out.append(Statement("Queue", QUEUE_CONSUME, (Resource("queue", fn.service),)))
+    if tables:
+        resources = [Resource("table", t) for t in tables] + [Resource("table_indexes", t) for t in tables]
+        out.append(Statement("Tables", TABLE_RW, tuple(sorted(resources))))
+    if fn.publishes:
+        out.append(Statement("Publish", ("events:PutEvents",), (Resource("bus"),)))
+    if fn.bucket:
+        out.append(
+            Statement(
+                "Files", ("s3:GetObject", "s3:PutObject", "s3:DeleteObject"), (Resource("bucket_objects"),)
+            )
+        )
+    if fn.inspects_platform:
+        every_table = tuple(Resource("table", t.name) for t in registry.tables())
+        out.append(Statement("DescribeTables", ("dynamodb:DescribeTable",), every_table))
+        out.append(Statement("DescribeBus", ("events:DescribeEventBus",), (Resource("bus"),)))
+        out.append(Statement("HeadBucket", ("s3:ListBucket",), (Resource("bucket"),)))
+    return out
+
+
+def merged(functions: list[Function], registry: Registry) -> list[Statement]:
+    """One role for several functions (the monolith): the union, statement by statement."""
+    by_sid: dict[str, Statement] = {}
+    for fn in functions:
+        for st in statements_for(fn, registry):
+            if st.sid == "Logs":
+                continue
+            seen = by_sid.get(st.sid)
+            if seen is None:
+                by_sid[st.sid] = st
+            else:
+                actions = tuple(dict.fromkeys(seen.actions + st.actions))
+                by_sid[st.sid] = Statement(st.sid, actions, tuple(sorted(set(seen.resources + st.resources))))
+    return list(by_sid.values())

@@ -1,0 +1,113 @@
+"""infra/terraform/envs/dev/functions.tf.json: every declared function wired through the modules."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from shared.declarations import Function, Route, Schedule, Subscription
+from shared.registry import Registry
+from stratus.deploy.permissions import Resource, statements_for
+from stratus.deploy.serverless import GenerationError
+
+ENV = "infra/terraform/envs/dev"
+MODULES = "../../modules"
+
+
+def ident(name: str) -> str:
+    """A Terraform identifier: `monitoring-health` → `monitoring_health`."""
+    return re.sub(r"[^A-Za-z0-9_]", "_", name)
+
+
+def _arn(resource: Resource) -> str:
+    match resource.kind:
+        case "table":
+            return f"${{module.table_{ident(resource.name)}.arn}}"
+        case "table_indexes":
+            return f"${{module.table_{ident(resource.name)}.arn}}/index/*"
+        case "bus":
+            return "${aws_cloudwatch_event_bus.bus.arn}"
+        case "queue":
+            return f"${{module.subscriber_{ident(resource.name)}.queue_arn}}"
+        case "bucket":
+            return "${aws_s3_bucket.files.arn}"
+        case "bucket_objects":
+            return "${aws_s3_bucket.files.arn}/*"
+    raise GenerationError(f"no ARN for {resource}")
+
+
+def _function(fn: Function, registry: Registry) -> dict[str, Any]:
+    statements = [st for st in statements_for(fn, registry) if st.sid != "Logs"]  # the module adds its own
+    return {
+        "source": f"{MODULES}/function",
+        "name": f"${{local.prefix}}-{fn.qualified_name}",
+        "handler": fn.handler,
+        "description": fn.description or fn.qualified_name,
+        "timeout": fn.timeout,
+        "memory": fn.memory,
+        "code_zip": "${var.code_zip}",
+        "layers": "${local.layers}",
+        "environment": "${local.environment}",
+        "log_retention_days": "${var.log_retention_days}",
+        "alarm_topic_arns": ["${aws_sns_topic.alarms.arn}"],
+        "policy_statements": [
+            {"sid": st.sid, "actions": list(st.actions), "resources": [_arn(r) for r in st.resources]}
+            for st in statements
+        ],
+    }
+
+
+def document(registry: Registry) -> dict[str, Any]:
+    modules: dict[str, Any] = {}
+    for table in registry.tables():
+        modules[f"table_{ident(table.name)}"] = {
+            "source": f"{MODULES}/table",
+            "name": f"${{local.prefix}}-{table.name}",
+            "indexes": table.indexes,
+            "ttl_attribute": table.ttl_attribute,
+        }
+    for fn in registry.functions.values():
+        name = ident(fn.qualified_name)
+        modules[f"fn_{name}"] = _function(fn, registry)
+        trigger = fn.trigger
+        if isinstance(trigger, Route):
+            if trigger.auth == "user":
+                raise GenerationError(f"{fn.qualified_name}: protected routes need a declared authorizer")
+            modules[f"route_{name}"] = {
+                "source": f"{MODULES}/route",
+                "api_id": "${aws_apigatewayv2_api.http.id}",
+                "api_execution_arn": "${aws_apigatewayv2_api.http.execution_arn}",
+                "route_key": trigger.key,
+                "function_name": f"${{module.fn_{name}.name}}",
+                "function_invoke_arn": f"${{module.fn_{name}.invoke_arn}}",
+            }
+        elif isinstance(trigger, Subscription):
+            modules[f"subscriber_{ident(fn.service)}"] = {
+                "source": f"{MODULES}/subscriber",
+                "name": f"${{local.prefix}}-{fn.service}",
+                "bus_name": "${aws_cloudwatch_event_bus.bus.name}",
+                "event_pattern": json.dumps(trigger.event_pattern(), separators=(",", ":")),
+                "function_arn": f"${{module.fn_{name}.arn}}",
+                "batch_size": trigger.batch_size,
+                "max_receive_count": trigger.max_receive_count,
+                "visibility_timeout": trigger.visibility_timeout,
+                "alarm_topic_arns": ["${aws_sns_topic.alarms.arn}"],
+            }
+        elif isinstance(trigger, Schedule):
+            modules[f"schedule_{name}"] = {
+                "source": f"{MODULES}/schedule",
+                "name": f"${{local.prefix}}-{fn.qualified_name}",
+                "schedule_expression": trigger.expression,
+                "function_name": f"${{module.fn_{name}.name}}",
+                "function_arn": f"${{module.fn_{name}.arn}}",
+            }
+    return {
+        "//": "Generated from the declarations by `stratus generate`. Do not edit: edit the manifests.",
+        "locals": {"table_names": ",".join(t.name for t in registry.tables())},
+        "module": modules,
+    }
+
+
+def files(registry: Registry) -> dict[str, str]:
+    return {f"{ENV}/functions.tf.json": json.dumps(document(registry), indent=2) + "\n"}
