@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
-# cfn-lint and checkov pin their own boto3; they live apart from the platform's venv.
+# cfn-lint, checkov and the AWS CLI pin their own boto3/botocore; they live apart from the platform's venv.
 TOOLS_VENV := .venv-deploy
 TOOLS_STAMP := $(TOOLS_VENV)/.installed
 NODE_STAMP := node_modules/.installed
@@ -22,7 +22,7 @@ install: $(STAMP)
 $(TOOLS_STAMP):
 	@echo "==> installing cfn-lint and checkov into $(TOOLS_VENV)"
 	$(PYTHON) -m venv $(TOOLS_VENV)
-	$(TOOLS_VENV)/bin/pip install --quiet --disable-pip-version-check "cfn-lint>=1.20" "checkov>=3.2"
+	$(TOOLS_VENV)/bin/pip install --quiet --disable-pip-version-check "cfn-lint>=1.20" "checkov>=3.2" awscli
 	@touch $@
 
 $(NODE_STAMP): package.json package-lock.json

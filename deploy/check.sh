@@ -32,6 +32,24 @@ for mode in split monolith; do
   echo "  $mode: packaged, cfn-lint clean"
 done
 
+step "localstack init hook: run it against the emulator (awslocal = aws --endpoint-url), then health"
+shim=$(mktemp -d)
+printf '#!/usr/bin/env bash\nexec %s --endpoint-url "http://127.0.0.1:%s" "$@"\n' "$PWD/$TOOLS/aws" "$port" > "$shim/awslocal"
+chmod +x "$shim/awslocal"
+PATH="$shim:$PATH" AWS_ACCESS_KEY_ID=dummy AWS_SECRET_ACCESS_KEY=dummy AWS_DEFAULT_REGION=us-east-1 \
+  bash localstack/init/ready.d/10-stratus.sh
+$BIN/python - "$port" <<'PY'
+import os, sys
+from functions.catalog import registry
+from stratus.emulator import point_process_at
+from shared.adapters.gateway import Gateway, HttpRequest
+os.environ["STRATUS_STAGE"] = "local"
+point_process_at(f"http://127.0.0.1:{sys.argv[1]}", extra={"STRATUS_TABLES": ",".join(t.name for t in registry().tables())})
+reply = Gateway(registry()).handle(HttpRequest("GET", "/internal/health", headers={}))
+assert reply.status == 200, reply.body
+print("  the hook's resources are what the platform expects: /internal/health is healthy")
+PY
+
 step "terraform: fmt, init from the provider mirror, validate"
 terraform fmt -check -recursive infra/terraform
 (

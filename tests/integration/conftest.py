@@ -18,7 +18,9 @@ pytestmark = pytest.mark.integration
 
 @pytest.fixture(scope="session")
 def emulator() -> Iterator[Emulator]:
-    server = Emulator.start_moto("127.0.0.1", 0)
+    """An embedded moto server, or the emulator STRATUS_TEST_ENDPOINT names (localstack/run-tests.sh)."""
+    external = os.environ.get("STRATUS_TEST_ENDPOINT")
+    server = Emulator.external(external) if external else Emulator.start_moto("127.0.0.1", 0)
     yield server
     server.stop()
 

@@ -124,3 +124,14 @@ def test_a_cloudevent_reaches_the_subscriber_as_the_same_event(platform: Provisi
     assert client.post("/", headers=headers, data=body).status_code == 200  # redelivered
     assert [e.id for e in echo.seen] == [event.id]
     assert echo.seen[0] == event
+
+
+@pytest.mark.parametrize("source", ["functions/gcf.py", "main.py"])
+def test_the_platforms_own_functions_framework_targets_serve_the_catalog(source: str) -> None:
+    client = functions_framework.create_app(target="api", source=source).test_client()
+    document = client.get("/.well-known/openapi.json")
+    assert document.status_code == 200
+    assert "/internal/health" in document.get_json()["paths"]
+    missing = client.get("/api/v1/nothing")
+    assert missing.status_code == 404
+    assert missing.get_json()["error"]["code"] == "NOT_FOUND"
