@@ -25,7 +25,7 @@ def script(registry: Registry) -> str:
         "# Generated from the function declarations by `stratus generate`. Do not edit: edit the manifests.",
         f"# Creates stage `{STAGE}` (prefix {prefix}) when LocalStack is ready; safe to run twice.",
         "set -u",
-        f'REGION="${{AWS_DEFAULT_REGION:-us-east-1}}"',
+        'REGION="${AWS_DEFAULT_REGION:-us-east-1}"',
         'ACCOUNT="$(awslocal sts get-caller-identity --query Account --output text)"',
         "",
     ]
