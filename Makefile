@@ -34,8 +34,9 @@ $(NODE_STAMP): package.json package-lock.json
 dev: $(STAMP)
 	$(BIN)/stratus dev $(ARGS)
 
-## The whole suite: lint, types, layering, every test, then the deployment checks. CI runs exactly this.
-test: check deploy-check
+## The whole suite: lint, types, layering, the deployment checks, then every test. CI runs exactly this.
+test: lint types imports deploy-check
+	$(BIN)/pytest
 
 ## serverless.yml and Terraform: generated files current, osls package + cfn-lint, validate, checkov.
 deploy-check: $(STAMP) $(TOOLS_STAMP) $(NODE_STAMP)
