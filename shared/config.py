@@ -37,6 +37,14 @@ class Settings:
     events_dir: Path = _REPO_ROOT / "events"
     # Logical names of every table of the deployment (the health check describes each).
     tables: tuple[str, ...] = ()
+    # Access tokens: RS256 with the active key (PEM) and its kid; earlier keys' public JWKS verify too.
+    jwt_private_key: str | None = field(default=None, repr=False)
+    jwt_kid: str = "stratus-1"
+    jwt_previous_jwks: str | None = None
+    access_token_ttl_seconds: int = 1800
+    refresh_token_ttl_seconds: int = 7 * 24 * 3600
+    # The reserved tenant of platform admins.
+    platform_tenant: str = "platform"
     api_version: str = "v1"
 
     def table_name(self, logical: str) -> str:
@@ -68,6 +76,11 @@ class Settings:
             gateway_url=os.environ.get("STRATUS_GATEWAY_URL") or None,
             events_dir=Path(os.environ.get("STRATUS_EVENTS_DIR", str(_REPO_ROOT / "events"))),
             tables=tuple(t for t in os.environ.get("STRATUS_TABLES", "").split(",") if t),
+            jwt_private_key=os.environ.get("STRATUS_JWT_PRIVATE_KEY") or None,
+            jwt_kid=os.environ.get("STRATUS_JWT_KID", "stratus-1"),
+            jwt_previous_jwks=os.environ.get("STRATUS_JWT_PREVIOUS_JWKS") or None,
+            access_token_ttl_seconds=_int("STRATUS_ACCESS_TOKEN_TTL", 1800),
+            refresh_token_ttl_seconds=_int("STRATUS_REFRESH_TOKEN_TTL", 7 * 24 * 3600),
         )
 
 

@@ -115,7 +115,16 @@ class Schedule:
             raise ValueError(f"not a schedule expression: {self.expression!r}")
 
 
-Trigger = Route | Subscription | Schedule
+@dataclass(frozen=True)
+class Authorizer:
+    """The gateway's Lambda authorizer (HTTP API, simple responses): runs before every `user` route and
+    hands the function the verified user, or the reason it was refused (so the function answers with the
+    exact seed 000 error, which an authorizer denial on API Gateway cannot carry)."""
+
+    result_ttl_seconds: int = 0  # no caching: a logout or role change counts on the very next request
+
+
+Trigger = Route | Subscription | Schedule | Authorizer
 
 
 @dataclass(frozen=True)

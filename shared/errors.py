@@ -148,6 +148,13 @@ class PayloadTooLarge(InvalidRequest):
     default_message = "The request body is too large"
 
 
+class Conflict(InvalidRequest):
+    """A create that names something already taken (seed 000 has a 409 code only for users)."""
+
+    status_override = 409
+    default_message = "It already exists"
+
+
 class Unauthorized(StratusError):
     code = ErrorCode.UNAUTHORIZED
     default_message = "Authentication is required"

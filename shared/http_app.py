@@ -41,6 +41,7 @@ from shared.errors import (
     NotFound,
     PayloadTooLarge,
     StratusError,
+    error_for,
 )
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -218,9 +219,18 @@ def _envelope(app: HttpApp, next_middleware: Callable[[HttpApp], Response[Any]])
 
 
 def _authorizer_user(event: APIGatewayProxyEventV2) -> UserContext:
-    """The user the gateway's authorizer verified (HTTP API passes the authorizer's context through)."""
+    """The user the gateway's authorizer verified (HTTP API passes the authorizer's context through), or
+    the exact error it refused the request with."""
     authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
-    encoded = (authorizer.get("lambda") or {}).get("userContext")
+    context = authorizer.get("lambda") or {}
+    if context.get("errorCode"):
+        retry_after = context.get("retryAfter")
+        raise error_for(
+            str(context["errorCode"]),
+            str(context.get("errorMessage") or ""),
+            headers={"Retry-After": str(retry_after)} if retry_after else None,
+        )
+    encoded = context.get("userContext")
     if not encoded:
         raise InvalidToken("A valid access token is required")
     return UserContext.from_header(encoded)

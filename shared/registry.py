@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from shared.declarations import KERNEL_TABLES, Function, Route, Schedule, Service, Subscription, Table
+from shared.declarations import (
+    KERNEL_TABLES,
+    Authorizer,
+    Function,
+    Route,
+    Schedule,
+    Service,
+    Subscription,
+    Table,
+)
 
 Handler = Callable[[dict[str, Any], Any], Any]
 
@@ -58,6 +67,11 @@ class Registry:
     @cached_property
     def scheduled(self) -> list[Function]:
         return [fn for fn in self.functions.values() if isinstance(fn.trigger, Schedule)]
+
+    @cached_property
+    def authorizer(self) -> Function | None:
+        found = [fn for fn in self.functions.values() if isinstance(fn.trigger, Authorizer)]
+        return found[0] if found else None
 
     def tables(self) -> Iterator[Table]:
         yield from KERNEL_TABLES
@@ -104,6 +118,11 @@ class Registry:
             subs = [fn for fn in service.functions if isinstance(fn.trigger, Subscription)]
             if len(subs) > 1:
                 found.append(f"{service.name}: one subscriber per service (it has {len(subs)})")
+        authorizers = sorted(
+            fn.qualified_name for fn in self.functions.values() if isinstance(fn.trigger, Authorizer)
+        )
+        if len(authorizers) > 1:
+            found.append(f"one authorizer per deployment (declared: {', '.join(authorizers)})")
         return found
 
     def _call_problems(self, service: Service, fn: Function) -> Iterator[str]:

@@ -32,19 +32,28 @@ def tenant_key(tenant_id: str, *parts: str) -> str:
     return "#".join(("TENANT", tenant_id, *parts))
 
 
+class _LiveMeta(type):
+    """Table name, region and endpoint read from the settings at each use, not frozen at import: the
+    local runner and the tests change them after the models are imported."""
+
+    logical_name: str
+
+    @property
+    def table_name(cls) -> str:
+        return settings().table_name(cls.logical_name)
+
+    @property
+    def region(cls) -> str:
+        return settings().region
+
+    @property
+    def host(cls) -> str | None:
+        return settings().endpoint_url
+
+
 def table_meta(logical_name: str) -> type:
-    """A pynamodb `Meta` bound to this deployment's table name, region and endpoint."""
-    cfg = settings()
-    return type(
-        "Meta",
-        (),
-        {
-            "table_name": cfg.table_name(logical_name),
-            "region": cfg.region,
-            "host": cfg.endpoint_url,
-            "billing_mode": "PAY_PER_REQUEST",
-        },
-    )
+    """A pynamodb `Meta` for one of the deployment's tables."""
+    return _LiveMeta("Meta", (), {"logical_name": logical_name, "billing_mode": "PAY_PER_REQUEST"})
 
 
 class Gsi1(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
@@ -62,6 +71,16 @@ class Item(Model):
     pk = UnicodeAttribute(hash_key=True)
     sk = UnicodeAttribute(range_key=True)
     expires_at = NumberAttribute(null=True, attr_name="expiresAt")
+
+    @classmethod
+    def _get_connection(cls) -> Any:
+        # pynamodb reconnects when the table name changes, not when the endpoint does; do both.
+        connection = cls._connection
+        if connection is not None and getattr(connection, "stratus_host", None) != cls.Meta.host:
+            cls._connection = None
+        connection = super()._get_connection()
+        connection.stratus_host = cls.Meta.host  # type: ignore[attr-defined]
+        return connection
 
     def is_expired(self, now: float | None = None) -> bool:
         """DynamoDB deletes expired items late (and emulators never do): reads must ignore them."""

@@ -29,6 +29,10 @@ os.environ.update(
     }
 )
 os.environ.pop("AWS_PROFILE", None)
+if "STRATUS_JWT_PRIVATE_KEY" not in os.environ:  # one signing key for the whole test session
+    from shared.access_tokens import generate_private_key_pem
+
+    os.environ["STRATUS_JWT_PRIVATE_KEY"] = generate_private_key_pem()
 
 
 def load_event(name: str, **overrides: Any) -> dict[str, Any]:

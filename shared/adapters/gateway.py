@@ -17,7 +17,7 @@ from shared.adapters.lambda_events import LocalContext, http_event
 from shared.config import settings
 from shared.context import Headers, new_id
 from shared.declarations import Auth
-from shared.errors import InvalidToken, NotFound, PayloadTooLarge, StratusError
+from shared.errors import Forbidden, InvalidToken, NotFound, PayloadTooLarge, StratusError
 from shared.registry import Registry
 
 # Receives the v2 event of a protected route; returns the authorizer's context, or raises StratusError.
@@ -50,9 +50,28 @@ class HttpResponse:
 
 
 class Gateway:
-    def __init__(self, registry: Registry, *, authorizer: Authorizer = deny_all) -> None:
+    def __init__(self, registry: Registry, *, authorizer: Authorizer | None = None) -> None:
         self.registry = registry
-        self.authorizer = authorizer
+        self.authorizer = authorizer or self._declared_authorizer()
+
+    def _declared_authorizer(self) -> Authorizer:
+        """The registry's authorizer function, invoked as API Gateway invokes a Lambda authorizer."""
+        fn = self.registry.authorizer
+        if fn is None:
+            return deny_all
+
+        def run(event: dict[str, Any]) -> Mapping[str, Any]:
+            request = {
+                **event,
+                "type": "REQUEST",
+                "routeArn": f"arn:aws:execute-api:local:000000000000:local/$default/{event['routeKey']}",
+            }
+            result = self.registry.handler(fn)(request, LocalContext.for_function(fn))
+            if not result.get("isAuthorized"):
+                raise Forbidden("The authorizer refused the request")
+            return dict(result.get("context") or {})
+
+        return run
 
     def handle(self, request: HttpRequest) -> HttpResponse:
         headers = {k.lower(): v for k, v in request.headers.items()}

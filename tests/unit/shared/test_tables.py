@@ -23,7 +23,6 @@ class Note(Item):
 @pytest.fixture(autouse=True)
 def _table() -> Iterator[None]:
     with mock_aws():
-        Note._connection = None  # pynamodb caches its connection per model
         create_table(Table("notes"))
         yield
 
@@ -66,3 +65,11 @@ def test_pages_follow_the_cursor_within_one_partition_only() -> None:
 def test_a_tampered_cursor_is_invalid_request() -> None:
     with pytest.raises(InvalidRequest):
         Note.page(tenant_key("acme", "NOTE"), page_size=2, cursor="eyJrIjoxfQ")
+
+
+def test_models_follow_the_settings_after_import(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared.config import settings
+
+    monkeypatch.setenv("STRATUS_RESOURCE_PREFIX", "other-stage")
+    settings.cache_clear()
+    assert Note.Meta.table_name == "other-stage-notes"

@@ -1,0 +1,117 @@
+"""Access tokens: RS256 JWTs with a `kid`, so that API Gateway's JWT authorizer or anyone holding the JWKS
+can verify them. Only auth signs; the authorizer verifies. Claims: sub, tenantId, roles, permissions, sid,
+epoch (the permission version they were issued under), iat, exp."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from functools import cache
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from jwt.algorithms import RSAAlgorithm
+from pydantic import BaseModel, ConfigDict, Field
+
+from shared.config import settings
+from shared.errors import InvalidToken, TokenExpired
+
+ISSUER = "stratus"
+AUDIENCE = "stratus-api"
+
+
+class AccessClaims(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, frozen=True)
+
+    sub: str
+    tenant_id: str = Field(alias="tenantId")
+    roles: tuple[str, ...] = ()
+    permissions: tuple[str, ...] = ()
+    sid: str
+    epoch: int = 0
+    iat: int = 0
+    exp: int = 0
+
+
+def generate_private_key_pem() -> str:
+    """A fresh RSA key (the local runner makes one per run; deployments store theirs as a secret)."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+
+
+@cache
+def _private_key(pem: str) -> Any:
+    return serialization.load_pem_private_key(pem.encode(), password=None)
+
+
+def _active_pem() -> str:
+    pem = settings().jwt_private_key
+    if not pem:
+        raise RuntimeError("no signing key: set STRATUS_JWT_PRIVATE_KEY")
+    return pem
+
+
+def issue(claims: AccessClaims) -> tuple[str, int]:
+    """Sign `claims` (iat/exp set here); returns the token and its lifetime in seconds."""
+    cfg = settings()
+    now = int(time.time())
+    body = claims.model_dump(by_alias=True) | {
+        "iat": now,
+        "exp": now + cfg.access_token_ttl_seconds,
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "jti": uuid.uuid4().hex,
+        "roles": list(claims.roles),
+        "permissions": list(claims.permissions),
+    }
+    token = jwt.encode(body, _private_key(_active_pem()), algorithm="RS256", headers={"kid": cfg.jwt_kid})
+    return token, cfg.access_token_ttl_seconds
+
+
+def jwks() -> dict[str, Any]:
+    """The public keys that verify access tokens: the active one, then any previous ones."""
+    cfg = settings()
+    active = json.loads(RSAAlgorithm.to_jwk(_private_key(_active_pem()).public_key()))
+    keys = [active | {"kid": cfg.jwt_kid, "use": "sig", "alg": "RS256"}]
+    if cfg.jwt_previous_jwks:
+        keys.extend(json.loads(cfg.jwt_previous_jwks).get("keys", []))
+    return {"keys": keys}
+
+
+@cache
+def _public_keys(active_pem: str, kid: str, previous: str | None) -> dict[str, Any]:
+    keys = {kid: _private_key(active_pem).public_key()}
+    for jwk in json.loads(previous or '{"keys": []}')["keys"]:
+        keys[jwk["kid"]] = RSAAlgorithm.from_jwk(json.dumps(jwk))
+    return keys
+
+
+def verify(token: str | None) -> AccessClaims:
+    """The claims of a valid access token, or `InvalidToken` / `TokenExpired`. Only RS256 with a known kid
+    is accepted: `alg: none`, HS256 with the public key as secret, and unknown kids are refused."""
+    if not token:
+        raise InvalidToken("A bearer access token is required")
+    cfg = settings()
+    try:
+        kid = str(jwt.get_unverified_header(token).get("kid") or "")
+        key = _public_keys(_active_pem(), cfg.jwt_kid, cfg.jwt_previous_jwks).get(kid)
+        if key is None:
+            raise InvalidToken("The token was signed by an unknown key")
+        body = jwt.decode(
+            token,
+            key,
+            algorithms=["RS256"],
+            audience=AUDIENCE,
+            issuer=ISSUER,
+            options={"require": ["exp", "iat", "sub", "sid"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise TokenExpired() from exc
+    except jwt.PyJWTError as exc:
+        raise InvalidToken() from exc
+    return AccessClaims.model_validate(body)
