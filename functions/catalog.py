@@ -5,12 +5,17 @@ from __future__ import annotations
 
 from functools import cache
 
+from functions.auth.manifest import SERVICE as auth
+from functions.cache.manifest import SERVICE as cache_service
 from functions.gateway.manifest import SERVICE as gateway
 from functions.monitoring.manifest import SERVICE as monitoring
+from functions.rbac.manifest import SERVICE as rbac
+from functions.tenants.manifest import SERVICE as tenants
+from functions.users.manifest import SERVICE as users
 from shared.declarations import Service
 from shared.registry import Registry
 
-SERVICES: tuple[Service, ...] = (gateway, monitoring)
+SERVICES: tuple[Service, ...] = (gateway, tenants, users, auth, rbac, cache_service, monitoring)
 
 
 @cache

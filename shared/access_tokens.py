@@ -14,7 +14,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shared.config import settings
 from shared.errors import InvalidToken, TokenExpired
@@ -114,7 +114,10 @@ def verify(token: str | None) -> AccessClaims:
         raise TokenExpired() from exc
     except jwt.PyJWTError as exc:
         raise InvalidToken() from exc
-    return AccessClaims.model_validate(body)
+    try:
+        return AccessClaims.model_validate(body)
+    except ValidationError as exc:  # signed by us but not an access token (a system token, say)
+        raise InvalidToken() from exc
 
 
 SYSTEM_TTL_SECONDS = 300
@@ -164,4 +167,7 @@ def verify_system(token: str | None) -> SystemClaims:
         raise InvalidToken("The system token is not valid") from exc
     if body.get("typ") != "system":
         raise InvalidToken("Not a system token")
-    return SystemClaims.model_validate(body)
+    try:
+        return SystemClaims.model_validate(body)
+    except ValidationError as exc:
+        raise InvalidToken("Not a system token") from exc

@@ -74,6 +74,15 @@ def _parser() -> argparse.ArgumentParser:
     package.add_argument("--code-only", action="store_true", help="skip the deps layer")
     package.set_defaults(run=_package)
 
+    admin = sub.add_parser("bootstrap-admin", help="create the platform tenant and its first admin")
+    admin.add_argument(
+        "--endpoint", default=DEFAULT_ENDPOINT, help=f"AWS endpoint (default {DEFAULT_ENDPOINT})"
+    )
+    admin.add_argument(
+        "--gateway", help="the deployed HTTP API's URL (internal calls go through it); default: in-process"
+    )
+    admin.set_defaults(run=_bootstrap_admin)
+
     check = sub.add_parser("check", help="check the declarations: names, routes, tables, call layering")
     check.set_defaults(run=_check)
     return parser
@@ -209,6 +218,23 @@ def _package(args: argparse.Namespace) -> int:
     build_code()
     if not args.code_only:
         build_layer()
+    return 0
+
+
+def _bootstrap_admin(args: argparse.Namespace) -> int:
+    from shared import service_client
+    from shared.transports import HttpTransport, InProcessTransport
+    from stratus.bootstrap import bootstrap_admin, credentials_from_env
+
+    _at(args.endpoint)
+    transport = HttpTransport(args.gateway) if args.gateway else InProcessTransport(_registry())
+    service_client.set_default_transport(transport)
+    email, password, _generated = credentials_from_env()
+    admin = bootstrap_admin(email, password)
+    if not admin.created:
+        print(f"the platform tenant exists already; its admins are unchanged ({email} was not created)")
+    else:
+        print(f"platform admin created: {admin.email} / {admin.password} (tenant `platform`; shown once)")
     return 0
 
 

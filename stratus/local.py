@@ -4,6 +4,7 @@ on 127.0.0.1, one pump per subscriber queue, the scheduler. `stratus dev` runs i
 from __future__ import annotations
 
 import logging
+import os
 import threading
 from collections.abc import Callable
 from types import TracebackType
@@ -12,6 +13,7 @@ from typing import Any
 from werkzeug.serving import make_server
 
 from shared import service_client
+from shared.access_tokens import generate_private_key_pem
 from shared.adapters.gateway import Gateway
 from shared.adapters.wsgi import WsgiApp
 from shared.declarations import Route
@@ -36,13 +38,15 @@ class LocalPlatform:
         endpoint: str | None = None,
         pumps: bool = True,
         schedules: bool = True,
+        bootstrap: bool = True,
         log: Log = print,
     ) -> None:
         self.registry = registry
         self.host, self.port = host, port
         self.emulator_port = emulator_port
         self.endpoint = endpoint
-        self.run_pumps, self.run_schedules = pumps, schedules
+        self.run_pumps, self.run_schedules, self.bootstrap = pumps, schedules, bootstrap
+        self.admin: Any = None
         self.log = log
         self.stop_event = threading.Event()
         self.emulator: Emulator | None = None
@@ -66,6 +70,8 @@ class LocalPlatform:
             self.emulator = Emulator.start_moto(self.host, self.emulator_port)
             self.log(f"emulator  {self.emulator.endpoint_url} (moto server)")
         tables = ",".join(t.name for t in self.registry.tables())
+        # One signing key per run unless one is given: an earlier run's tokens stop working, as they should.
+        os.environ.setdefault("STRATUS_JWT_PRIVATE_KEY", generate_private_key_pem())
         point_process_at(self.emulator.endpoint_url, extra={"STRATUS_TABLES": tables})
         self.log("provisioning")
         self.resources = provision(self.registry, log=self.log)
@@ -81,8 +87,21 @@ class LocalPlatform:
         if self.run_schedules and self.registry.scheduled:
             self.scheduler = Scheduler(self.registry, self.stop_event, self.log)
             self.scheduler.start()
+        if self.bootstrap and "tenants" in self.registry.by_service:
+            self._bootstrap_admin()
         self._print_summary()
         return self
+
+    def _bootstrap_admin(self) -> None:
+        from stratus.bootstrap import bootstrap_admin, credentials_from_env
+
+        email, password, generated = credentials_from_env()
+        admin = bootstrap_admin(email, password)
+        self.admin = admin
+        if admin.created and generated:
+            self.log(f"platform admin  {admin.email} / {admin.password}   (tenant `platform`; shown once)")
+        elif admin.created:
+            self.log(f"platform admin  {admin.email} (from STRATUS_ADMIN_EMAIL / STRATUS_ADMIN_PASSWORD)")
 
     def _start_gateway(self) -> None:
         app = WsgiApp(Gateway(self.registry))

@@ -66,19 +66,32 @@ def document(registry: Registry) -> dict[str, Any]:
     }
     for fn in registry.http_functions:
         app = importlib.import_module(fn.module).app
-        part = json.loads(app.get_openapi_json_schema(title="Stratus", version="1.0.0"))
+        part = _without_clashes(
+            json.loads(app.get_openapi_json_schema(title="Stratus", version="1.0.0")), doc, fn.service
+        )
         for name, schema in part.get("components", {}).get("schemas", {}).items():
-            if name in ("HTTPValidationError", "ValidationError"):
-                continue
-            existing = doc["components"]["schemas"].setdefault(name, schema)
-            if existing != schema:
-                raise ValueError(f"two functions define different schemas named {name!r}")
+            if name not in ("HTTPValidationError", "ValidationError"):
+                doc["components"]["schemas"].setdefault(name, schema)
         for path, operations in part.get("paths", {}).items():
             for method, operation in operations.items():
                 _describe(operation, fn.route.auth)
                 doc["paths"].setdefault(path, {})[method] = operation
     doc["paths"] = dict(sorted(doc["paths"].items()))
     return doc
+
+
+def _without_clashes(part: dict[str, Any], doc: dict[str, Any], service: str) -> dict[str, Any]:
+    """Services name their models independently: a model whose name another service already uses for a
+    different schema is renamed `<Service><Name>` in this part (its references too)."""
+    known = doc["components"]["schemas"]
+    text = json.dumps(part)
+    for name, schema in part.get("components", {}).get("schemas", {}).items():
+        if name in known and known[name] != schema:
+            renamed = f"{service.title()}{name}"
+            text = text.replace(f'"#/components/schemas/{name}"', f'"#/components/schemas/{renamed}"')
+            text = text.replace(f'"{name}": {json.dumps(schema)}', f'"{renamed}": {json.dumps(schema)}')
+    renamed_part: dict[str, Any] = json.loads(text)
+    return renamed_part
 
 
 def _describe(operation: dict[str, Any], auth: Auth | None) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from shared.declarations import Function, Route, Schedule, Subscription, Table
+from shared.declarations import Auth, Authorizer, Function, Route, Schedule, Subscription, Table
 from shared.registry import Registry
 from stratus.deploy.permissions import Resource, Statement, merged, statements_for
 
@@ -103,10 +103,22 @@ def _role(statements: list[Statement]) -> dict[str, Any]:
     }
 
 
+AUTHORIZER = "stratusAuthorizer"
+
+
+def _http_event(route: Route) -> dict[str, Any]:
+    event: dict[str, Any] = {"method": route.method, "path": route.path}
+    if route.auth is Auth.USER:
+        event["authorizer"] = {"name": AUTHORIZER}
+    return {"httpApi": event}
+
+
 def _events(fn: Function) -> list[dict[str, Any]]:
     trigger = fn.trigger
     if isinstance(trigger, Route):
-        return [{"httpApi": {"method": trigger.method, "path": trigger.path}}]
+        return [_http_event(trigger)]
+    if isinstance(trigger, Authorizer):
+        return []  # API Gateway invokes it; osls grants that from provider.httpApi.authorizers
     if isinstance(trigger, Subscription):
         if trigger.visibility_timeout < fn.timeout:
             raise GenerationError(
@@ -137,7 +149,7 @@ def _function(
 
 def _check(registry: Registry) -> None:
     protected = [fn.qualified_name for fn in registry.http_functions if fn.route.auth == "user"]
-    if protected:
+    if protected and registry.authorizer is None:
         raise GenerationError(f"protected routes need a declared authorizer: {', '.join(protected)}")
 
 
@@ -312,6 +324,23 @@ def resources(registry: Registry) -> dict[str, Any]:
     return {"Resources": out, "Outputs": outputs}
 
 
+def _http_api(registry: Registry) -> dict[str, Any]:
+    config: dict[str, Any] = {"payload": "2.0"}
+    authorizer = registry.authorizer
+    if authorizer is not None:
+        assert isinstance(authorizer.trigger, Authorizer)
+        config["authorizers"] = {
+            AUTHORIZER: {
+                "type": "request",
+                "functionName": authorizer.qualified_name,
+                "enableSimpleResponses": True,
+                "payloadVersion": "2.0",
+                "resultTtlInSeconds": authorizer.trigger.result_ttl_seconds,
+            }
+        }
+    return config
+
+
 def main_file(registry: Registry) -> dict[str, Any]:
     tables = ",".join(t.name for t in registry.tables())
     return {
@@ -328,7 +357,7 @@ def main_file(registry: Registry) -> dict[str, Any]:
             "timeout": 10,
             "logRetentionInDays": 30,
             "tracing": {"lambda": True},
-            "httpApi": {"payload": "2.0"},
+            "httpApi": _http_api(registry),
             "layers": [{"Ref": "DepsLambdaLayer"}],
             "environment": {
                 "STRATUS_STAGE": "${sls:stage}",

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from shared.declarations import Function, Route, Schedule, Subscription
+from shared.declarations import Auth, Authorizer, Function, Route, Schedule, Subscription
 from shared.registry import Registry
 from stratus.deploy.permissions import Resource, statements_for
 from stratus.deploy.serverless import GenerationError
@@ -72,9 +72,9 @@ def document(registry: Registry) -> dict[str, Any]:
         modules[f"fn_{name}"] = _function(fn, registry)
         trigger = fn.trigger
         if isinstance(trigger, Route):
-            if trigger.auth == "user":
+            if trigger.auth is Auth.USER and registry.authorizer is None:
                 raise GenerationError(f"{fn.qualified_name}: protected routes need a declared authorizer")
-            modules[f"route_{name}"] = {
+            route_module: dict[str, Any] = {
                 "source": f"{MODULES}/route",
                 "api_id": "${aws_apigatewayv2_api.http.id}",
                 "api_execution_arn": "${aws_apigatewayv2_api.http.execution_arn}",
@@ -82,6 +82,9 @@ def document(registry: Registry) -> dict[str, Any]:
                 "function_name": f"${{module.fn_{name}.name}}",
                 "function_invoke_arn": f"${{module.fn_{name}.invoke_arn}}",
             }
+            if trigger.auth is Auth.USER:
+                route_module["authorizer_id"] = "${aws_apigatewayv2_authorizer.stratus.id}"
+            modules[f"route_{name}"] = route_module
         elif isinstance(trigger, Subscription):
             modules[f"subscriber_{ident(fn.service)}"] = {
                 "source": f"{MODULES}/subscriber",
@@ -102,10 +105,42 @@ def document(registry: Registry) -> dict[str, Any]:
                 "function_name": f"${{module.fn_{name}.name}}",
                 "function_arn": f"${{module.fn_{name}.arn}}",
             }
-    return {
+    document: dict[str, Any] = {
         "//": "Generated from the declarations by `stratus generate`. Do not edit: edit the manifests.",
         "locals": {"table_names": ",".join(t.name for t in registry.tables())},
         "module": modules,
+    }
+    if registry.authorizer is not None:
+        document["resource"] = _authorizer(registry.authorizer)
+    return document
+
+
+def _authorizer(fn: Function) -> dict[str, Any]:
+    assert isinstance(fn.trigger, Authorizer)
+    name = ident(fn.qualified_name)
+    return {
+        "aws_apigatewayv2_authorizer": {
+            "stratus": {
+                "api_id": "${aws_apigatewayv2_api.http.id}",
+                "name": "stratus",
+                "authorizer_type": "REQUEST",
+                "authorizer_uri": f"${{module.fn_{name}.invoke_arn}}",
+                "authorizer_payload_format_version": "2.0",
+                "enable_simple_responses": True,
+                "authorizer_result_ttl_in_seconds": fn.trigger.result_ttl_seconds,
+            }
+        },
+        "aws_lambda_permission": {
+            "authorizer": {
+                "statement_id": "http-authorizer",
+                "action": "lambda:InvokeFunction",
+                "function_name": f"${{module.fn_{name}.name}}",
+                "principal": "apigateway.amazonaws.com",
+                "source_arn": (
+                    "${aws_apigatewayv2_api.http.execution_arn}/authorizers/${aws_apigatewayv2_authorizer.stratus.id}"
+                ),
+            }
+        },
     }
 
 

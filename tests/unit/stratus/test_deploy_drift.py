@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from functions.catalog import registry
-from shared.declarations import Function, Layer, Route, Schedule, Service, Subscription
+from shared.declarations import Authorizer, Function, Layer, Route, Schedule, Service, Subscription
 from shared.registry import Registry
 from stratus.deploy import generate, serverless, terraform
 
@@ -24,7 +24,8 @@ def deployed_serverless(root: Path = ROOT) -> dict[str, Any]:
 
 def deployed_terraform(root: Path = ROOT) -> dict[str, Any]:
     doc: dict[str, Any] = json.loads((root / terraform.ENV / "functions.tf.json").read_text())
-    return doc["module"]
+    authorizers = doc.get("resource", {}).get("aws_apigatewayv2_authorizer", {}).values()
+    return doc["module"] | {"authorizers": [a["authorizer_uri"] for a in authorizers]}
 
 
 def triggers(reg: Registry) -> dict[str, tuple[str, ...]]:
@@ -33,6 +34,8 @@ def triggers(reg: Registry) -> dict[str, tuple[str, ...]]:
         t = fn.trigger
         if isinstance(t, Route):
             out[fn.qualified_name] = ("http", t.method, t.path)
+        elif isinstance(t, Authorizer):
+            out[fn.qualified_name] = ("authorizer",)
         elif isinstance(t, Subscription):
             out[fn.qualified_name] = ("sqs", fn.service, str(t.batch_size), json.dumps(t.event_pattern()))
         else:
@@ -47,6 +50,9 @@ def serverless_triggers(
     resources = yaml.safe_load((root / serverless.PARTS / "resources.yml").read_text())["Resources"]
     out: dict[str, tuple[str, ...]] = {}
     for name, fn in functions.items():
+        if not fn["events"]:
+            out[name] = ("authorizer",)
+            continue
         [event] = fn["events"]
         if "httpApi" in event:
             out[name] = ("http", event["httpApi"]["method"], event["httpApi"]["path"])
@@ -76,6 +82,9 @@ def terraform_triggers(modules: dict[str, Any], reg: Registry | None = None) -> 
         elif key.startswith("schedule_"):
             name = module["function_name"].removeprefix("${module.fn_").removesuffix(".name}")
             out[name] = ("schedule", module["schedule_expression"])
+        elif key == "authorizers":
+            for authorizer in module:
+                out[authorizer.removeprefix("${module.fn_").removesuffix(".invoke_arn}")] = ("authorizer",)
     by_ident = {terraform.ident(name): name for name in (reg or registry()).functions}
     return {by_ident.get(n, n): t for n, t in out.items()}
 

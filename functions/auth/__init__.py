@@ -1,0 +1,1 @@
+"""auth (core layer): access tokens (RS256, JWKS), system tokens, sign-up checks, login/logout events."""

@@ -1,0 +1,24 @@
+"""The email rule: one strict syntax check and one normal form (`email-validator` is not installed, so
+pydantic's EmailStr is unavailable; this regex accepts a subset of RFC 5322 that real mailboxes use)."""
+
+from __future__ import annotations
+
+import re
+
+MAX_LENGTH = 254  # RFC 5321's limit on a forward path
+MAX_LOCAL_LENGTH = 64
+
+_ATOM = r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+"
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_TLD = r"[a-z](?:[a-z0-9-]{0,61}[a-z0-9])"  # at least two characters, never all digits
+# Dot-separated atoms (no leading, trailing or doubled dots) @ two or more DNS labels.
+_EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+{_TLD}")
+
+
+def normalize(raw: str) -> str:
+    """The stored form of an email (trimmed, lower-case), or ValueError when it is not an address."""
+    email = raw.strip().lower()
+    local, _, _ = email.partition("@")
+    if len(email) > MAX_LENGTH or len(local) > MAX_LOCAL_LENGTH or not _EMAIL.fullmatch(email):
+        raise ValueError("not a valid email address")
+    return email

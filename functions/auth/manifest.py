@@ -1,0 +1,41 @@
+from shared.declarations import Auth, Function, Layer, Route, Service
+
+SERVICE = Service(
+    name="auth",
+    layer=Layer.CORE,
+    functions=(
+        Function(
+            "pre-validate",
+            Route("POST", "/internal/auth/pre-validate"),
+            description="Normalize a sign-up email and check the password rule before anything is written.",
+        ),
+        Function(
+            "tokens",
+            Route("POST", "/internal/auth/tokens"),
+            publishes=True,
+            description="Sign an RS256 access token for an opened session; a login publishes user.login.",
+        ),
+        Function(
+            "verify-token",
+            Route("POST", "/internal/auth/verify-token"),
+            description="The claims of a valid access token (401 INVALID_TOKEN / TOKEN_EXPIRED otherwise).",
+        ),
+        Function(
+            "logout",
+            Route("POST", "/internal/auth/logout"),
+            calls=("cache",),
+            publishes=True,
+            description="Revoke the session in the cache and publish user.logout.",
+        ),
+        Function(
+            "system-token",
+            Route("POST", "/internal/auth/system-token"),
+            description="A 5-minute RS256 token typed `system`, for scheduled jobs.",
+        ),
+        Function(
+            "jwks",
+            Route("GET", "/.well-known/jwks.json", auth=Auth.PUBLIC),
+            description="The public keys that verify access tokens (raw JWKS, not an envelope).",
+        ),
+    ),
+)

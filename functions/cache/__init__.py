@@ -1,0 +1,1 @@
+"""cache (infrastructure layer): refresh-token sessions and user/tenant principal state (epochs)."""

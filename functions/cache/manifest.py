@@ -1,0 +1,45 @@
+from shared.declarations import Function, Layer, Route, Service, Table
+
+SERVICE = Service(
+    name="cache",
+    layer=Layer.INFRASTRUCTURE,
+    tables=(Table("sessions"),),
+    functions=(
+        Function(
+            "sessions-create",
+            Route("POST", "/internal/sessions/create", status=201),
+            tables=("sessions",),
+            description="Open a session and hand out its first refresh token.",
+        ),
+        Function(
+            "sessions-check",
+            Route("POST", "/internal/sessions/check"),
+            tables=("sessions",),
+            description="Is a session still usable: session, user and tenant state in one read.",
+        ),
+        Function(
+            "sessions-rotate",
+            Route("POST", "/internal/sessions/rotate"),
+            tables=("sessions",),
+            description="Exchange a refresh token for a new one; a reused token revokes the session.",
+        ),
+        Function(
+            "sessions-revoke",
+            Route("POST", "/internal/sessions/revoke"),
+            tables=("sessions",),
+            description="Revoke a session (idempotent).",
+        ),
+        Function(
+            "principals-user",
+            Route("POST", "/internal/principals/user"),
+            tables=("sessions",),
+            description="Move a user's epoch (and status) so that cached permissions are re-read.",
+        ),
+        Function(
+            "principals-tenant",
+            Route("POST", "/internal/principals/tenant"),
+            tables=("sessions",),
+            description="Move a tenant's epoch and set its status.",
+        ),
+    ),
+)

@@ -1,0 +1,131 @@
+"""Sessions: create, check, rotate (with reuse detection) and revoke."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from datetime import UTC, datetime
+from typing import NoReturn
+
+from functions.cache import refresh_tokens, store
+from functions.cache.models import (
+    CheckReason,
+    NewSession,
+    SessionCreated,
+    SessionRef,
+    SessionRotated,
+    SessionState,
+)
+from shared.config import settings
+from shared.errors import InvalidToken, TokenExpired
+
+# How many earlier hashes a session remembers to recognise a replayed refresh token.
+PREVIOUS_HASHES_KEPT = 10
+REUSE_MESSAGE = "refresh token reuse detected; the session is revoked"
+
+
+def new_session_id() -> str:
+    return f"s_{uuid.uuid4().hex}"
+
+
+def _user_epoch(tenant_id: str, user_id: str) -> int:
+    principal = store.get_principal(store.user_pk(tenant_id, user_id))
+    return principal.epoch if principal else 0
+
+
+def create(request: NewSession) -> SessionCreated:
+    now = int(time.time())
+    session_id = new_session_id()
+    token = refresh_tokens.new_token(request.tenant_id, session_id)
+    record = store.SessionRecord(
+        tenant_id=request.tenant_id,
+        session_id=session_id,
+        user_id=request.user_id,
+        refresh_hash=token.secret_hash,
+        previous_hashes=(),
+        expires_at=now + settings().refresh_token_ttl_seconds,
+        revoked=False,
+    )
+    store.put_session(
+        record,
+        created_at=datetime.fromtimestamp(now, UTC).isoformat(),
+        ip=request.ip,
+        user_agent=request.user_agent,
+    )
+    return SessionCreated(
+        session_id=session_id,
+        refresh_token=str(token),
+        expires_at=record.expires_at,
+        epoch=_user_epoch(request.tenant_id, request.user_id),
+    )
+
+
+def check(request: SessionRef) -> SessionState:
+    session, user, tenant = store.read_for_check(request.tenant_id, request.user_id, request.session_id)
+    epoch = user.epoch if user else 0
+    reason: CheckReason | None = None
+    # A session of another user reads as unknown: the ids must belong together.
+    if session is None or session.user_id != request.user_id:
+        reason = "unknown"
+    elif session.revoked:
+        reason = "revoked"
+    elif session.is_expired(time.time()):  # TTL deletes late; expiry is decided here
+        reason = "expired"
+    elif tenant is not None and tenant.status == "suspended":
+        reason = "tenant_suspended"
+    elif user is not None and user.status == "deleted":
+        reason = "user_deleted"
+    elif user is not None and user.status == "suspended":
+        reason = "user_suspended"
+    return SessionState(active=reason is None, reason=reason, epoch=epoch)
+
+
+def rotate(raw_token: str) -> SessionRotated:
+    """A new refresh token for the current one. Presenting an earlier one (or losing a race to another
+    rotation) means the token leaked: the whole session is revoked."""
+    token = refresh_tokens.parse(raw_token)
+    session = store.get_session(token.tenant_id, token.session_id)
+    if session is None:
+        raise InvalidToken("The refresh token is not valid")
+    now = int(time.time())
+    presented = token.secret_hash
+    if refresh_tokens.matches(presented, session.refresh_hash):
+        if session.revoked:
+            raise InvalidToken("The session has been revoked")
+        if session.is_expired(now):
+            raise TokenExpired("The refresh token has expired")
+        replacement = refresh_tokens.new_token(token.tenant_id, token.session_id)
+        previous = [*session.previous_hashes, session.refresh_hash][-PREVIOUS_HASHES_KEPT:]
+        won = store.replace_hash(
+            token.tenant_id,
+            token.session_id,
+            presented=presented,
+            new_hash=replacement.secret_hash,
+            previous=previous,
+            now=now,
+        )
+        if not won:
+            _revoke_for_reuse(token)
+        return SessionRotated(
+            tenant_id=token.tenant_id,
+            user_id=session.user_id,
+            session_id=token.session_id,
+            refresh_token=str(replacement),
+            expires_at=session.expires_at,
+            epoch=_user_epoch(token.tenant_id, session.user_id),
+        )
+    if refresh_tokens.matches_any(presented, session.previous_hashes):
+        if session.is_expired(now):
+            raise TokenExpired("The refresh token has expired")
+        _revoke_for_reuse(token)
+    # An unknown secret for a real session id proves nothing about a leak: refuse, do not revoke.
+    raise InvalidToken("The refresh token is not valid")
+
+
+def _revoke_for_reuse(token: refresh_tokens.RefreshToken) -> NoReturn:
+    store.revoke_session(token.tenant_id, token.session_id)
+    raise InvalidToken(REUSE_MESSAGE)
+
+
+def revoke(tenant_id: str, session_id: str) -> None:
+    store.revoke_session(tenant_id, session_id)

@@ -1,0 +1,1 @@
+"""rbac (core layer): roles, role assignments and permission checks per tenant."""

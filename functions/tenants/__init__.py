@@ -1,0 +1,1 @@
+"""tenants (business layer): tenant lifecycle, plans, quotas and atomic quota reservations."""

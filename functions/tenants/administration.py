@@ -1,0 +1,92 @@
+"""Reading and changing a tenant through the public API: who may see it, who may change what."""
+
+from __future__ import annotations
+
+from functions.tenants import store
+from functions.tenants.lookup import is_platform_admin, load, require_valid_id, to_model
+from functions.tenants.models import Tenant, TenantChanges
+from functions.tenants.plans import quotas_for
+from shared.context import UserContext, require
+from shared.envelopes import utc_now_iso
+from shared.errors import InvalidRequest, PermissionDenied, ServiceUnavailable, TenantNotFound
+from shared.events import publisher
+from shared.permissions import allows
+
+# An update is a compare-and-set of what it read; a concurrent change makes it re-read this many times.
+UPDATE_ATTEMPTS = 3
+
+
+def _require_visible(user: UserContext, tenant_id: str) -> None:
+    """Another tenant's id is 404 exactly like an unknown one: its existence is never revealed."""
+    if not (is_platform_admin(user) or user.tenant_id == tenant_id):
+        raise TenantNotFound(details={"tenantId": tenant_id})
+
+
+def get(tenant_id: str) -> Tenant:
+    user = require().require_user()
+    require_valid_id(tenant_id)
+    _require_visible(user, tenant_id)
+    return to_model(load(tenant_id))
+
+
+def _require_may_change(user: UserContext, tenant_id: str, changes: TenantChanges) -> None:
+    _require_visible(user, tenant_id)
+    if is_platform_admin(user):
+        return
+    if not allows(user.permissions, "tenant.write"):
+        raise PermissionDenied("Requires tenant.write", details={"permission": "tenant.write"})
+    restricted = sorted({"plan", "quotas"} & changes.model_fields_set)
+    if restricted:
+        raise PermissionDenied(
+            "Only a platform admin may change the plan or quotas",
+            field=restricted[0],
+            details={"fields": restricted},
+        )
+
+
+def update(tenant_id: str, changes: TenantChanges) -> Tenant:
+    """Tenant admins rename; platform admins also change plan and quotas. A new plan brings its default
+    quotas, with any quotas given in the same request on top. Publishes what actually changed."""
+    user = require().require_user()
+    require_valid_id(tenant_id)
+    _require_may_change(user, tenant_id, changes)
+    if changes.name is None and changes.plan is None and changes.quotas is None:
+        raise InvalidRequest("Nothing to update: give name, plan or quotas", field="body")
+    overrides = changes.quotas.given() if changes.quotas else {}
+    for _ in range(UPDATE_ATTEMPTS):
+        current = load(tenant_id)
+        new_plan = changes.plan if changes.plan not in (None, current.plan) else None
+        target = quotas_for(new_plan, overrides) if new_plan else {**current.quotas, **overrides}
+        new_quotas = {k: v for k, v in target.items() if current.quotas.get(k) != v}
+        new_name = changes.name if changes.name not in (None, current.name) else None
+        changed = (
+            (["name"] if new_name else [])
+            + (["plan"] if new_plan else [])
+            + [f"quotas.{k}" for k in sorted(new_quotas)]
+        )
+        if not changed:
+            return to_model(current)
+        try:
+            updated = store.change_settings(
+                current, name=new_name, plan=new_plan, quotas=new_quotas, now=utc_now_iso()
+            )
+        except store.ConditionFailed:
+            continue  # someone changed it meanwhile: decide again on what is there now
+        publisher.publish(
+            "tenant.updated",
+            {"tenantId": tenant_id, "changes": changed, "name": updated.name},
+            tenant_id=tenant_id,
+        )
+        if new_plan:
+            publisher.publish(
+                "tenant.plan_changed",
+                {
+                    "tenantId": tenant_id,
+                    "oldPlan": current.plan,
+                    "newPlan": new_plan,
+                    "quotas": updated.quotas,
+                },
+                tenant_id=tenant_id,
+            )
+        return to_model(updated)
+    raise ServiceUnavailable("The tenant kept changing during the update; try again")

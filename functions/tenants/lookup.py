@@ -1,0 +1,46 @@
+"""Shared by the tenants domain modules: id checks, loading a tenant, who counts as a platform admin."""
+
+from __future__ import annotations
+
+import re
+
+from functions.tenants import store
+from functions.tenants.models import TENANT_ID_PATTERN, Quotas, Tenant, Usage
+from functions.tenants.store import TenantRecord
+from shared.config import settings
+from shared.context import UserContext
+from shared.errors import InvalidRequest, TenantNotFound
+from shared.permissions import allows
+
+_TENANT_ID = re.compile(TENANT_ID_PATTERN)
+
+
+def require_valid_id(tenant_id: str) -> str:
+    """Path parameters are checked here (the body's tenantId is checked by its model): 400, never a 500."""
+    if not _TENANT_ID.fullmatch(tenant_id):
+        raise InvalidRequest(f"tenantId: must match {TENANT_ID_PATTERN}", field="tenantId")
+    return tenant_id
+
+
+def load(tenant_id: str) -> TenantRecord:
+    record = store.get(tenant_id)
+    if record is None:
+        raise TenantNotFound(details={"tenantId": tenant_id})
+    return record
+
+
+def is_platform_admin(user: UserContext) -> bool:
+    """A user of the reserved platform tenant holding `*` (docs/identity.md)."""
+    return user.tenant_id == settings().platform_tenant and allows(user.permissions, "tenant.admin")
+
+
+def to_model(record: TenantRecord) -> Tenant:
+    return Tenant(
+        tenant_id=record.tenant_id,
+        name=record.name,
+        plan=record.plan,
+        status=record.status,
+        quotas=Quotas.model_validate(record.quotas),
+        usage=Usage.model_validate({"storageBytes": 0, "users": 0, **record.usage}),
+        created_at=record.created_at,
+    )

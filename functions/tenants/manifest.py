@@ -1,0 +1,62 @@
+from shared.declarations import Function, Layer, Route, Service, Table
+
+SERVICE = Service(
+    name="tenants",
+    layer=Layer.BUSINESS,
+    tables=(Table("tenants"),),
+    functions=(
+        Function(
+            "create",
+            Route("POST", "/internal/tenants", status=201),
+            tables=("tenants",),
+            description="Create a tenant in status provisioning (a taken id is 409).",
+        ),
+        Function(
+            "activate",
+            Route("POST", "/internal/tenants/{tenantId}/activate"),
+            tables=("tenants",),
+            publishes=True,
+            description="Move a provisioning tenant to active; publishes tenant.created.",
+        ),
+        Function(
+            "discard",
+            Route("POST", "/internal/tenants/{tenantId}/discard"),
+            tables=("tenants",),
+            description="Delete a tenant whose provisioning failed (only while provisioning).",
+        ),
+        Function(
+            "validate",
+            Route("GET", "/internal/tenants/{tenantId}/validate"),
+            tables=("tenants",),
+            description="Whether a tenant exists and is usable: its status and plan.",
+        ),
+        Function(
+            "check-quota",
+            Route("POST", "/internal/tenants/{tenantId}/check-quota"),
+            tables=("tenants",),
+            publishes=True,
+            description="Check, reserve (atomically) or release storage or user quota.",
+        ),
+        Function(
+            "get",
+            Route("GET", "/api/v1/tenants/{tenantId}"),
+            tables=("tenants",),
+            description="A tenant with its quotas and usage (platform admin or a member).",
+        ),
+        Function(
+            "update",
+            Route("PATCH", "/api/v1/tenants/{tenantId}"),
+            tables=("tenants",),
+            publishes=True,
+            description="Rename a tenant (tenant admin) or change its plan and quotas (platform admin).",
+        ),
+        Function(
+            "suspend",
+            Route("POST", "/api/v1/tenants/{tenantId}/suspend"),
+            tables=("tenants",),
+            calls=("cache",),
+            publishes=True,
+            description="Suspend a tenant (platform admin): its users lose access at once.",
+        ),
+    ),
+)

@@ -1,0 +1,88 @@
+"""Quota checks and reservations. A reservation is one conditional UpdateItem evaluated by DynamoDB
+(`usage + n <= limit`), so concurrent reservations can never over-commit a tenant."""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from functions.tenants import store
+from functions.tenants.lookup import load, require_valid_id
+from functions.tenants.models import QuotaRequest, QuotaResult
+from shared.errors import (
+    InvalidRequest,
+    QueueUnavailable,
+    ServiceUnavailable,
+    StorageQuotaExceeded,
+    StratusError,
+    TenantQuotaExceeded,
+)
+from shared.events import publisher
+from shared.observability import logger
+
+log = logger("tenants")
+
+# The condition also pins the limit that was read; if the limit moves meanwhile, read and try again.
+RESERVE_ATTEMPTS = 3
+
+
+class Resource(NamedTuple):
+    usage: str  # attribute inside `usage`
+    quota: str  # attribute inside `quotas`
+    exceeded: type[StratusError]
+
+
+RESOURCES = {
+    "storage": Resource("storageBytes", "storageBytes", StorageQuotaExceeded),
+    "users": Resource("users", "maxUsers", TenantQuotaExceeded),
+}
+
+
+def check_quota(tenant_id: str, request: QuotaRequest) -> QuotaResult:
+    require_valid_id(tenant_id)
+    resource = RESOURCES[request.resource_type]
+    if request.operation == "release":
+        return _release(tenant_id, resource, request.requested_amount)
+    for _ in range(RESERVE_ATTEMPTS):
+        current = load(tenant_id)
+        used, limit = current.usage.get(resource.usage, 0), current.quotas[resource.quota]
+        if used + request.requested_amount > limit:
+            _refuse(tenant_id, request, resource, used=used, limit=limit)
+        if request.operation == "check":
+            return QuotaResult(allowed=True, used=used, limit=limit)
+        try:
+            after = store.add_usage(
+                tenant_id, resource.usage, resource.quota, request.requested_amount, limit
+            )
+        except store.ConditionFailed:
+            continue  # over by now (the next read refuses) or the limit moved (the next read retries)
+        return QuotaResult(allowed=True, used=after.usage[resource.usage], limit=limit)
+    raise ServiceUnavailable("The tenant's quota kept changing during the reservation; try again")
+
+
+def _release(tenant_id: str, resource: Resource, amount: int) -> QuotaResult:
+    try:
+        after = store.subtract_usage(tenant_id, resource.usage, amount)
+    except store.ConditionFailed:
+        current = load(tenant_id)  # 404 when it is not there at all
+        used = current.usage.get(resource.usage, 0)
+        raise InvalidRequest(
+            "Cannot release more than is in use",
+            field="requestedAmount",
+            details={"used": used, "limit": current.quotas[resource.quota], "requested": amount},
+        ) from None
+    return QuotaResult(allowed=True, used=after.usage[resource.usage], limit=after.quotas[resource.quota])
+
+
+def _refuse(tenant_id: str, request: QuotaRequest, resource: Resource, *, used: int, limit: int) -> None:
+    """403 with the numbers, and tenant.quota_exceeded. The event is best effort: a bus outage must not
+    turn a definite "no" into a retryable 503."""
+    numbers = {"used": used, "limit": limit, "requested": request.requested_amount}
+    try:
+        publisher.publish(
+            "tenant.quota_exceeded",
+            {"tenantId": tenant_id, "resourceType": request.resource_type, **numbers},
+            tenant_id=tenant_id,
+        )
+    except QueueUnavailable:
+        log.warning("quota_exceeded event not published", tenant=tenant_id, resource=request.resource_type)
+    raise resource.exceeded(f"The tenant's {request.resource_type} quota is exceeded", details=numbers)

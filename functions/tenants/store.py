@@ -1,0 +1,221 @@
+"""The `tenants` table: one item per tenant (`TENANT#<id>` / `TENANT`). Every write that depends on the
+item's state carries a DynamoDB condition, so races are settled by the table, never by a read first."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
+
+from shared import aws
+from shared.config import settings
+from shared.envelopes import utc_now_iso
+from shared.tables import tenant_key
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+
+TABLE = "tenants"
+SORT_KEY = "TENANT"
+
+
+class ConditionFailed(Exception):
+    """The item was not in the state the write required (or did not exist)."""
+
+
+@dataclass(frozen=True)
+class TenantRecord:
+    tenant_id: str
+    name: str
+    plan: str
+    status: str
+    quotas: dict[str, int]
+    usage: dict[str, int]
+    created_at: str
+    updated_at: str
+
+
+def _table() -> str:
+    return settings().table_name(TABLE)
+
+
+def _key(tenant_id: str) -> dict[str, AttributeValueTypeDef]:
+    return {"pk": {"S": tenant_key(tenant_id)}, "sk": {"S": SORT_KEY}}
+
+
+def _numbers(values: Mapping[str, int]) -> AttributeValueTypeDef:
+    return {"M": {k: {"N": str(v)} for k, v in values.items()}}
+
+
+def _ints(value: Any) -> dict[str, int]:
+    return {k: int(v["N"]) for k, v in (value or {}).get("M", {}).items()}
+
+
+def _record(tenant_id: str, item: Mapping[str, Any]) -> TenantRecord:
+    return TenantRecord(
+        tenant_id=tenant_id,
+        name=item["name"]["S"],
+        plan=item["plan"]["S"],
+        status=item["status"]["S"],
+        quotas=_ints(item.get("quotas")),
+        usage=_ints(item.get("usage")),
+        created_at=item["createdAt"]["S"],
+        updated_at=item.get("updatedAt", item["createdAt"])["S"],
+    )
+
+
+def _is_condition_failure(exc: ClientError) -> bool:
+    return exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+
+
+def get(tenant_id: str) -> TenantRecord | None:
+    """The tenant (strongly consistent), or None. Expired items count as absent, as everywhere."""
+    found = aws.client("dynamodb").get_item(TableName=_table(), Key=_key(tenant_id), ConsistentRead=True)
+    item = found.get("Item")
+    if item is None:
+        return None
+    expires = item.get("expiresAt", {}).get("N")
+    if expires is not None and float(expires) <= time.time():
+        return None
+    return _record(tenant_id, item)
+
+
+def put_new(record: TenantRecord) -> None:
+    """Create the tenant; ConditionFailed when the id is taken."""
+    item: dict[str, AttributeValueTypeDef] = {
+        **_key(record.tenant_id),
+        "name": {"S": record.name},
+        "plan": {"S": record.plan},
+        "status": {"S": record.status},
+        "quotas": _numbers(record.quotas),
+        "usage": _numbers(record.usage),
+        "createdAt": {"S": record.created_at},
+        "updatedAt": {"S": record.updated_at},
+    }
+    try:
+        aws.client("dynamodb").put_item(
+            TableName=_table(), Item=item, ConditionExpression="attribute_not_exists(pk)"
+        )
+    except ClientError as exc:
+        if _is_condition_failure(exc):
+            raise ConditionFailed(record.tenant_id) from exc
+        raise
+
+
+def _update(tenant_id: str, **request: Any) -> dict[str, Any]:
+    try:
+        response = aws.client("dynamodb").update_item(TableName=_table(), Key=_key(tenant_id), **request)
+    except ClientError as exc:
+        if _is_condition_failure(exc):
+            raise ConditionFailed(tenant_id) from exc
+        raise
+    return dict(response.get("Attributes", {}))
+
+
+def set_status(tenant_id: str, status: str, *, when: tuple[str, ...], now: str) -> TenantRecord:
+    """SET status if the current one is in `when`; ConditionFailed otherwise (or when absent)."""
+    allowed = {f":was{i}": {"S": s} for i, s in enumerate(when)}
+    attributes = _update(
+        tenant_id,
+        UpdateExpression="SET #status = :status, updatedAt = :now",
+        ConditionExpression=f"#status IN ({', '.join(allowed)})",
+        ExpressionAttributeNames={"#status": "status"},
+        ExpressionAttributeValues={":status": {"S": status}, ":now": {"S": now}, **allowed},
+        ReturnValues="ALL_NEW",
+    )
+    return _record(tenant_id, attributes)
+
+
+def delete_provisioning(tenant_id: str) -> None:
+    """Delete the tenant if it is still provisioning; an absent tenant is fine (idempotent)."""
+    try:
+        aws.client("dynamodb").delete_item(
+            TableName=_table(),
+            Key=_key(tenant_id),
+            ConditionExpression="attribute_not_exists(pk) OR #status = :provisioning",
+            ExpressionAttributeNames={"#status": "status"},
+            ExpressionAttributeValues={":provisioning": {"S": "provisioning"}},
+        )
+    except ClientError as exc:
+        if _is_condition_failure(exc):
+            raise ConditionFailed(tenant_id) from exc
+        raise
+
+
+def add_usage(tenant_id: str, usage: str, quota: str, amount: int, limit: int) -> TenantRecord:
+    """usage += amount, evaluated by DynamoDB: only while usage + amount <= limit and the limit is still the
+    one the caller read. Returns the tenant after it; ConditionFailed when over (or the limit moved)."""
+    attributes = _update(
+        tenant_id,
+        UpdateExpression="SET #usage.#u = #usage.#u + :n, updatedAt = :now",
+        ConditionExpression="attribute_exists(pk) AND #usage.#u <= :room AND #quotas.#q = :limit",
+        ExpressionAttributeNames={"#usage": "usage", "#quotas": "quotas", "#u": usage, "#q": quota},
+        ExpressionAttributeValues={
+            ":n": {"N": str(amount)},
+            ":room": {"N": str(limit - amount)},
+            ":limit": {"N": str(limit)},
+            ":now": {"S": utc_now_iso()},
+        },
+        ReturnValues="ALL_NEW",
+    )
+    return _record(tenant_id, attributes)
+
+
+def subtract_usage(tenant_id: str, usage: str, amount: int) -> TenantRecord:
+    """usage -= amount, only while usage >= amount (never below zero). ConditionFailed otherwise."""
+    attributes = _update(
+        tenant_id,
+        UpdateExpression="SET #usage.#u = #usage.#u - :n, updatedAt = :now",
+        ConditionExpression="attribute_exists(pk) AND #usage.#u >= :n",
+        ExpressionAttributeNames={"#usage": "usage", "#u": usage},
+        ExpressionAttributeValues={":n": {"N": str(amount)}, ":now": {"S": utc_now_iso()}},
+        ReturnValues="ALL_NEW",
+    )
+    return _record(tenant_id, attributes)
+
+
+def change_settings(
+    current: TenantRecord,
+    *,
+    name: str | None,
+    plan: str | None,
+    quotas: Mapping[str, int],
+    now: str,
+) -> TenantRecord:
+    """Compare-and-set of the changed fields: each one is written only if it still holds the value the
+    caller read (a concurrent update makes this ConditionFailed, and the caller re-reads)."""
+    sets = ["updatedAt = :now"]
+    conditions = ["attribute_exists(pk)"]
+    names: dict[str, str] = {}
+    values: dict[str, AttributeValueTypeDef] = {":now": {"S": now}}
+    if name is not None:
+        sets.append("#name = :name")
+        conditions.append("#name = :oldName")
+        names["#name"] = "name"
+        values.update({":name": {"S": name}, ":oldName": {"S": current.name}})
+    if plan is not None:
+        sets.append("#plan = :plan")
+        conditions.append("#plan = :oldPlan")
+        names["#plan"] = "plan"
+        values.update({":plan": {"S": plan}, ":oldPlan": {"S": current.plan}})
+    for i, (quota, value) in enumerate(sorted(quotas.items())):
+        names.update({"#quotas": "quotas", f"#q{i}": quota})
+        sets.append(f"#quotas.#q{i} = :q{i}")
+        values[f":q{i}"] = {"N": str(value)}
+        if quota in current.quotas:
+            conditions.append(f"#quotas.#q{i} = :oldQ{i}")
+            values[f":oldQ{i}"] = {"N": str(current.quotas[quota])}
+        else:
+            conditions.append(f"attribute_not_exists(#quotas.#q{i})")
+    request: dict[str, Any] = {
+        "UpdateExpression": "SET " + ", ".join(sets),
+        "ConditionExpression": " AND ".join(conditions),
+        "ExpressionAttributeValues": values,
+        "ReturnValues": "ALL_NEW",
+    }
+    if names:
+        request["ExpressionAttributeNames"] = names
+    return _record(current.tenant_id, _update(current.tenant_id, **request))

@@ -1,0 +1,25 @@
+"""POST /api/v1/tenants/{tenantId}/suspend — platform admin only; its users lose access at once."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.tenants import lifecycle
+from functions.tenants.manifest import SERVICE
+from functions.tenants.models import Tenant
+from shared.http_app import HttpApp
+
+app = HttpApp(SERVICE.function("suspend"))
+logger = app.logger
+
+
+@app.endpoint
+def suspend(tenantId: str) -> Tenant:
+    """Suspend a tenant."""
+    return lifecycle.suspend(tenantId)
+
+
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

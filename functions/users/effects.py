@@ -1,0 +1,43 @@
+"""What a users change causes elsewhere: calls to rbac and cache, and events on the bus."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shared.errors import QueueUnavailable
+from shared.events import publisher
+from shared.observability import logger as service_logger
+from shared.service_client import ServiceClient
+
+client = ServiceClient("users")
+logger = service_logger("users")
+
+
+def announce(event_type: str, data: dict[str, Any], *, tenant_id: str) -> None:
+    """Publish after the table has changed. The change stands even if the bus refuses the event (a
+    retry of the request could not redo it: a second create is a 409, a second delete a 404), so a bus
+    failure is logged with the event instead of failing the request."""
+    try:
+        publisher.publish(event_type, data, tenant_id=tenant_id)
+    except QueueUnavailable:
+        logger.exception("event not published", event_type=event_type, data=data)
+
+
+def assign_default_role(tenant_id: str, user_id: str, user_type: str) -> None:
+    client.post(
+        "rbac",
+        f"/internal/users/{user_id}/assign-default-role",
+        {"tenantId": tenant_id, "userType": user_type},
+    )
+
+
+def forget_roles(tenant_id: str, user_id: str) -> None:
+    client.post("rbac", f"/internal/users/{user_id}/forget", {"tenantId": tenant_id})
+
+
+def touch_principal(tenant_id: str, user_id: str, status: str | None = None) -> None:
+    """Bump the user's epoch (and set its status) so that its live sessions see the change at once."""
+    body: dict[str, Any] = {"tenantId": tenant_id, "userId": user_id}
+    if status is not None:
+        body["status"] = status
+    client.post("cache", "/internal/principals/user", body)

@@ -1,0 +1,175 @@
+"""User accounts: create, read, list, change the profile, suspend, delete.
+
+Public routes act in the caller's tenant, taken from the verified token and nothing else; internal
+routes act in the tenant the calling service names. A user id of another tenant is simply not found.
+"""
+
+from __future__ import annotations
+
+import re
+
+from functions.users import effects, store
+from functions.users.models import CreatedUser, Me, NewUser, UserOut, UserPatch
+from functions.users.store import UserRecord
+from shared import permissions
+from shared.context import UserContext, new_id, require
+from shared.envelopes import Page, utc_now_iso
+from shared.errors import Forbidden, UserAlreadyExists, UserNotFound
+from shared.passwords import check_strength, hash_password
+
+_USER_ID = re.compile(r"u_[0-9a-f]{32}")
+
+
+def to_out(user: UserRecord) -> UserOut:
+    return UserOut.model_validate(
+        {
+            "userId": user.user_id,
+            "email": user.email,
+            "tenantId": user.tenant_id,
+            "status": user.status,
+            "profile": user.profile,
+            "createdAt": user.created_at,
+            "updatedAt": user.updated_at,
+        }
+    )
+
+
+def find(tenant_id: str, user_id: str) -> UserRecord:
+    """The user, or 404 `USER_NOT_FOUND` (also for malformed ids: no id reveals more than another)."""
+    found = store.get(tenant_id, user_id) if _USER_ID.fullmatch(user_id) else None
+    if found is None:
+        raise UserNotFound()
+    return found
+
+
+def caller() -> UserContext:
+    return require().require_user()
+
+
+# --- internal ----------------------------------------------------------------------------------------
+def create(body: NewUser) -> CreatedUser:
+    check_strength(body.password)
+    now = utc_now_iso()
+    user = UserRecord(
+        tenant_id=body.tenant_id,
+        user_id=new_id("u_"),
+        email=body.email,
+        password_hash=hash_password(body.password),
+        profile=dict(body.profile),
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        store.insert(user)
+    except store.EmailTaken:
+        raise UserAlreadyExists() from None
+    try:
+        effects.assign_default_role(user.tenant_id, user.user_id, body.user_type)
+    except Exception:
+        # rbac keeps "a roles item iff the user exists": without a role, the user must not exist either.
+        try:
+            store.remove(user)
+        except Exception:
+            effects.logger.exception("could not undo a user after rbac failed", user_id=user.user_id)
+        raise
+    roles = [body.user_type]
+    effects.announce(
+        "user.created",
+        {
+            "userId": user.user_id,
+            "email": user.email,
+            "tenantId": user.tenant_id,
+            "profile": user.profile,
+            "roles": roles,
+        },
+        tenant_id=user.tenant_id,
+    )
+    return CreatedUser(user_id=user.user_id, email=user.email, tenant_id=user.tenant_id, roles=roles)
+
+
+def get_internal(tenant_id: str, user_id: str) -> UserOut:
+    return to_out(find(tenant_id, user_id))
+
+
+# --- public: reads -----------------------------------------------------------------------------------
+def me() -> Me:
+    user = caller()
+    out = to_out(find(user.tenant_id, user.user_id))
+    return Me(**out.model_dump(), roles=list(user.roles), permissions=list(user.permissions))
+
+
+def list_users(page_size: int, cursor: str | None) -> Page[UserOut]:
+    user = caller()
+    permissions.require(user, "user.read")
+    records, next_cursor = store.page(user.tenant_id, page_size=page_size, cursor=cursor)
+    return Page[UserOut].of(
+        [to_out(r) for r in records],
+        total=store.total(user.tenant_id),
+        page_size=page_size,
+        cursor=cursor,
+        next_cursor=next_cursor,
+    )
+
+
+def get(user_id: str) -> UserOut:
+    user = caller()
+    if user_id != user.user_id:
+        permissions.require(user, "user.read")
+    return to_out(find(user.tenant_id, user_id))
+
+
+# --- public: changes ---------------------------------------------------------------------------------
+def update(user_id: str, body: UserPatch) -> UserOut:
+    user = caller()
+    if user_id != user.user_id:
+        permissions.require(user, "user.write")
+    current = find(user.tenant_id, user_id)
+    put = {k: v for k, v in body.profile.items() if v is not None and current.profile.get(k) != v}
+    drop = [k for k, v in body.profile.items() if v is None and k in current.profile]
+    if not put and not drop:
+        return to_out(current)  # nothing changed: no write, no event
+    after = store.patch_profile(user.tenant_id, user_id, put=put, drop=drop, now=utc_now_iso())
+    if after is None:
+        raise UserNotFound()
+    effects.announce(
+        "user.updated",
+        {
+            "userId": user_id,
+            "changes": sorted(f"profile.{k}" for k in [*put, *drop]),
+            "profile": after.profile,
+        },
+        tenant_id=user.tenant_id,
+    )
+    return to_out(after)
+
+
+def _target_of_admin_action(user_id: str, needed: str) -> UserRecord:
+    user = caller()
+    permissions.require(user, needed)
+    if user_id == user.user_id:
+        raise Forbidden("You cannot do this to your own account")
+    return find(user.tenant_id, user_id)
+
+
+def suspend(user_id: str) -> UserOut:
+    target = _target_of_admin_action(user_id, "user.write")
+    after = store.set_status(target.tenant_id, user_id, "suspended", now=utc_now_iso())
+    if after is None:
+        raise UserNotFound()
+    effects.touch_principal(target.tenant_id, user_id, "suspended")
+    effects.announce("user.suspended", {"userId": user_id, "email": after.email}, tenant_id=target.tenant_id)
+    return to_out(after)
+
+
+def delete(user_id: str) -> None:
+    """End the user's sessions and forget its roles first, then delete it: each step is idempotent and
+    leaves the user unable to act, so a failure part-way is finished by retrying the delete (which could
+    not happen if the record were gone first: the retry would be a 404)."""
+    target = _target_of_admin_action(user_id, "user.delete")
+    effects.touch_principal(target.tenant_id, user_id, "deleted")
+    effects.forget_roles(target.tenant_id, user_id)
+    try:
+        store.remove(target)
+    except store.UserGone:
+        raise UserNotFound() from None
+    effects.announce("user.deleted", {"userId": user_id, "email": target.email}, tenant_id=target.tenant_id)

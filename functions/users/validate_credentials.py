@@ -1,0 +1,25 @@
+"""POST /internal/users/validate-credentials — email and password checked, with lockout."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.users import credentials
+from functions.users.manifest import SERVICE
+from functions.users.models import Credentials, VerifiedUser
+from shared.http_app import HttpApp
+
+app = HttpApp(SERVICE.function("validate-credentials"))
+logger = app.logger
+
+
+@app.endpoint
+def validate_credentials(body: Credentials) -> VerifiedUser:
+    """Check an email and password; 401, 423 (locked) or 403 (suspended) otherwise."""
+    return credentials.validate(body)
+
+
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)
