@@ -76,6 +76,9 @@ def issue(claims: AccessClaims) -> tuple[str, int]:
 def jwks() -> dict[str, Any]:
     """The public keys that verify access tokens: the active one, then any previous ones."""
     cfg = settings()
+    if not cfg.jwt_private_key and cfg.jwt_public_jwks:
+        published: dict[str, Any] = json.loads(cfg.jwt_public_jwks)
+        return published
     active = json.loads(RSAAlgorithm.to_jwk(_private_key(_active_pem()).public_key()))
     keys = [active | {"kid": cfg.jwt_kid, "use": "sig", "alg": "RS256"}]
     if cfg.jwt_previous_jwks:
@@ -84,11 +87,25 @@ def jwks() -> dict[str, Any]:
 
 
 @cache
-def _public_keys(active_pem: str, kid: str, previous: str | None) -> dict[str, Any]:
-    keys = {kid: _private_key(active_pem).public_key()}
-    for jwk in json.loads(previous or '{"keys": []}')["keys"]:
-        keys[jwk["kid"]] = RSAAlgorithm.from_jwk(json.dumps(jwk))
+def _keys_from(active_pem: str | None, kid: str, jwks_json: str | None) -> dict[str, Any]:
+    keys = {
+        jwk["kid"]: RSAAlgorithm.from_jwk(json.dumps(jwk))
+        for jwk in json.loads(jwks_json or "{}").get("keys", [])
+    }
+    if active_pem:
+        keys[kid] = _private_key(active_pem).public_key()
     return keys
+
+
+def _verification_keys() -> dict[str, Any]:
+    """Verifiers need only public keys: STRATUS_JWT_PUBLIC_JWKS where the private key is not given (every
+    deployed function but auth's signers); locally, the key pair's public half and any previous keys."""
+    cfg = settings()
+    if cfg.jwt_private_key:
+        return _keys_from(cfg.jwt_private_key, cfg.jwt_kid, cfg.jwt_previous_jwks)
+    if cfg.jwt_public_jwks:
+        return _keys_from(None, cfg.jwt_kid, cfg.jwt_public_jwks)
+    raise RuntimeError("no verification keys: set STRATUS_JWT_PUBLIC_JWKS (or STRATUS_JWT_PRIVATE_KEY)")
 
 
 def verify(token: str | None) -> AccessClaims:
@@ -96,10 +113,9 @@ def verify(token: str | None) -> AccessClaims:
     is accepted: `alg: none`, HS256 with the public key as secret, and unknown kids are refused."""
     if not token:
         raise InvalidToken("A bearer access token is required")
-    cfg = settings()
     try:
         kid = str(jwt.get_unverified_header(token).get("kid") or "")
-        key = _public_keys(_active_pem(), cfg.jwt_kid, cfg.jwt_previous_jwks).get(kid)
+        key = _verification_keys().get(kid)
         if key is None:
             raise InvalidToken("The token was signed by an unknown key")
         body = jwt.decode(
@@ -154,10 +170,9 @@ def issue_system(service_id: str, operation: str) -> tuple[str, int]:
 def verify_system(token: str | None) -> SystemClaims:
     if not token:
         raise InvalidToken("A system token is required", field="X-System-Token")
-    cfg = settings()
     try:
         kid = str(jwt.get_unverified_header(token).get("kid") or "")
-        key = _public_keys(_active_pem(), cfg.jwt_kid, cfg.jwt_previous_jwks).get(kid)
+        key = _verification_keys().get(kid)
         if key is None:
             raise InvalidToken("The system token was signed by an unknown key")
         body = jwt.decode(token, key, algorithms=["RS256"], audience=f"{AUDIENCE}:system", issuer=ISSUER)

@@ -41,6 +41,8 @@ class Settings:
     jwt_private_key: str | None = field(default=None, repr=False)
     jwt_kid: str = "stratus-1"
     jwt_previous_jwks: str | None = None
+    # Functions that only verify tokens get the public keys, never the private one.
+    jwt_public_jwks: str | None = None
     access_token_ttl_seconds: int = 1800
     refresh_token_ttl_seconds: int = 7 * 24 * 3600
     # The reserved tenant of platform admins.
@@ -79,6 +81,7 @@ class Settings:
             jwt_private_key=os.environ.get("STRATUS_JWT_PRIVATE_KEY") or None,
             jwt_kid=os.environ.get("STRATUS_JWT_KID", "stratus-1"),
             jwt_previous_jwks=os.environ.get("STRATUS_JWT_PREVIOUS_JWKS") or None,
+            jwt_public_jwks=os.environ.get("STRATUS_JWT_PUBLIC_JWKS") or None,
             access_token_ttl_seconds=_int("STRATUS_ACCESS_TOKEN_TTL", 1800),
             refresh_token_ttl_seconds=_int("STRATUS_REFRESH_TOKEN_TTL", 7 * 24 * 3600),
         )

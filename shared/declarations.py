@@ -146,6 +146,7 @@ class Function:
     publishes: bool = False  # may PutEvents on the bus
     bucket: bool = False  # reads or writes the file bucket
     inspects_platform: bool = False  # describes every table, the bus and the bucket (health checks)
+    signs_tokens: bool = False  # holds the private signing key; every other function only verifies
     timeout: int = 10
     memory: int = 256
     service: str = field(default="", compare=False)

@@ -124,12 +124,15 @@ class StratusError(Exception):
         return SPECS[self.code].retryable
 
 
-def error_for(code: ErrorCode | str, message: str, **kwargs: Any) -> StratusError:
-    """Rebuild a typed error from a code that crossed a wire (the service client uses it)."""
+def error_for(
+    code: ErrorCode | str, message: str, *, status: int | None = None, **kwargs: Any
+) -> StratusError:
+    """Rebuild a typed error from a code (and status) that crossed a wire (the service client uses it)."""
     try:
-        cls = _BY_CODE[ErrorCode(code)]
+        known = ErrorCode(code)
     except ValueError:
-        cls = InternalError
+        return InternalError(message, **kwargs)
+    cls = _BY_STATUS.get((known, status)) or _BY_CODE[known]
     return cls(message, **kwargs)
 
 
@@ -315,8 +318,12 @@ def _all_subclasses(cls: type[StratusError]) -> list[type[StratusError]]:
     return [cls, *(sub for child in cls.__subclasses__() for sub in _all_subclasses(child))]
 
 
-# The most general class per code (PayloadTooLarge shares INVALID_REQUEST but is not its canonical class).
+# The most general class per code (PayloadTooLarge shares INVALID_REQUEST but is not its canonical class),
+# and the classes that change their code's status, found again by (code, status).
 _BY_CODE: dict[ErrorCode, type[StratusError]] = {}
+_BY_STATUS: dict[tuple[ErrorCode, int | None], type[StratusError]] = {}
 for _cls in _all_subclasses(StratusError)[1:]:
     if _cls.status_override is None:
         _BY_CODE.setdefault(_cls.code, _cls)
+    else:
+        _BY_STATUS[(_cls.code, _cls.status_override)] = _cls

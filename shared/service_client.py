@@ -245,6 +245,7 @@ def _error_of(response: IncomingResponse) -> StratusError | None:
     return error_for(
         err.get("code", "INTERNAL_ERROR"),
         err.get("message", ""),
+        status=response.status,
         field=err.get("field"),
         details=err.get("details"),
     )

@@ -83,6 +83,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     admin.set_defaults(run=_bootstrap_admin)
 
+    keygen = sub.add_parser("keygen", help="a new RS256 signing key (PEM file) and its public JWKS")
+    keygen.add_argument("--kid", default="stratus-1", help="the key id tokens will carry (default stratus-1)")
+    keygen.add_argument(
+        "--out", type=Path, default=Path("jwt-private-key.pem"), help="where to write the PEM"
+    )
+    keygen.set_defaults(run=_keygen)
+
     check = sub.add_parser("check", help="check the declarations: names, routes, tables, call layering")
     check.set_defaults(run=_check)
     return parser
@@ -235,6 +242,24 @@ def _bootstrap_admin(args: argparse.Namespace) -> int:
         print(f"the platform tenant exists already; its admins are unchanged ({email} was not created)")
     else:
         print(f"platform admin created: {admin.email} / {admin.password} (tenant `platform`; shown once)")
+    return 0
+
+
+def _keygen(args: argparse.Namespace) -> int:
+    from shared import access_tokens
+    from shared.config import settings
+
+    if args.out.exists():
+        print(f"stratus: {args.out} exists; not overwriting a key", file=sys.stderr)
+        return 1
+    pem = access_tokens.generate_private_key_pem()
+    args.out.touch(mode=0o600)
+    args.out.write_text(pem)
+    os.environ.update({"STRATUS_JWT_PRIVATE_KEY": pem, "STRATUS_JWT_KID": args.kid})
+    settings.cache_clear()
+    print(f"wrote {args.out} (keep it secret: it is the only key that can sign tokens)")
+    print("public JWKS (STRATUS_JWT_PUBLIC_JWKS / the jwt_public_jwks variable):")
+    print(json.dumps(access_tokens.jwks()))
     return 0
 
 

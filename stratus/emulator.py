@@ -42,7 +42,10 @@ class Emulator:
         server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
         server.start()
         bound_host, bound_port = server.get_host_and_port()
-        return cls(endpoint_url=f"http://{bound_host}:{bound_port}", _server=server)
+        emulator = cls(endpoint_url=f"http://{bound_host}:{bound_port}", _server=server)
+        # moto keeps its state per process, not per server: a new embedded emulator starts empty.
+        emulator.reset()
+        return emulator
 
     @classmethod
     def external(cls, endpoint_url: str) -> Emulator:

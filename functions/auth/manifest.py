@@ -13,6 +13,7 @@ SERVICE = Service(
             "tokens",
             Route("POST", "/internal/auth/tokens"),
             publishes=True,
+            signs_tokens=True,
             description="Sign an RS256 access token for an opened session; a login publishes user.login.",
         ),
         Function(
@@ -30,6 +31,7 @@ SERVICE = Service(
         Function(
             "system-token",
             Route("POST", "/internal/auth/system-token"),
+            signs_tokens=True,
             description="A 5-minute RS256 token typed `system`, for scheduled jobs.",
         ),
         Function(

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from functions.auth import emails
+from shared.emails import Email
 
 # The same rule as shared.tables.tenant_key, so a bad tenant id is a 400 here, not a failure downstream.
 TenantId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 # Ids end up in keys and token claims: no '#', no whitespace, nothing exotic.
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,128}$")]
-# Validated and normalized (trimmed, lower-case) on the way in; a bad one is 400 with field `email`.
-Email = Annotated[str, Field(max_length=320), AfterValidator(emails.normalize)]
 RoleName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:-]{1,100}$")]
 Permission = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:*-]{1,200}$")]
 # Job or service names and operations of system tokens: `files-purge`, `audit.archive`.

@@ -2,29 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-# A strict, boring address: dotted atoms @ a dotted host name with an alphabetic TLD. (The venv has no
-# `email_validator`, so pydantic's EmailStr is not available.)
-_ATOM = r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+"
-_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-_EMAIL = re.compile(rf"{_ATOM}(?:\.{_ATOM})*@(?:{_LABEL}\.)+[A-Za-z]{{2,63}}")
-MAX_EMAIL = 254
+from shared.emails import Email
 
-
-def normalize_email(value: str) -> str:
-    """Trimmed and lower-cased, so `Jane@X.io ` and `jane@x.io` are one address (one claim)."""
-    email = value.strip().lower()
-    local = email.split("@", 1)[0]
-    if len(email) > MAX_EMAIL or len(local) > 64 or not _EMAIL.fullmatch(email):
-        raise ValueError("not a valid email address")
-    return email
-
-
-Email = Annotated[str, Field(max_length=MAX_EMAIL + 64), AfterValidator(normalize_email)]
 TenantId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
 # Bounded so that argon2 never hashes megabytes; the strength rule itself is shared.passwords'.
 Password = Annotated[str, Field(min_length=1, max_length=1024)]

@@ -134,10 +134,13 @@ def _events(fn: Function) -> list[dict[str, Any]]:
     return [{"schedule": {"rate": [trigger.expression]}}]
 
 
+SIGNING_KEY = {"STRATUS_JWT_PRIVATE_KEY": "{{resolve:secretsmanager:" + PREFIX + "/jwt-private-key}}"}
+
+
 def _function(
     fn: Function, *, role: str, handler: str | None = None, events: list[Any] | None = None
 ) -> dict[str, Any]:
-    return {
+    out: dict[str, Any] = {
         "handler": handler or fn.handler,
         "role": role,
         "timeout": fn.timeout,
@@ -145,6 +148,9 @@ def _function(
         "description": fn.description or fn.qualified_name,
         "events": events if events is not None else _events(fn),
     }
+    if fn.signs_tokens:  # only auth's signers hold the private key; everyone else verifies with the JWKS
+        out["environment"] = dict(SIGNING_KEY)
+    return out
 
 
 def _check(registry: Registry) -> None:
@@ -158,9 +164,7 @@ def functions(registry: Registry, mode: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     others = [fn for fn in registry.functions.values() if not isinstance(fn.trigger, Route)]
     if mode == "monolith":
-        routes = [
-            {"httpApi": {"method": fn.route.method, "path": fn.route.path}} for fn in registry.http_functions
-        ]
+        routes = [_http_event(fn.route) for fn in registry.http_functions]
         monolith = Function(MONOLITH, Route("ANY", "/{proxy+}"), timeout=29, memory=512, service="http")
         out[MONOLITH] = _function(
             monolith, role="HttpMonolithRole", handler="functions.monolith.handler", events=routes
@@ -365,6 +369,7 @@ def main_file(registry: Registry) -> dict[str, Any]:
                 "STRATUS_TABLES": tables,
                 "STRATUS_GATEWAY_URL": _get_att("HttpApi", "ApiEndpoint"),
                 "STRATUS_SERVICE_TOKEN_SECRET": "{{resolve:secretsmanager:" + PREFIX + "/service-token}}",
+                "STRATUS_JWT_PUBLIC_JWKS": "{{resolve:ssm:/" + PREFIX + "/jwt-public-jwks}}",
                 "POWERTOOLS_METRICS_NAMESPACE": "Stratus",
                 "POWERTOOLS_LOG_LEVEL": "INFO",
             },

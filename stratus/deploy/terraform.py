@@ -48,7 +48,11 @@ def _function(fn: Function, registry: Registry) -> dict[str, Any]:
         "memory": fn.memory,
         "code_zip": "${var.code_zip}",
         "layers": "${local.layers}",
-        "environment": "${local.environment}",
+        "environment": (
+            "${merge(local.environment, { STRATUS_JWT_PRIVATE_KEY = var.jwt_private_key })}"
+            if fn.signs_tokens
+            else "${local.environment}"
+        ),
         "log_retention_days": "${var.log_retention_days}",
         "alarm_topic_arns": ["${aws_sns_topic.alarms.arn}"],
         "policy_statements": [

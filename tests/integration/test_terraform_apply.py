@@ -3,6 +3,7 @@ exactly what Terraform created (nothing provisioned by the runner)."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -12,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from functions.catalog import registry
-from shared import aws
+from shared import access_tokens, aws
 from shared.adapters.gateway import Gateway, HttpRequest
 from stratus.deploy.package import build_code
 from stratus.emulator import Emulator, point_process_at
@@ -50,6 +51,7 @@ def test_terraform_apply_on_the_emulator_then_the_platform_answers(
     code = build_code(tmp_path, log=lambda _line: None)
     stage = f"tf{uuid.uuid4().hex[:6]}"
     env_dir = infra / "envs/dev"
+    public_jwks = json.dumps(access_tokens.jwks())
 
     # WHEN Terraform applies it
     terraform(env_dir, "init", "-backend=false", "-input=false", f"-plugin-dir={PLUGIN_DIR}")
@@ -58,6 +60,8 @@ def test_terraform_apply_on_the_emulator_then_the_platform_answers(
         "apply", "-auto-approve", "-input=false",
         f"-var=aws_endpoint={emulator.endpoint_url}", f"-var=stage={stage}", f"-var=code_zip={code}",
         "-var=service_token_secret=emulator-only-secret-of-at-least-32-bytes", "-var=bucket_lifecycle=false",
+        f"-var=jwt_private_key={os.environ['STRATUS_JWT_PRIVATE_KEY']}", f"-var=jwt_public_jwks={public_jwks}",
+        "-parallelism=20",
     )  # fmt: skip
 
     # THEN every declared function exists with its handler, and every declared route is on the API
@@ -68,7 +72,10 @@ def test_terraform_apply_on_the_emulator_then_the_platform_answers(
     for fn in registry().functions.values():
         config = aws.client("lambda").get_function(FunctionName=f"stratus-{stage}-{fn.qualified_name}")
         assert config["Configuration"]["Handler"] == fn.handler
-        assert config["Configuration"]["Environment"]["Variables"]["STRATUS_STAGE"] == stage
+        variables = config["Configuration"]["Environment"]["Variables"]
+        assert variables["STRATUS_STAGE"] == stage
+        # only auth's signers hold the private key
+        assert ("STRATUS_JWT_PRIVATE_KEY" in variables) is fn.signs_tokens
     [api] = [a for a in _apis() if a["Name"] == f"stratus-{stage}-http"]
     routes = {r["RouteKey"] for r in _apigw().get_routes(ApiId=api["ApiId"])["Items"]}
     assert routes == {fn.route.key for fn in registry().http_functions}

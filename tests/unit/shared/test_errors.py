@@ -77,3 +77,9 @@ def test_the_documented_error_table_matches_the_code() -> None:
     doc = (Path(__file__).resolve().parents[3] / "docs" / "architecture.md").read_text()
     for code, spec in SPECS.items():
         assert f"| `{code}` | {spec.status} | {'yes' if spec.retryable else 'no'} |" in doc
+
+
+def test_a_status_changing_error_survives_the_wire() -> None:
+    assert type(error_for("INVALID_REQUEST", "taken", status=409)) is errors.Conflict
+    assert type(error_for("INVALID_REQUEST", "big", status=413)) is errors.PayloadTooLarge
+    assert type(error_for("INVALID_REQUEST", "bad", status=400)) is errors.InvalidRequest

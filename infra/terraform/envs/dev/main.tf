@@ -50,6 +50,7 @@ locals {
     STRATUS_TABLES               = local.table_names
     STRATUS_GATEWAY_URL          = aws_apigatewayv2_api.http.api_endpoint
     STRATUS_SERVICE_TOKEN_SECRET = var.service_token_secret
+    STRATUS_JWT_PUBLIC_JWKS      = var.jwt_public_jwks
     POWERTOOLS_METRICS_NAMESPACE = "Stratus"
     POWERTOOLS_LOG_LEVEL         = "INFO"
   }

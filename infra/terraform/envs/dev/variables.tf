@@ -33,6 +33,17 @@ variable "service_token_secret" {
   description = "HS256 secret that signs service tokens (at least 32 random bytes)."
 }
 
+variable "jwt_private_key" {
+  type        = string
+  sensitive   = true
+  description = "PEM of the RS256 key that signs access tokens; only auth's signing functions get it (`stratus keygen`)."
+}
+
+variable "jwt_public_jwks" {
+  type        = string
+  description = "JWKS (JSON) of the keys that verify access tokens: the active one and any being rotated out."
+}
+
 variable "log_retention_days" {
   type    = number
   default = 30

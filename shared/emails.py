@@ -1,9 +1,14 @@
-"""The email rule: one strict syntax check and one normal form (`email-validator` is not installed, so
-pydantic's EmailStr is unavailable; this regex accepts a subset of RFC 5322 that real mailboxes use)."""
+"""The one email rule every service applies: a strict syntax check and one normal form (trimmed,
+lower-case), so `Jane@X.io ` and `jane@x.io` are one address. The regex accepts the subset of RFC 5322
+that real mailboxes use (dotted atoms @ two or more DNS labels), which is also what the event catalog's
+`format: email` accepts, so a published event never fails its schema on an address."""
 
 from __future__ import annotations
 
 import re
+from typing import Annotated
+
+from pydantic import AfterValidator, Field
 
 MAX_LENGTH = 254  # RFC 5321's limit on a forward path
 MAX_LOCAL_LENGTH = 64
@@ -22,3 +27,6 @@ def normalize(raw: str) -> str:
     if len(email) > MAX_LENGTH or len(local) > MAX_LOCAL_LENGTH or not _EMAIL.fullmatch(email):
         raise ValueError("not a valid email address")
     return email
+
+
+Email = Annotated[str, Field(max_length=MAX_LENGTH + 64), AfterValidator(normalize)]
