@@ -60,7 +60,8 @@ def test_terraform_apply_on_the_emulator_then_the_platform_answers(
         "apply", "-auto-approve", "-input=false",
         f"-var=aws_endpoint={emulator.endpoint_url}", f"-var=stage={stage}", f"-var=code_zip={code}",
         "-var=service_token_secret=emulator-only-secret-of-at-least-32-bytes", "-var=bucket_lifecycle=false",
-        f"-var=jwt_private_key={os.environ['STRATUS_JWT_PRIVATE_KEY']}", f"-var=jwt_public_jwks={public_jwks}",
+        f"-var=jwt_private_key={os.environ['STRATUS_JWT_PRIVATE_KEY']}",
+        f"-var=jwt_public_jwks={public_jwks}",
         "-parallelism=20",
     )  # fmt: skip
 
