@@ -233,8 +233,13 @@ def _bootstrap_admin(args: argparse.Namespace) -> int:
     from shared.transports import HttpTransport, InProcessTransport
     from stratus.bootstrap import bootstrap_admin, credentials_from_env
 
-    _at(args.endpoint)
-    transport = HttpTransport(args.gateway) if args.gateway else InProcessTransport(_registry())
+    if (
+        args.gateway
+    ):  # a deployment: the internal calls go through its gateway, signed with its service secret
+        transport: Any = HttpTransport(args.gateway)
+    else:
+        _at(args.endpoint)
+        transport = InProcessTransport(_registry())
     service_client.set_default_transport(transport)
     email, password, _generated = credentials_from_env()
     admin = bootstrap_admin(email, password)
