@@ -41,6 +41,12 @@ class TTLCache(Generic[K, V]):
             while len(self._items) > self.maxsize:
                 self._items.popitem(last=False)
 
+    def __contains__(self, key: object) -> bool:
+        """Whether `key` has a live entry (a cached `None` is an answer too)."""
+        with self._lock:
+            found = self._items.get(key)  # type: ignore[arg-type]
+            return found is not None and found[0] > self._clock()
+
     def get_or_load(self, key: K, load: Callable[[], V]) -> V:
         found = self.get(key)
         if found is None:

@@ -12,6 +12,13 @@ from functions.rbac.models import NewRole, Role, RoleUpdate
 from shared import permissions
 from shared.context import UserContext
 from shared.errors import Conflict, Forbidden, InsufficientPermissions, RoleNotFound
+from shared.ttl_cache import TTLCache
+
+# Role *definitions* change rarely: each container keeps them a few seconds (bounded, per tenant and name),
+# so a definition edited in one container may reach another up to DEFINITION_TTL later. Who holds which
+# role is never cached: an assignment counts on the user's next request.
+DEFINITION_TTL = 5.0
+_definitions: TTLCache[tuple[str, str], list[str] | None] = TTLCache(maxsize=4096, ttl=DEFINITION_TTL)
 
 TENANT_ADMIN = "tenant_admin"
 MEMBER = "member"
@@ -39,7 +46,7 @@ def list_roles(tenant_id: str) -> list[Role]:
 def permissions_of(tenant_id: str, names: Iterable[str]) -> dict[str, list[str]]:
     """Each known role's permissions; unknown (or deleted) roles are left out and so grant nothing."""
     wanted = list(dict.fromkeys(names))
-    stored = store.stored_permissions(tenant_id, [n for n in wanted if n != TENANT_ADMIN])
+    stored = _stored_definitions(tenant_id, [n for n in wanted if n != TENANT_ADMIN])
     found: dict[str, list[str]] = {}
     for name in wanted:
         if name == TENANT_ADMIN:
@@ -49,6 +56,18 @@ def permissions_of(tenant_id: str, names: Iterable[str]) -> dict[str, list[str]]
         elif name in BUILTIN:
             found[name] = BUILTIN[name]
     return found
+
+
+def _stored_definitions(tenant_id: str, names: list[str]) -> dict[str, list[str]]:
+    """The stored definitions among `names`, from this container's cache or one BatchGetItem."""
+    cached = {n: _definitions.get((tenant_id, n)) for n in names}
+    missing = [n for n in names if (tenant_id, n) not in _definitions]
+    if missing:
+        fetched = store.stored_permissions(tenant_id, missing)
+        for name in missing:
+            cached[name] = fetched.get(name)
+            _definitions.put((tenant_id, name), cached[name])
+    return {name: granted for name, granted in cached.items() if granted is not None}
 
 
 def effective_permissions(tenant_id: str, roles: Iterable[str]) -> list[str]:
@@ -71,6 +90,7 @@ def create_role(user: UserContext, body: NewRole) -> Role:
     require_grantable(user, granted)
     if body.name in BUILTIN or not store.insert_role(user.tenant_id, body.name, granted):
         raise Conflict(f"The role {body.name!r} already exists", field="name")
+    _definitions.invalidate((user.tenant_id, body.name))
     return Role(name=body.name, permissions=granted, builtin=False)
 
 
@@ -83,6 +103,7 @@ def update_role(user: UserContext, name: str, body: RoleUpdate) -> Role:
     builtin = name in BUILTIN
     if not store.replace_role(user.tenant_id, name, granted, builtin=builtin):
         raise RoleNotFound(f"No role {name!r} in this tenant", field="name")
+    _definitions.invalidate((user.tenant_id, name))
     return Role(name=name, permissions=granted, builtin=builtin)
 
 

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 from moto import mock_aws
 
+from functions.rbac import roles
 from shared.declarations import Table
 from shared.events import publisher
 from shared.events.model import ServiceEvent
@@ -18,6 +19,7 @@ from tests.unit.functions.rbac.support import FakeCache
 
 @pytest.fixture(autouse=True)
 def _rbac_table() -> Iterator[None]:
+    roles._definitions.clear()  # each test is a fresh container over a fresh table
     with mock_aws():
         create_table(Table("rbac"))
         create_bus()

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from functions.rbac import roles_create, roles_list, roles_update, user_permissions_internal
+from functions.rbac import roles, roles_create, roles_list, roles_update, store, user_permissions_internal
 from shared.context import UserContext
 from tests.unit.functions.rbac.support import (
     MEMBER_PERMISSIONS,
@@ -226,3 +226,21 @@ def test_a_malformed_update_is_400(name: str, body: dict[str, Any]) -> None:
     status, payload = update(name, body)
     assert status == 400
     assert error_code(payload) == "INVALID_REQUEST"
+
+
+def test_role_definitions_are_read_once_per_container_for_a_few_seconds(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GIVEN a stored role, read once by this container
+    assert create({"name": "auditor", "permissions": ["user.read"]})[0] == 201
+    assert roles.effective_permissions(TENANT, ["auditor"]) == ["user.read"]
+    asked: list[list[str]] = []
+    real = store.stored_permissions
+    monkeypatch.setattr(
+        store, "stored_permissions", lambda tenant, names: asked.append(names) or real(tenant, names)
+    )
+    # WHEN it is read again, with a role this container has not seen
+    granted = roles.effective_permissions(TENANT, ["auditor", "member"])
+    # THEN only the unseen one is read from the table
+    assert granted == sorted({"user.read", *MEMBER_PERMISSIONS})
+    assert asked == [["member"]]
