@@ -340,3 +340,46 @@ def test_over_the_rate_limit_is_429_with_retry_after(
     assert limited, "no request was limited"
     assert limited[0].body["error"]["code"] == "RATE_LIMITED"
     assert int(limited[0].headers["Retry-After"]) > 0
+
+
+def test_no_public_operation_scans_and_each_makes_few_calls(api: Api, admin_token: str) -> None:
+    """The AWS calls each public operation makes (printed with -s; the closing note quotes them)."""
+    assert api.create_tenant(admin_token, "umbrella").status == 201
+    admin = api.login("admin@umbrella.example", PASSWORD, "umbrella")
+    token = admin["accessToken"]
+    user_id = admin["user"]["userId"]
+    operations: list[tuple[str, str, str, Any, str | None]] = [
+        (
+            "register",
+            "POST",
+            "/api/v1/auth/register",
+            {"email": "new@umbrella.example", "password": PASSWORD, "tenantId": "umbrella"},
+            None,
+        ),
+        (
+            "login",
+            "POST",
+            "/api/v1/auth/login",
+            {"email": "new@umbrella.example", "password": PASSWORD, "tenantId": "umbrella"},
+            None,
+        ),
+        ("users/me", "GET", "/api/v1/users/me", None, token),
+        ("users list", "GET", "/api/v1/users?pageSize=10", None, token),
+        ("users get", "GET", f"/api/v1/users/{user_id}", None, token),
+        ("users patch", "PATCH", f"/api/v1/users/{user_id}", {"profile": {"name": "Alice"}}, token),
+        ("permissions", "GET", f"/api/v1/users/{user_id}/permissions", None, token),
+        ("roles list", "GET", "/api/v1/roles", None, token),
+        ("roles create", "POST", "/api/v1/roles", {"name": "viewer", "permissions": ["user.read"]}, token),
+        ("tenant get", "GET", "/api/v1/tenants/umbrella", None, token),
+        ("tenant patch", "PATCH", "/api/v1/tenants/umbrella", {"name": "Umbrella Corp"}, token),
+        ("refresh", "POST", "/api/v1/auth/refresh", {"refreshToken": admin["refreshToken"]}, None),
+    ]
+    table = []
+    for name, method, path, body, bearer in operations:
+        with aws_calls() as calls:
+            reply = api.call(method, path, body, token=bearer)
+        assert reply.status < 300, (name, reply.body)
+        assert not any(op.endswith(":Scan") for op in calls), (name, calls)
+        dynamodb = sum(n for op, n in calls.items() if op.startswith("dynamodb:"))
+        table.append(f"{name:14} {dynamodb:2} DynamoDB  {dict(sorted(calls.items()))}")
+    print("\n" + "\n".join(table))
