@@ -8,99 +8,19 @@ Lambda through serverless-wsgi) and the shared resources. The mode is a paramete
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 import yaml
 
-from shared.declarations import Auth, Authorizer, Function, Route, Schedule, Subscription, Table
+from shared.declarations import Auth, Authorizer, Function, Route, Schedule, Subscription
 from shared.registry import Registry
+from stratus.deploy.cloudformation import PREFIX, GenerationError, get_att, logical, resources, role
 from stratus.deploy.permissions import Resource, Statement, merged, statements_for
 
 SERVICE = "stratus"
-PREFIX = "${self:service}-${sls:stage}"
 PARTS = "deploy/serverless"
 MONOLITH = "http-monolith"
 RUNTIME = "python3.12"
-
-
-class GenerationError(ValueError):
-    pass
-
-
-def logical(name: str) -> str:
-    """`monitoring-health` → `MonitoringHealth` (CloudFormation logical ids are alphanumeric)."""
-    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]", name) if part)
-
-
-def _get_att(resource: str, attribute: str = "Arn") -> dict[str, Any]:
-    return {"Fn::GetAtt": [resource, attribute]}
-
-
-def _join(*parts: Any) -> dict[str, Any]:
-    return {"Fn::Join": ["", list(parts)]}
-
-
-def _arn(resource: Resource) -> Any:
-    match resource.kind:
-        case "table":
-            return _get_att(f"{logical(resource.name)}Table")
-        case "table_indexes":
-            return _join(_get_att(f"{logical(resource.name)}Table"), "/index/*")
-        case "bus":
-            return _get_att("EventBus")
-        case "queue":
-            return _get_att(f"{logical(resource.name)}Queue")
-        case "bucket":
-            return _get_att("FilesBucket")
-        case "bucket_objects":
-            return _join(_get_att("FilesBucket"), "/*")
-        case "log_group":
-            return _join(
-                "arn:",
-                {"Ref": "AWS::Partition"},
-                ":logs:",
-                {"Ref": "AWS::Region"},
-                ":",
-                {"Ref": "AWS::AccountId"},
-                f":log-group:/aws/lambda/{PREFIX}-{resource.name}:*",
-            )
-    raise GenerationError(f"no ARN for {resource}")
-
-
-def _role(statements: list[Statement]) -> dict[str, Any]:
-    return {
-        "Type": "AWS::IAM::Role",
-        "Properties": {
-            "AssumeRolePolicyDocument": {
-                "Version": "2012-10-17",
-                "Statement": [
-                    {
-                        "Effect": "Allow",
-                        "Principal": {"Service": "lambda.amazonaws.com"},
-                        "Action": "sts:AssumeRole",
-                    }
-                ],
-            },
-            "Policies": [
-                {
-                    "PolicyName": "least-privilege",
-                    "PolicyDocument": {
-                        "Version": "2012-10-17",
-                        "Statement": [
-                            {
-                                "Sid": st.sid,
-                                "Effect": "Allow",
-                                "Action": list(st.actions),
-                                "Resource": [_arn(r) for r in st.resources],
-                            }
-                            for st in statements
-                        ],
-                    },
-                }
-            ],
-        },
-    }
 
 
 AUTHORIZER = "stratusAuthorizer"
@@ -125,7 +45,7 @@ def _events(fn: Function) -> list[dict[str, Any]]:
                 f"{fn.qualified_name}: the queue's visibility timeout is below the function's timeout"
             )
         sqs = {
-            "arn": _get_att(f"{logical(fn.service)}Queue"),
+            "arn": get_att(f"{logical(fn.service)}Queue"),
             "batchSize": trigger.batch_size,
             "functionResponseType": "ReportBatchItemFailures",
         }
@@ -184,148 +104,11 @@ def roles(registry: Registry, mode: str) -> dict[str, Any]:
         logs = Statement(
             "Logs", ("logs:CreateLogStream", "logs:PutLogEvents"), (Resource("log_group", MONOLITH),)
         )
-        resources["HttpMonolithRole"] = _role([logs, *merged(http, registry)])
+        resources["HttpMonolithRole"] = role([logs, *merged(http, registry)])
         fns = [fn for fn in fns if not isinstance(fn.trigger, Route)]
     for fn in fns:
-        resources[f"{logical(fn.qualified_name)}Role"] = _role(statements_for(fn, registry))
+        resources[f"{logical(fn.qualified_name)}Role"] = role(statements_for(fn, registry))
     return {"Resources": resources}
-
-
-def _table(table: Table) -> dict[str, Any]:
-    keys = ["pk", "sk"] + [f"gsi{i}{part}" for i in range(1, table.indexes + 1) for part in ("pk", "sk")]
-    props: dict[str, Any] = {
-        "TableName": f"{PREFIX}-{table.name}",
-        "BillingMode": "PAY_PER_REQUEST",
-        "AttributeDefinitions": [{"AttributeName": k, "AttributeType": "S"} for k in keys],
-        "KeySchema": [
-            {"AttributeName": "pk", "KeyType": "HASH"},
-            {"AttributeName": "sk", "KeyType": "RANGE"},
-        ],
-        "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
-        "SSESpecification": {"SSEEnabled": True},
-    }
-    if table.indexes:
-        props["GlobalSecondaryIndexes"] = [
-            {
-                "IndexName": f"gsi{i}",
-                "KeySchema": [
-                    {"AttributeName": f"gsi{i}pk", "KeyType": "HASH"},
-                    {"AttributeName": f"gsi{i}sk", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-            for i in range(1, table.indexes + 1)
-        ]
-    if table.ttl_attribute:
-        props["TimeToLiveSpecification"] = {"AttributeName": table.ttl_attribute, "Enabled": True}
-    return {
-        "Type": "AWS::DynamoDB::Table",
-        "DeletionPolicy": "Retain",
-        "UpdateReplacePolicy": "Retain",
-        "Properties": props,
-    }
-
-
-def _subscription(fn: Function) -> dict[str, Any]:
-    assert isinstance(fn.trigger, Subscription)
-    sub, name = fn.trigger, logical(fn.service)
-    return {
-        f"{name}DeadLetterQueue": {
-            "Type": "AWS::SQS::Queue",
-            "Properties": {
-                "QueueName": f"{PREFIX}-{fn.service}-events-dlq",
-                "MessageRetentionPeriod": 1209600,
-                "SqsManagedSseEnabled": True,
-            },
-        },
-        f"{name}Queue": {
-            "Type": "AWS::SQS::Queue",
-            "Properties": {
-                "QueueName": f"{PREFIX}-{fn.service}-events",
-                "VisibilityTimeout": sub.visibility_timeout,
-                "SqsManagedSseEnabled": True,
-                "RedrivePolicy": {
-                    "deadLetterTargetArn": _get_att(f"{name}DeadLetterQueue"),
-                    "maxReceiveCount": sub.max_receive_count,
-                },
-            },
-        },
-        f"{name}Rule": {
-            "Type": "AWS::Events::Rule",
-            "Properties": {
-                "Name": f"{PREFIX}-{fn.service}",
-                "EventBusName": {"Ref": "EventBus"},
-                "EventPattern": sub.event_pattern(),
-                "State": "ENABLED",
-                "Targets": [{"Id": "queue", "Arn": _get_att(f"{name}Queue")}],
-            },
-        },
-        f"{name}QueuePolicy": {
-            "Type": "AWS::SQS::QueuePolicy",
-            "Properties": {
-                "Queues": [{"Ref": f"{name}Queue"}],
-                "PolicyDocument": {
-                    "Version": "2012-10-17",
-                    "Statement": [
-                        {
-                            "Effect": "Allow",
-                            "Principal": {"Service": "events.amazonaws.com"},
-                            "Action": "sqs:SendMessage",
-                            "Resource": _get_att(f"{name}Queue"),
-                            "Condition": {"ArnEquals": {"aws:SourceArn": _get_att(f"{name}Rule")}},
-                        }
-                    ],
-                },
-            },
-        },
-    }
-
-
-def resources(registry: Registry) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        "EventBus": {"Type": "AWS::Events::EventBus", "Properties": {"Name": f"{PREFIX}-bus"}}
-    }
-    for table in registry.tables():
-        out[f"{logical(table.name)}Table"] = _table(table)
-    for fn in registry.subscribers:
-        out.update(_subscription(fn))
-    out["FilesBucket"] = {
-        "Type": "AWS::S3::Bucket",
-        "DeletionPolicy": "Retain",
-        "UpdateReplacePolicy": "Retain",
-        "Properties": {
-            "BucketName": f"{PREFIX}-files",
-            "PublicAccessBlockConfiguration": {
-                "BlockPublicAcls": True,
-                "BlockPublicPolicy": True,
-                "IgnorePublicAcls": True,
-                "RestrictPublicBuckets": True,
-            },
-            "BucketEncryption": {
-                "ServerSideEncryptionConfiguration": [
-                    {"ServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}
-                ]
-            },
-            "VersioningConfiguration": {"Status": "Enabled"},
-            "CorsConfiguration": {
-                "CorsRules": [
-                    {
-                        "AllowedMethods": ["GET", "PUT", "POST"],
-                        "AllowedOrigins": ["${param:corsOrigin}"],
-                        "AllowedHeaders": ["*"],
-                        "ExposedHeaders": ["ETag"],
-                        "MaxAge": 3000,
-                    }
-                ]
-            },
-        },
-    }
-    outputs = {
-        "HttpApiEndpoint": {"Value": _get_att("HttpApi", "ApiEndpoint")},
-        "EventBusName": {"Value": {"Ref": "EventBus"}},
-        "FilesBucketName": {"Value": {"Ref": "FilesBucket"}},
-    }
-    return {"Resources": out, "Outputs": outputs}
 
 
 def _http_api(registry: Registry) -> dict[str, Any]:
@@ -367,7 +150,7 @@ def main_file(registry: Registry) -> dict[str, Any]:
                 "STRATUS_STAGE": "${sls:stage}",
                 "STRATUS_RESOURCE_PREFIX": PREFIX,
                 "STRATUS_TABLES": tables,
-                "STRATUS_GATEWAY_URL": _get_att("HttpApi", "ApiEndpoint"),
+                "STRATUS_GATEWAY_URL": get_att("HttpApi", "ApiEndpoint"),
                 "STRATUS_SERVICE_TOKEN_SECRET": "{{resolve:secretsmanager:" + PREFIX + "/service-token}}",
                 "STRATUS_JWT_PUBLIC_JWKS": "{{resolve:ssm:/" + PREFIX + "/jwt-public-jwks}}",
                 "POWERTOOLS_METRICS_NAMESPACE": "Stratus",

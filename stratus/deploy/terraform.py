@@ -8,8 +8,8 @@ from typing import Any
 
 from shared.declarations import Auth, Authorizer, Function, Route, Schedule, Subscription
 from shared.registry import Registry
+from stratus.deploy.cloudformation import GenerationError
 from stratus.deploy.permissions import Resource, statements_for
-from stratus.deploy.serverless import GenerationError
 
 ENV = "infra/terraform/envs/dev"
 MODULES = "../../modules"

@@ -14,6 +14,7 @@ from functions.catalog import registry
 from shared.declarations import Authorizer, Function, Layer, Route, Schedule, Service, Subscription
 from shared.registry import Registry
 from stratus.deploy import generate, serverless, terraform
+from stratus.deploy.cloudformation import GenerationError
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -128,7 +129,7 @@ def test_protected_routes_without_an_authorizer_are_not_deployable() -> None:
     service = Service(
         "scratch", Layer.BUSINESS, functions=(Function("me", Route("GET", "/api/v1/scratch/me")),)
     )
-    with pytest.raises(serverless.GenerationError, match="authorizer"):
+    with pytest.raises(GenerationError, match="authorizer"):
         generate.expected(Registry((service,)))
 
 
