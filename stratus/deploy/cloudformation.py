@@ -9,6 +9,7 @@ from typing import Any
 from shared.declarations import Function, Subscription, Table
 from shared.registry import Registry
 from stratus.deploy.permissions import Resource, Statement
+from stratus.provision import table_definition
 
 PREFIX = "${self:service}-${sls:stage}"
 
@@ -93,30 +94,12 @@ def role(statements: list[Statement]) -> dict[str, Any]:
 
 
 def _table(table: Table) -> dict[str, Any]:
-    keys = ["pk", "sk"] + [f"gsi{i}{part}" for i in range(1, table.indexes + 1) for part in ("pk", "sk")]
-    props: dict[str, Any] = {
+    # The same keys and indexes `stratus provision` creates, plus what only a deployment sets.
+    props = table_definition(table) | {
         "TableName": f"{PREFIX}-{table.name}",
-        "BillingMode": "PAY_PER_REQUEST",
-        "AttributeDefinitions": [{"AttributeName": k, "AttributeType": "S"} for k in keys],
-        "KeySchema": [
-            {"AttributeName": "pk", "KeyType": "HASH"},
-            {"AttributeName": "sk", "KeyType": "RANGE"},
-        ],
         "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
         "SSESpecification": {"SSEEnabled": True},
     }
-    if table.indexes:
-        props["GlobalSecondaryIndexes"] = [
-            {
-                "IndexName": f"gsi{i}",
-                "KeySchema": [
-                    {"AttributeName": f"gsi{i}pk", "KeyType": "HASH"},
-                    {"AttributeName": f"gsi{i}sk", "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
-            for i in range(1, table.indexes + 1)
-        ]
     if table.ttl_attribute:
         props["TimeToLiveSpecification"] = {"AttributeName": table.ttl_attribute, "Enabled": True}
     return {
