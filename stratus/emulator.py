@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -39,6 +40,7 @@ class Emulator:
                 f"{host}:{port} is already in use. Stop what runs there, pick another port with "
                 f"--emulator-port, or point at a running emulator with --endpoint http://{host}:{port}"
             )
+        make_dynamodb_requests_atomic()
         server = ThreadedMotoServer(ip_address=host, port=port, verbose=False)
         server.start()
         bound_host, bound_port = server.get_host_and_port()
@@ -70,6 +72,31 @@ class Emulator:
         """Drop every resource (moto only): tests use it between scenarios."""
         req = urllib.request.Request(f"{self.endpoint_url}/moto-api/reset", method="POST")  # noqa: S310
         urllib.request.urlopen(req, timeout=5).close()  # noqa: S310
+
+
+_atomic_lock = threading.Lock()
+_atomic_installed = False
+
+
+def make_dynamodb_requests_atomic() -> None:
+    """DynamoDB evaluates each request's conditions and applies it atomically; moto, serving requests on
+    threads, does not (two conditional puts of one key can both succeed). The embedded emulator therefore
+    runs one DynamoDB request at a time, so concurrency behaves as on AWS. Installed once per process."""
+    global _atomic_installed
+    from moto.dynamodb.responses import DynamoHandler
+
+    with _atomic_lock:
+        if _atomic_installed:
+            return
+        original = DynamoHandler.call_action
+        request_lock = threading.RLock()
+
+        def one_at_a_time(self: Any) -> Any:
+            with request_lock:
+                return original(self)
+
+        DynamoHandler.call_action = one_at_a_time  # type: ignore[method-assign]
+        _atomic_installed = True
 
 
 def point_process_at(endpoint_url: str, *, stage: str = "local", extra: dict[str, str] | None = None) -> None:

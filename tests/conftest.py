@@ -35,6 +35,12 @@ if "STRATUS_JWT_PRIVATE_KEY" not in os.environ:  # one signing key for the whole
     os.environ["STRATUS_JWT_PRIVATE_KEY"] = generate_private_key_pem()
 
 
+# In-process moto (unit tests) gets the same per-request atomicity as the embedded emulator (and DynamoDB).
+from stratus.emulator import make_dynamodb_requests_atomic  # noqa: E402
+
+make_dynamodb_requests_atomic()
+
+
 def load_event(name: str, **overrides: Any) -> dict[str, Any]:
     """A JSON event fixture from tests/events/, with top-level keys replaced by `overrides`."""
     event: dict[str, Any] = json.loads((EVENTS / f"{name}.json").read_text())
