@@ -69,8 +69,13 @@ def issue(claims: AccessClaims) -> tuple[str, int]:
         "roles": list(claims.roles),
         "permissions": list(claims.permissions),
     }
-    token = jwt.encode(body, _private_key(_active_pem()), algorithm="RS256", headers={"kid": cfg.jwt_kid})
-    return token, cfg.access_token_ttl_seconds
+    return _sign(body), cfg.access_token_ttl_seconds
+
+
+def _sign(body: dict[str, Any]) -> str:
+    return jwt.encode(
+        body, _private_key(_active_pem()), algorithm="RS256", headers={"kid": settings().jwt_kid}
+    )
 
 
 def jwks() -> dict[str, Any]:
@@ -108,28 +113,44 @@ def _verification_keys() -> dict[str, Any]:
     raise RuntimeError("no verification keys: set STRATUS_JWT_PUBLIC_JWKS (or STRATUS_JWT_PRIVATE_KEY)")
 
 
+def _decode(
+    token: str,
+    *,
+    audience: str,
+    require: list[str],
+    unknown_key: str,
+    expired: str | None,
+    invalid: str | None,
+) -> dict[str, Any]:
+    """Verify an RS256 token against the known kids; the messages say which kind of token failed."""
+    try:
+        kid = str(jwt.get_unverified_header(token).get("kid") or "")
+        key = _verification_keys().get(kid)
+        if key is None:
+            raise InvalidToken(unknown_key)
+        body: dict[str, Any] = jwt.decode(
+            token, key, algorithms=["RS256"], audience=audience, issuer=ISSUER, options={"require": require}
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise TokenExpired(expired) from exc
+    except jwt.PyJWTError as exc:
+        raise InvalidToken(invalid) from exc
+    return body
+
+
 def verify(token: str | None) -> AccessClaims:
     """The claims of a valid access token, or `InvalidToken` / `TokenExpired`. Only RS256 with a known kid
     is accepted: `alg: none`, HS256 with the public key as secret, and unknown kids are refused."""
     if not token:
         raise InvalidToken("A bearer access token is required")
-    try:
-        kid = str(jwt.get_unverified_header(token).get("kid") or "")
-        key = _verification_keys().get(kid)
-        if key is None:
-            raise InvalidToken("The token was signed by an unknown key")
-        body = jwt.decode(
-            token,
-            key,
-            algorithms=["RS256"],
-            audience=AUDIENCE,
-            issuer=ISSUER,
-            options={"require": ["exp", "iat", "sub", "sid"]},
-        )
-    except jwt.ExpiredSignatureError as exc:
-        raise TokenExpired() from exc
-    except jwt.PyJWTError as exc:
-        raise InvalidToken() from exc
+    body = _decode(
+        token,
+        audience=AUDIENCE,
+        require=["exp", "iat", "sub", "sid"],
+        unknown_key="The token was signed by an unknown key",
+        expired=None,
+        invalid=None,
+    )
     try:
         return AccessClaims.model_validate(body)
     except ValidationError as exc:  # signed by us but not an access token (a system token, say)
@@ -151,7 +172,6 @@ class SystemClaims(BaseModel):
 def issue_system(service_id: str, operation: str) -> tuple[str, int]:
     """A short-lived token for scheduled jobs (`X-System-Token`), signed like access tokens but typed
     `system`, so one can never pass for the other."""
-    cfg = settings()
     now = int(time.time())
     body = {
         "sub": service_id,
@@ -163,23 +183,20 @@ def issue_system(service_id: str, operation: str) -> tuple[str, int]:
         "aud": f"{AUDIENCE}:system",
         "jti": uuid.uuid4().hex,
     }
-    token = jwt.encode(body, _private_key(_active_pem()), algorithm="RS256", headers={"kid": cfg.jwt_kid})
-    return token, SYSTEM_TTL_SECONDS
+    return _sign(body), SYSTEM_TTL_SECONDS
 
 
 def verify_system(token: str | None) -> SystemClaims:
     if not token:
         raise InvalidToken("A system token is required", field="X-System-Token")
-    try:
-        kid = str(jwt.get_unverified_header(token).get("kid") or "")
-        key = _verification_keys().get(kid)
-        if key is None:
-            raise InvalidToken("The system token was signed by an unknown key")
-        body = jwt.decode(token, key, algorithms=["RS256"], audience=f"{AUDIENCE}:system", issuer=ISSUER)
-    except jwt.ExpiredSignatureError as exc:
-        raise TokenExpired("The system token has expired") from exc
-    except jwt.PyJWTError as exc:
-        raise InvalidToken("The system token is not valid") from exc
+    body = _decode(
+        token,
+        audience=f"{AUDIENCE}:system",
+        require=[],
+        unknown_key="The system token was signed by an unknown key",
+        expired="The system token has expired",
+        invalid="The system token is not valid",
+    )
     if body.get("typ") != "system":
         raise InvalidToken("Not a system token")
     try:

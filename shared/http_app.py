@@ -113,9 +113,9 @@ class HttpApp(APIGatewayHttpResolver):
             source_ip=proxy.request_context.http.source_ip,
             user_agent=proxy.request_context.http.user_agent,
         )
-        saved_keys = self.logger.thread_safe_get_current_keys()
+        edge_keys = {"request_id": ctx.request_id, "correlation_id": ctx.correlation_id}
         try:
-            with request_context.bound(ctx):
+            with request_context.bound(ctx), observability.log_keys(self.logger, **edge_keys):
                 try:
                     ctx = self._authenticate(ctx, proxy, headers)
                 except StratusError as exc:
@@ -128,9 +128,6 @@ class HttpApp(APIGatewayHttpResolver):
                 self._observe(ctx, proxy, int(result["statusCode"]))
                 return result
         finally:
-            self.logger.thread_safe_clear_keys()
-            if saved_keys:
-                self.logger.thread_safe_append_keys(**saved_keys)
             _event.reset(event_token)
             _lambda_context.reset(context_token)
 
@@ -164,12 +161,8 @@ class HttpApp(APIGatewayHttpResolver):
         )
 
     def _log_keys(self, ctx: RequestContext) -> None:
-        self.logger.thread_safe_append_keys(
-            request_id=ctx.request_id,
-            correlation_id=ctx.correlation_id,
-            tenant_id=ctx.tenant_id,
-            caller=ctx.caller,
-        )
+        # Request and correlation ids are on already; who is calling is known only now.
+        self.logger.thread_safe_append_keys(tenant_id=ctx.tenant_id, caller=ctx.caller)
         observability.annotate(self.service, request_id=ctx.request_id, tenant_id=ctx.tenant_id)
 
     def _observe(self, ctx: RequestContext, event: APIGatewayProxyEventV2, status: int) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -44,6 +46,20 @@ def tracer(service: str) -> Tracer:
 
 def _enabled(flag: str) -> bool:
     return os.environ.get(flag, "false").lower() not in ("true", "1")
+
+
+@contextmanager
+def log_keys(log: Logger, **keys: object) -> Iterator[None]:
+    """Add keys to every line `log` writes on this thread until the block ends, then restore the keys the
+    thread had before (in-process calls nest one request inside another)."""
+    saved = log.thread_safe_get_current_keys()
+    log.thread_safe_append_keys(**keys)
+    try:
+        yield
+    finally:
+        log.thread_safe_clear_keys()
+        if saved:
+            log.thread_safe_append_keys(**saved)
 
 
 def record_request(service: str, route: str, status: int, duration_ms: float, tenant_id: str | None) -> None:

@@ -8,6 +8,7 @@ handler, validation and envelope are the same in all three (see `shared.transpor
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
@@ -204,8 +205,6 @@ class ServiceClient:
         return self.call(service, "GET", path, **kwargs)
 
     def post(self, service: str, path: str, json_body: Any = None, **kwargs: Any) -> Any:
-        import json
-
         body = None if json_body is None else json.dumps(json_body, separators=(",", ":")).encode()
         return self.call(service, "POST", path, body=body, **kwargs)
 

@@ -16,18 +16,20 @@ from collections.abc import Mapping
 from functions.gateway import rate_limits
 from shared import access_tokens
 from shared.context import UserContext
-from shared.errors import Forbidden, InvalidToken, TenantSuspended, UserSuspended
+from shared.errors import Forbidden, InvalidToken, StratusError, TenantSuspended, UserSuspended
 from shared.service_client import ServiceClient
 
 client = ServiceClient("gateway")
 
-_REFUSALS = {
-    "revoked": InvalidToken("The session has ended"),
-    "expired": InvalidToken("The session has expired"),
-    "unknown": InvalidToken("The session has ended"),
-    "user_deleted": InvalidToken("The user no longer exists"),
-    "user_suspended": UserSuspended(),
-    "tenant_suspended": TenantSuspended(),
+# Why cache said a session is unusable → the error the client gets (built per request: an exception
+# object raised from many requests at once would share its traceback and headers).
+_REFUSALS: dict[str, tuple[type[StratusError], str | None]] = {
+    "revoked": (InvalidToken, "The session has ended"),
+    "expired": (InvalidToken, "The session has expired"),
+    "unknown": (InvalidToken, "The session has ended"),
+    "user_deleted": (InvalidToken, "The user no longer exists"),
+    "user_suspended": (UserSuspended, None),
+    "tenant_suspended": (TenantSuspended, None),
 }
 
 
@@ -48,7 +50,8 @@ def authorize(headers: Mapping[str, str], path: str) -> UserContext:
         {"tenantId": claims.tenant_id, "userId": claims.sub, "sessionId": claims.sid},
     )
     if not state.get("active"):
-        raise _REFUSALS.get(str(state.get("reason")), InvalidToken("The session has ended"))
+        kind, message = _REFUSALS.get(str(state.get("reason")), _REFUSALS["unknown"])
+        raise kind(message)
     roles, permissions = claims.roles, claims.permissions
     if int(state.get("epoch", 0)) != claims.epoch:
         fresh = client.get(

@@ -68,9 +68,13 @@ def _permissions(tenant: str, user_id: str) -> dict[str, Any]:
 
 
 def _tokens(
-    user: dict[str, Any], granted: dict[str, Any], session: dict[str, Any], reason: str, ctx: RequestContext
+    tenant: str,
+    user: dict[str, Any],
+    granted: dict[str, Any],
+    session: dict[str, Any],
+    reason: str,
+    ctx: RequestContext,
 ) -> TokenPair:
-    tenant = user["tenantId"] if "tenantId" in user else session["tenantId"]
     body = {
         "userId": user["userId"],
         "email": user["email"],
@@ -115,7 +119,7 @@ def login(body: LoginBody, ctx: RequestContext, path: str) -> TokenPair:
         "/internal/sessions/create",
         {"tenantId": tenant, "userId": user["userId"], "ip": ctx.source_ip, "userAgent": ctx.user_agent},
     )
-    return _tokens(user | {"tenantId": tenant}, granted, session, "login", ctx)
+    return _tokens(tenant, user, granted, session, "login", ctx)
 
 
 def refresh(body: RefreshBody, ctx: RequestContext, path: str) -> TokenPair:
@@ -130,7 +134,7 @@ def refresh(body: RefreshBody, ctx: RequestContext, path: str) -> TokenPair:
         )
         raise UserSuspended()
     granted = _permissions(tenant, session["userId"])
-    return _tokens(user | {"tenantId": tenant}, granted, session, "refresh", ctx)
+    return _tokens(tenant, user, granted, session, "refresh", ctx)
 
 
 def logout(user: UserContext) -> None:

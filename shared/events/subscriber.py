@@ -27,13 +27,12 @@ from aws_lambda_powertools.utilities.idempotency import (
     idempotent_function,
 )
 
-from shared import aws
+from shared import aws, observability
 from shared import context as request_context
 from shared.config import settings
 from shared.context import RequestContext, new_id
 from shared.declarations import IDEMPOTENCY_TABLE, Function, Subscription, event_type_matches
 from shared.events.model import ServiceEvent
-from shared.observability import logger as service_logger
 
 EventHandler = Callable[[ServiceEvent], None]
 # How long a processed event id is remembered: longer than any redelivery or DLQ redrive window.
@@ -47,7 +46,7 @@ class Subscriber:
         self.function = function
         self.subscription = function.trigger
         self.service = function.service
-        self.logger = service_logger(function.service)
+        self.logger = observability.logger(function.service)
         self._handlers: list[tuple[str, EventHandler]] = []
         self._processor = BatchProcessor(event_type=EventType.SQS)
         self._idempotency = IdempotencyConfig(event_key_jmespath="id", expires_after_seconds=REMEMBER_SECONDS)
@@ -91,21 +90,15 @@ class Subscriber:
             service=self.service,
             tenant_id=event.tenant_id,
         )
-        saved = self.logger.thread_safe_get_current_keys()
-        with request_context.bound(ctx):
-            self.logger.thread_safe_append_keys(
-                request_id=ctx.request_id,
-                correlation_id=ctx.correlation_id,
-                tenant_id=ctx.tenant_id,
-                event_id=event.id,
-                event_type=event.type,
-            )
-            try:
-                self._once(event=event.model_dump(mode="json", by_alias=True))
-            finally:
-                self.logger.thread_safe_clear_keys()
-                if saved:
-                    self.logger.thread_safe_append_keys(**saved)
+        keys = {
+            "request_id": ctx.request_id,
+            "correlation_id": ctx.correlation_id,
+            "tenant_id": ctx.tenant_id,
+            "event_id": event.id,
+            "event_type": event.type,
+        }
+        with request_context.bound(ctx), observability.log_keys(self.logger, **keys):
+            self._once(event=event.model_dump(mode="json", by_alias=True))
 
     @cached_property
     def _once(self) -> Callable[..., dict[str, Any]]:

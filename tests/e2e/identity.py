@@ -4,7 +4,6 @@ AWS calls each request makes."""
 from __future__ import annotations
 
 import json
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,9 +54,6 @@ class Api:
             **extra,
         }
         return self.call("POST", "/api/v1/tenants", body, token=admin_token)
-
-
-_recording = threading.local()
 
 
 @contextmanager
