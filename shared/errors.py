@@ -7,6 +7,8 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, ClassVar, NamedTuple
 
+from shared.config import settings
+
 
 class ErrorCode(StrEnum):
     # general (1000-1999)
@@ -97,7 +99,7 @@ class StratusError(Exception):
     """Base of every error a function raises on purpose. Subclasses pick the code."""
 
     code: ClassVar[ErrorCode] = ErrorCode.INTERNAL_ERROR
-    # Only `PayloadTooLarge` needs a status other than its code's (seed 000 has no code for it).
+    # For the few errors seed 000 has no code of their own for (`PayloadTooLarge`, `Conflict`).
     status_override: ClassVar[int | None] = None
     default_message: ClassVar[str] = "Internal error"
 
@@ -156,6 +158,13 @@ class Conflict(InvalidRequest):
 
     status_override = 409
     default_message = "It already exists"
+
+
+def check_body_size(size: int) -> None:
+    """The one body-size rule every entry point applies (gateway, WSGI, each function)."""
+    limit = settings().max_body_bytes
+    if size > limit:
+        raise PayloadTooLarge(details={"maxBytes": limit, "bytes": size})
 
 
 class Unauthorized(StratusError):

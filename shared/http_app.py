@@ -39,8 +39,8 @@ from shared.errors import (
     InvalidRequest,
     InvalidToken,
     NotFound,
-    PayloadTooLarge,
     StratusError,
+    check_body_size,
     error_for,
 )
 
@@ -137,8 +137,7 @@ class HttpApp(APIGatewayHttpResolver):
         """Size limit first (cheapest), then who is calling. Returns the context with caller/user set."""
         body = event.get("body") or ""
         size = len(body) * 3 // 4 if event.get("isBase64Encoded") else len(body.encode())
-        if size > settings().max_body_bytes:
-            raise PayloadTooLarge(details={"maxBytes": settings().max_body_bytes, "bytes": size})
+        check_body_size(size)
 
         caller: str | None = None
         user: UserContext | None = None

@@ -14,10 +14,9 @@ from typing import Any
 
 from shared import envelopes
 from shared.adapters.lambda_events import LocalContext, http_event
-from shared.config import settings
 from shared.context import Headers, new_id
 from shared.declarations import Auth
-from shared.errors import Forbidden, InvalidToken, NotFound, PayloadTooLarge, StratusError
+from shared.errors import Forbidden, InvalidToken, NotFound, StratusError, check_body_size
 from shared.registry import Registry
 
 # Receives the v2 event of a protected route; returns the authorizer's context, or raises StratusError.
@@ -83,8 +82,7 @@ class Gateway:
             return error_response(exc, request_id=headers[Headers.REQUEST_ID])
 
     def _dispatch(self, request: HttpRequest, headers: dict[str, str]) -> HttpResponse:
-        if len(request.body) > settings().max_body_bytes:
-            raise PayloadTooLarge(details={"maxBytes": settings().max_body_bytes, "bytes": len(request.body)})
+        check_body_size(len(request.body))
         found = self.registry.match(request.method, request.path)
         if found is None:
             raise NotFound(f"No route for {request.method.upper()} {request.path}")

@@ -14,9 +14,8 @@ from typing import TYPE_CHECKING, Any
 from werkzeug.wrappers import Request, Response
 
 from shared.adapters.gateway import Gateway, HttpRequest, HttpResponse, error_response
-from shared.config import settings
 from shared.context import Headers, new_id
-from shared.errors import PayloadTooLarge
+from shared.errors import PayloadTooLarge, check_body_size
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -24,11 +23,10 @@ if TYPE_CHECKING:
 
 def to_http_request(request: Request) -> HttpRequest | HttpResponse:
     """Read a werkzeug/flask request; an over-long body is refused before it is read."""
-    limit = settings().max_body_bytes
-    if request.content_length is not None and request.content_length > limit:
-        request_id = request.headers.get(Headers.REQUEST_ID) or new_id("req_")
-        exc = PayloadTooLarge(details={"maxBytes": limit, "bytes": request.content_length})
-        return error_response(exc, request_id=request_id)
+    try:
+        check_body_size(request.content_length or 0)
+    except PayloadTooLarge as exc:
+        return error_response(exc, request_id=request.headers.get(Headers.REQUEST_ID) or new_id("req_"))
     return HttpRequest(
         method=request.method,
         path=request.path,
