@@ -5,17 +5,31 @@ from __future__ import annotations
 
 from functools import cache
 
+from functions.audit.manifest import SERVICE as audit
 from functions.auth.manifest import SERVICE as auth
 from functions.cache.manifest import SERVICE as cache_service
+from functions.files.manifest import SERVICE as files
 from functions.gateway.manifest import SERVICE as gateway
 from functions.monitoring.manifest import SERVICE as monitoring
+from functions.notification.manifest import SERVICE as notification
 from functions.rbac.manifest import SERVICE as rbac
 from functions.tenants.manifest import SERVICE as tenants
 from functions.users.manifest import SERVICE as users
 from shared.declarations import Service
 from shared.registry import Registry
 
-SERVICES: tuple[Service, ...] = (gateway, tenants, users, auth, rbac, cache_service, monitoring)
+SERVICES: tuple[Service, ...] = (
+    gateway,
+    files,
+    tenants,
+    users,
+    notification,
+    auth,
+    rbac,
+    audit,
+    cache_service,
+    monitoring,
+)
 
 
 @cache

@@ -48,6 +48,12 @@ class Settings:
     # The reserved tenant of platform admins.
     platform_tenant: str = "platform"
     api_version: str = "v1"
+    # The sender of every email (an SES identity of the deployment; provisioned locally).
+    mail_from: str = "no-reply@stratus.local"
+    # Who else hears about failed jobs, beside the platform admins (email only).
+    alert_emails: tuple[str, ...] = ()
+    # Upload content types (comma-separated, a trailing * allowed); empty: the files service's defaults.
+    file_types: tuple[str, ...] = ()
 
     def table_name(self, logical: str) -> str:
         return f"{self.resource_prefix}-{logical}"
@@ -84,6 +90,13 @@ class Settings:
             jwt_public_jwks=os.environ.get("STRATUS_JWT_PUBLIC_JWKS") or None,
             access_token_ttl_seconds=_int("STRATUS_ACCESS_TOKEN_TTL", 1800),
             refresh_token_ttl_seconds=_int("STRATUS_REFRESH_TOKEN_TTL", 7 * 24 * 3600),
+            mail_from=os.environ.get("STRATUS_MAIL_FROM", cls.mail_from),
+            file_types=tuple(
+                t.strip().lower() for t in os.environ.get("STRATUS_FILE_TYPES", "").split(",") if t.strip()
+            ),
+            alert_emails=tuple(
+                a.strip().lower() for a in os.environ.get("STRATUS_ALERT_EMAILS", "").split(",") if a.strip()
+            ),
         )
 
 

@@ -26,6 +26,7 @@ class Auth(StrEnum):
     PUBLIC = "public"  # anyone (login, health, JWKS)
     USER = "user"  # a verified user token: the gateway's authorizer runs first
     SERVICE = "service"  # a service token whose audience is the callee (every /internal route by default)
+    SYSTEM = "system"  # a service token and a system token from auth (maintenance endpoints of jobs)
 
 
 _PARAM = re.compile(r"\{(\w+)\}")
@@ -146,6 +147,8 @@ class Function:
     publishes: bool = False  # may PutEvents on the bus
     bucket: bool = False  # reads or writes the file bucket
     inspects_platform: bool = False  # describes every table, the bus and the bucket (health checks)
+    reads_request_metrics: bool = False  # queries the kernel's request-metrics table (Prometheus)
+    sends_messages: bool = False  # sends email (SES) and SMS (SNS)
     signs_tokens: bool = False  # holds the private signing key; every other function only verifies
     timeout: int = 10
     memory: int = 256
@@ -192,4 +195,8 @@ class Service:
 
 # Tables the kernel itself uses (not owned by any one service).
 IDEMPOTENCY_TABLE = Table("idempotency", indexes=0, ttl_attribute="expiration")
-KERNEL_TABLES = (IDEMPOTENCY_TABLE,)
+# Request counts and durations of every HTTP function (shared.request_metrics), read by monitoring.
+REQUEST_METRICS_TABLE = Table("requestmetrics", indexes=0)
+# Events staged with the write that causes them, until published (shared.outbox).
+OUTBOX_TABLE = Table("outbox", indexes=0, ttl_attribute=None)
+KERNEL_TABLES = (IDEMPOTENCY_TABLE, REQUEST_METRICS_TABLE, OUTBOX_TABLE)

@@ -28,8 +28,8 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from shared import access_tokens, envelopes, observability, request_metrics, service_token
 from shared import context as request_context
-from shared import envelopes, observability, service_token
 from shared.config import settings
 from shared.context import Headers, RequestContext, UserContext, new_id
 from shared.declarations import Auth, Function
@@ -141,12 +141,14 @@ class HttpApp(APIGatewayHttpResolver):
 
         caller: str | None = None
         user: UserContext | None = None
-        if self.declared.auth is Auth.SERVICE:
+        if self.declared.auth in (Auth.SERVICE, Auth.SYSTEM):
             caller = service_token.verify(
                 headers.get(Headers.SERVICE_TOKEN),
                 audience=self.service,
                 claimed_caller=headers.get(Headers.SERVICE_NAME),
             )
+            if self.declared.auth is Auth.SYSTEM:
+                access_tokens.verify_system(headers.get(Headers.SYSTEM_TOKEN))
             if Headers.USER_CONTEXT in headers:
                 user = UserContext.from_header(headers[Headers.USER_CONTEXT])
         elif self.declared.auth is Auth.USER:
@@ -174,6 +176,7 @@ class HttpApp(APIGatewayHttpResolver):
             duration_ms=duration,
         )
         observability.record_request(self.service, self.declared.key, status, duration, ctx.tenant_id)
+        request_metrics.record(self.declared.method, self.declared.path, ctx.tenant_id, status, duration)
 
     # --- errors: the one place an exception becomes an envelope -------------------------------------
     def _error_response(self, exc: Exception) -> Response[str]:

@@ -77,6 +77,19 @@ def record_request(service: str, route: str, status: int, duration_ms: float, te
         emf.flush_metrics()
 
 
+def record_business(service: str, counts: dict[str, int], *, tenant_id: str | None = None) -> None:
+    """Business counters (logins, uploads, ...) as EMF metrics, beside the ones in DynamoDB."""
+    if not _enabled("POWERTOOLS_METRICS_DISABLED") or not counts:
+        return
+    with _metrics_lock:
+        emf = metrics(service)
+        for name, value in counts.items():
+            emf.add_metric(name=name, unit=MetricUnit.Count, value=value)
+        if tenant_id:
+            emf.add_metadata(key="tenant_id", value=tenant_id)
+        emf.flush_metrics()
+
+
 def annotate(service: str, **annotations: str | None) -> None:
     if "AWS_LAMBDA_FUNCTION_NAME" not in os.environ or not _enabled("POWERTOOLS_TRACE_DISABLED"):
         return

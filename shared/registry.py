@@ -130,7 +130,7 @@ class Registry:
             target = self.by_service.get(callee)
             if target is None:
                 yield f"{fn.qualified_name}: calls {callee!r}, which is not declared"
-            elif target.layer >= service.layer:
+            elif callee != service.name and target.layer >= service.layer:
                 yield (
                     f"{fn.qualified_name}: calls {callee} ({target.layer.name.lower()}) from "
                     f"{service.layer.name.lower()}; only lower layers may be called"

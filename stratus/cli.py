@@ -48,11 +48,39 @@ def _parser() -> argparse.ArgumentParser:
     )
     invoke.set_defaults(run=_invoke)
 
-    queues = sub.add_parser("queues", help="depth and DLQ depth of every subscriber queue")
+    queues = sub.add_parser("queues", help="depths of every subscriber queue and DLQ, oldest dead letter")
     queues.add_argument(
         "--endpoint", default=DEFAULT_ENDPOINT, help=f"AWS endpoint (default {DEFAULT_ENDPOINT})"
     )
     queues.set_defaults(run=_queues)
+
+    dlq = sub.add_parser("dlq", help="dead-letter queues: `stratus dlq redrive SERVICE`")
+    dlq_sub = dlq.add_subparsers(required=True, metavar="ACTION")
+    redrive = dlq_sub.add_parser("redrive", help="move a subscriber's dead letters back to its queue")
+    redrive.add_argument("service", help="the subscriber service, e.g. notification")
+    redrive.add_argument(
+        "--endpoint", default=DEFAULT_ENDPOINT, help=f"AWS endpoint (default {DEFAULT_ENDPOINT})"
+    )
+    redrive.set_defaults(run=_redrive)
+
+    jobs = sub.add_parser("jobs", help="scheduled jobs: `stratus jobs run NAME` runs one now")
+    jobs_sub = jobs.add_subparsers(required=True, metavar="ACTION")
+    run = jobs_sub.add_parser("run", help="run a job now (e.g. files-cleanup-job)")
+    run.add_argument("name", help="the job function's qualified name")
+    run.add_argument(
+        "--endpoint", default=DEFAULT_ENDPOINT, help=f"AWS endpoint (default {DEFAULT_ENDPOINT})"
+    )
+    run.add_argument("--gateway", help="call the services of a deployment through its gateway URL")
+    run.set_defaults(run=_jobs_run)
+
+    mail = sub.add_parser(
+        "mail", help="the emails the local emulator's SES recorded (nothing leaves locally)"
+    )
+    mail.add_argument(
+        "--endpoint", default=DEFAULT_ENDPOINT, help=f"AWS endpoint (default {DEFAULT_ENDPOINT})"
+    )
+    mail.add_argument("--to", help="only mail to this address")
+    mail.set_defaults(run=_mail)
 
     prov = sub.add_parser("provision", help="create tables, bus, queues, rules and bucket on an endpoint")
     prov.add_argument(
@@ -150,30 +178,62 @@ def _invoke(args: argparse.Namespace) -> int:
 
 
 def _queues(args: argparse.Namespace) -> int:
-    from shared import aws
-    from shared.config import settings
+    from stratus.queues import states
 
     _at(args.endpoint)
-    sqs = aws.client("sqs")
-    rows = [("subscriber", "queue", "visible", "in flight", "DLQ")]
-    for fn in _registry().subscribers:
-        depths = []
-        for name in (settings().queue_name(fn.service), settings().dlq_name(fn.service)):
-            url = sqs.get_queue_url(QueueName=name)["QueueUrl"]
-            attrs = sqs.get_queue_attributes(
-                QueueUrl=url,
-                AttributeNames=["ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"],
-            )["Attributes"]
-            depths.append(
-                (attrs["ApproximateNumberOfMessages"], attrs["ApproximateNumberOfMessagesNotVisible"])
-            )
-        (visible, in_flight), (dlq, _) = depths
-        rows.append((fn.qualified_name, settings().queue_name(fn.service), visible, in_flight, dlq))
-    widths = [max(len(str(r[i])) for r in rows) for i in range(len(rows[0]))]
+    rows = [("subscriber", "queue", "visible", "in flight", "DLQ", "oldest dead letter")]
+    for q in states(_registry()):
+        oldest = (
+            f"{q.oldest_dead_age:.0f}s ago ({q.oldest_dead_type})" if q.oldest_dead_age is not None else "-"
+        )
+        rows.append((q.subscriber, q.queue, str(q.visible), str(q.in_flight), str(q.dead), oldest))
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
     for row in rows:
-        print("  ".join(str(cell).ljust(w) for cell, w in zip(row, widths, strict=True)))
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)))
     if len(rows) == 1:
         print("(no subscriber is declared)")
+    return 0
+
+
+def _redrive(args: argparse.Namespace) -> int:
+    from stratus.queues import redrive
+
+    _at(args.endpoint)
+    moved = redrive(_registry(), args.service)
+    print(f"redrove {moved} message(s) from {args.service}'s DLQ to its queue")
+    return 0
+
+
+def _jobs_run(args: argparse.Namespace) -> int:
+    from shared import service_client
+    from shared.adapters.lambda_events import LocalContext, scheduled_event
+    from shared.declarations import Schedule
+    from shared.transports import HttpTransport, InProcessTransport
+
+    registry = _registry()
+    fn = registry.function(args.name)
+    if not isinstance(fn.trigger, Schedule):
+        jobs = ", ".join(sorted(f.qualified_name for f in registry.scheduled))
+        raise ValueError(f"{args.name} is not a scheduled job (jobs: {jobs})")
+    _at(args.endpoint)
+    transport: Any = HttpTransport(args.gateway) if args.gateway else InProcessTransport(registry)
+    service_client.set_default_transport(transport)
+    print(f"running {fn.qualified_name} ({fn.trigger.expression}) now …", file=sys.stderr)
+    report = registry.handler(fn)(
+        scheduled_event(f"manual-{fn.qualified_name}"), LocalContext.for_function(fn)
+    )
+    print(json.dumps(report, indent=2, default=str))
+    return 0 if not isinstance(report, dict) or report.get("status") != "failed" else 1
+
+
+def _mail(args: argparse.Namespace) -> int:
+    from stratus.mail import sent_mail
+
+    mails = [m for m in sent_mail(args.endpoint) if not args.to or args.to.lower() in m["to"]]
+    for m in mails:
+        print(f"From: {m['from']}\nTo: {', '.join(m['to'])}\nSubject: {m.get('subject', '(raw)')}\n")
+        print(f"{m.get('body') or m.get('raw', '')}\n{'-' * 72}")
+    print(f"{len(mails)} message(s)")
     return 0
 
 

@@ -50,6 +50,7 @@ _COMPONENTS: dict[str, Any] = {
 _SECURITY = {
     "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
     "serviceToken": {"type": "apiKey", "in": "header", "name": "X-Service-Token"},
+    "systemToken": {"type": "apiKey", "in": "header", "name": "X-System-Token"},
 }
 _ERROR = {
     "description": "Error envelope",
@@ -115,6 +116,8 @@ def _describe(operation: dict[str, Any], auth: Auth | None) -> None:
         operation["security"] = [{"bearer": []}]
     elif auth is Auth.SERVICE:
         operation["security"] = [{"serviceToken": []}]
+    elif auth is Auth.SYSTEM:
+        operation["security"] = [{"serviceToken": [], "systemToken": []}]
 
 
 def render(registry: Registry) -> str:

@@ -33,6 +33,7 @@ class Provisioned:
     queues: dict[str, QueueInfo] = field(default_factory=dict)  # by subscriber function's qualified name
     bus: str = ""
     bucket: str = ""
+    mail_from: str = ""
 
 
 def provision(registry: Registry, log: Log = print) -> Provisioned:
@@ -47,7 +48,17 @@ def provision(registry: Registry, log: Log = print) -> Provisioned:
         log(f"  queue   {settings().queue_name(fn.service)} (+ DLQ) ← rule for {fn.service}")
     out.bucket = create_bucket()
     log(f"  bucket  {out.bucket}")
+    if any(fn.sends_messages for fn in registry.functions.values()):
+        out.mail_from = create_mail_sender()
+        log(f"  mail    {out.mail_from} (SES identity)")
     return out
+
+
+def create_mail_sender() -> str:
+    """The SES identity every email is sent from (creating it again is harmless)."""
+    sender = settings().mail_from
+    aws.client("sesv2").create_email_identity(EmailIdentity=sender)
+    return sender
 
 
 def table_definition(table: Table) -> dict[str, Any]:

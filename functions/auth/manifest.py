@@ -1,4 +1,4 @@
-from shared.declarations import Auth, Function, Layer, Route, Service
+from shared.declarations import Auth, Function, Layer, Route, Schedule, Service
 
 SERVICE = Service(
     name="auth",
@@ -38,6 +38,14 @@ SERVICE = Service(
             "jwks",
             Route("GET", "/.well-known/jwks.json", auth=Auth.PUBLIC),
             description="The public keys that verify access tokens (raw JWKS, not an envelope).",
+        ),
+        Function(
+            "purge-sessions-job",
+            Schedule("rate(1 day)"),
+            calls=("auth", "cache", "monitoring"),
+            publishes=True,
+            timeout=120,
+            description="Expired-session purge: system token → cache's purge endpoint → monitoring.",
         ),
     ),
 )

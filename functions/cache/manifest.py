@@ -1,4 +1,4 @@
-from shared.declarations import Function, Layer, Route, Service, Table
+from shared.declarations import Auth, Function, Layer, Route, Service, Subscription, Table
 
 SERVICE = Service(
     name="cache",
@@ -40,6 +40,19 @@ SERVICE = Service(
             Route("POST", "/internal/principals/tenant"),
             tables=("sessions",),
             description="Move a tenant's epoch and set its status.",
+        ),
+        Function(
+            "purge-sessions",
+            Route("POST", "/internal/maintenance/purge-sessions", auth=Auth.SYSTEM),
+            tables=("sessions",),
+            timeout=60,
+            description="Delete sessions that expired in the last days (the expired-session purge job).",
+        ),
+        Function(
+            "subscriber",
+            Subscription(("user.updated", "user.deleted", "tenant.updated", "rbac.role_changed")),
+            tables=("sessions",),
+            description="Invalidate on events: move the principal's epoch once per event.",
         ),
     ),
 )

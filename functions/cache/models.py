@@ -87,3 +87,13 @@ class TenantPrincipalChange(_Request):
 
 class Epoch(_Response):
     epoch: int
+
+
+class Purge(_Request):
+    days: int = Field(default=14, ge=1, le=60, strict=True)  # expiry days looked back over
+    limit: int = Field(default=1000, ge=1, le=10_000, strict=True)
+
+
+class Purged(_Response):
+    processed_items: int = Field(alias="processedItems")
+    errors: list[str] = Field(default_factory=list)

@@ -11,6 +11,7 @@ from functions.cache import refresh_tokens, store
 from functions.cache.models import (
     CheckReason,
     NewSession,
+    Purged,
     SessionCreated,
     SessionRef,
     SessionRotated,
@@ -129,3 +130,17 @@ def _revoke_for_reuse(token: refresh_tokens.RefreshToken) -> NoReturn:
 
 def revoke(tenant_id: str, session_id: str) -> None:
     store.revoke_session(tenant_id, session_id)
+
+
+def purge_expired(*, days: int, limit: int) -> Purged:
+    """Delete sessions that expired today or in the `days` before, oldest day first. Each delete is
+    conditional on the session still being expired, so two runs at once never count one session twice."""
+    now = int(time.time())
+    purged = 0
+    for back in range(days, -1, -1):
+        day = store.expiry_partition(now - back * 86_400)
+        for tenant_id, session_id, _ in store.expired_sessions(day, now, limit - purged):
+            purged += store.delete_expired_session(tenant_id, session_id, now)
+        if purged >= limit:
+            break
+    return Purged(processed_items=purged)

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 SESSION_SK = "SESSION"
 PRINCIPAL_SK = "PRINCIPAL"
 _BATCH_ATTEMPTS = 4
+# A bump marker outlives any redelivery (the subscriber's idempotency window is 14 days too).
+MARKER_SECONDS = 14 * 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,10 @@ def put_session(record: SessionRecord, *, created_at: str, ip: str | None, user_
         "createdAt": {"S": created_at},
         "expiresAt": {"N": str(record.expires_at)},
         "revoked": {"BOOL": False},
+        # Listed by expiry day on gsi1, so the purge job finds expired sessions without a Scan (DynamoDB's
+        # TTL deletes them too, but late, and emulators never do).
+        "gsi1pk": {"S": expiry_partition(record.expires_at)},
+        "gsi1sk": {"S": f"{record.expires_at:012d}#{record.tenant_id}#{record.session_id}"},
     }
     if ip:
         item["ip"] = {"S": ip}
@@ -149,6 +155,42 @@ def revoke_session(tenant_id: str, session_id: str) -> None:
             raise
 
 
+def expiry_partition(expires_at: int) -> str:
+    return "EXPIRES#" + time.strftime("%Y-%m-%d", time.gmtime(expires_at))
+
+
+def expired_sessions(day_partition: str, now: int, limit: int) -> list[tuple[str, str, int]]:
+    """(tenant, session id, expiresAt) of sessions of that expiry day that have expired by `now`."""
+    found = aws.client("dynamodb").query(
+        TableName=_table(),
+        IndexName="gsi1",
+        KeyConditionExpression="gsi1pk = :day AND gsi1sk < :now",
+        ExpressionAttributeValues={":day": {"S": day_partition}, ":now": {"S": f"{now:012d}$"}},
+        Limit=limit,
+    )
+    out = []
+    for item in found.get("Items", []):
+        expires, tenant_id, session_id = item["gsi1sk"]["S"].split("#")
+        out.append((tenant_id, session_id, int(expires)))
+    return out
+
+
+def delete_expired_session(tenant_id: str, session_id: str, now: int) -> bool:
+    """Delete the session if it is (still) expired; False when another run already removed it."""
+    try:
+        aws.client("dynamodb").delete_item(
+            TableName=_table(),
+            Key=_key(session_pk(tenant_id, session_id), SESSION_SK),
+            ConditionExpression="attribute_exists(pk) AND expiresAt <= :now",
+            ExpressionAttributeValues={":now": {"N": str(now)}},
+        )
+    except ClientError as exc:
+        if _is_condition_failure(exc):
+            return False
+        raise
+    return True
+
+
 # --- principals --------------------------------------------------------------------------------------
 def get_principal(pk: str) -> Principal | None:
     found = aws.client("dynamodb").get_item(
@@ -176,6 +218,44 @@ def bump_principal(pk: str, status: str | None) -> int:
         ReturnValues="UPDATED_NEW",
     )
     return int(result["Attributes"]["epoch"]["N"])
+
+
+def bump_principal_once(pk: str, status: str | None, event_id: str) -> bool:
+    """Like `bump_principal`, at most once per event: a `BUMP#<eventId>` marker is put in the same
+    transaction (conditional), so a redelivered event moves nothing. False when it was already done."""
+    expression = "ADD #epoch :one" + (" SET #status = :status" if status is not None else "")
+    values: dict[str, AttributeValueTypeDef] = {":one": {"N": "1"}}
+    names = {"#epoch": "epoch"}
+    if status is not None:
+        values[":status"] = {"S": status}
+        names["#status"] = "status"
+    marker = {**_key(pk, f"BUMP#{event_id}"), "expiresAt": {"N": str(int(time.time()) + MARKER_SECONDS)}}
+    try:
+        aws.client("dynamodb").transact_write_items(
+            TransactItems=[
+                {
+                    "Put": {
+                        "TableName": _table(),
+                        "Item": marker,
+                        "ConditionExpression": "attribute_not_exists(pk)",
+                    }
+                },
+                {
+                    "Update": {
+                        "TableName": _table(),
+                        "Key": _key(pk, PRINCIPAL_SK),
+                        "UpdateExpression": expression,
+                        "ExpressionAttributeValues": values,
+                        "ExpressionAttributeNames": names,
+                    }
+                },
+            ]
+        )
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "TransactionCanceledException":
+            return False  # the marker exists: this event already moved the epoch
+        raise
+    return True
 
 
 # --- the check's one read ----------------------------------------------------------------------------

@@ -1,10 +1,22 @@
-from shared.declarations import Function, Layer, Route, Service, Table
+from shared.declarations import Auth, Function, Layer, Route, Service, Table
 
 SERVICE = Service(
     name="tenants",
     layer=Layer.BUSINESS,
     tables=(Table("tenants"),),
     functions=(
+        Function(
+            "directory",
+            Route("GET", "/internal/tenants"),
+            tables=("tenants",),
+            description="Every tenant id, a page at a time (for jobs that visit each tenant).",
+        ),
+        Function(
+            "storage-usage",
+            Route("POST", "/internal/tenants/{tenantId}/storage-usage", auth=Auth.SYSTEM),
+            tables=("tenants",),
+            description="Set the tenant's storage usage to what its files hold (quota reconciliation).",
+        ),
         Function(
             "create",
             Route("POST", "/internal/tenants", status=201),

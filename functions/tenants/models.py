@@ -127,3 +127,25 @@ class QuotaResult(BaseModel):
     allowed: bool
     used: int
     limit: int
+
+
+class Directory(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    tenant_ids: list[str] = Field(alias="tenantIds")
+    next_cursor: str | None = Field(default=None, alias="nextCursor")
+
+
+class StorageUsage(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+    bytes: Amount
+
+
+class UsageCorrection(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    tenant_id: str = Field(alias="tenantId")
+    previous: int
+    used: int
+    corrected: bool

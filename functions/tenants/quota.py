@@ -7,8 +7,9 @@ from typing import NamedTuple
 
 from functions.tenants import store
 from functions.tenants.lookup import load, require_valid_id
-from functions.tenants.models import QuotaRequest, QuotaResult
+from functions.tenants.models import QuotaRequest, QuotaResult, UsageCorrection
 from shared.errors import (
+    FileTooLarge,
     InvalidRequest,
     QueueUnavailable,
     ServiceUnavailable,
@@ -45,6 +46,8 @@ def check_quota(tenant_id: str, request: QuotaRequest) -> QuotaResult:
     for _ in range(RESERVE_ATTEMPTS):
         current = load(tenant_id)
         used, limit = current.usage.get(resource.usage, 0), current.quotas[resource.quota]
+        if request.resource_type == "storage":
+            _check_file_size(current.quotas, request.requested_amount)
         if used + request.requested_amount > limit:
             _refuse(tenant_id, request, resource, used=used, limit=limit)
         if request.operation == "check":
@@ -57,6 +60,15 @@ def check_quota(tenant_id: str, request: QuotaRequest) -> QuotaResult:
             continue  # over by now (the next read refuses) or the limit moved (the next read retries)
         return QuotaResult(allowed=True, used=after.usage[resource.usage], limit=limit)
     raise ServiceUnavailable("The tenant's quota kept changing during the reservation; try again")
+
+
+def _check_file_size(quotas: dict[str, int], size: int) -> None:
+    """A storage request is one file: the plan's `maxFileBytes` bounds it (413, not a quota refusal)."""
+    if size > quotas["maxFileBytes"]:
+        raise FileTooLarge(
+            "The file is larger than the tenant's plan allows",
+            details={"maxFileBytes": quotas["maxFileBytes"], "requested": size},
+        )
 
 
 def _release(tenant_id: str, resource: Resource, amount: int) -> QuotaResult:
@@ -86,3 +98,17 @@ def _refuse(tenant_id: str, request: QuotaRequest, resource: Resource, *, used: 
     except QueueUnavailable:
         log.warning("quota_exceeded event not published", tenant=tenant_id, resource=request.resource_type)
     raise resource.exceeded(f"The tenant's {request.resource_type} quota is exceeded", details=numbers)
+
+
+def reconcile_storage(tenant_id: str, actual: int) -> UsageCorrection:
+    """Set the storage usage to `actual` (what the file records hold). A reservation racing with the job
+    can be overwritten by a figure computed just before it; the next run corrects that in turn."""
+    require_valid_id(tenant_id)
+    try:
+        previous, _ = store.set_usage(tenant_id, RESOURCES["storage"].usage, actual)
+    except store.ConditionFailed:
+        load(tenant_id)  # 404 TENANT_NOT_FOUND
+        raise
+    if previous != actual:
+        log.warning("storage usage corrected", tenant=tenant_id, previous=previous, actual=actual)
+    return UsageCorrection(tenant_id=tenant_id, previous=previous, used=actual, corrected=previous != actual)

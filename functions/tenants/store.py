@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 TABLE = "tenants"
 SORT_KEY = "TENANT"
+DIRECTORY = "TENANTS"
 
 
 class ConditionFailed(Exception):
@@ -94,6 +95,9 @@ def put_new(record: TenantRecord) -> None:
         "usage": _numbers(record.usage),
         "createdAt": {"S": record.created_at},
         "updatedAt": {"S": record.updated_at},
+        # Every tenant is listed on gsi1, for the jobs that visit each tenant (never a Scan).
+        "gsi1pk": {"S": DIRECTORY},
+        "gsi1sk": {"S": record.tenant_id},
     }
     try:
         aws.client("dynamodb").put_item(
@@ -219,3 +223,35 @@ def change_settings(
     if names:
         request["ExpressionAttributeNames"] = names
     return _record(current.tenant_id, _update(current.tenant_id, **request))
+
+
+def tenant_ids(*, page_size: int, after: str | None) -> tuple[list[str], str | None]:
+    """One page of every tenant id, in id order, from gsi1; the last id when there may be more."""
+    request: dict[str, Any] = {
+        "TableName": _table(),
+        "IndexName": "gsi1",
+        "KeyConditionExpression": "gsi1pk = :dir" + (" AND gsi1sk > :after" if after else ""),
+        "ExpressionAttributeValues": {
+            ":dir": {"S": DIRECTORY},
+            **({":after": {"S": after}} if after else {}),
+        },
+        "ProjectionExpression": "gsi1sk",
+        "Limit": page_size,
+    }
+    found = aws.client("dynamodb").query(**request)
+    ids = [item["gsi1sk"]["S"] for item in found.get("Items", [])]
+    return ids, ids[-1] if found.get("LastEvaluatedKey") and ids else None
+
+
+def set_usage(tenant_id: str, usage: str, amount: int) -> tuple[int, TenantRecord]:
+    """usage = amount (reconciliation); the previous value and the tenant after it."""
+    attributes = _update(
+        tenant_id,
+        UpdateExpression="SET #usage.#u = :n, updatedAt = :now",
+        ConditionExpression="attribute_exists(pk)",
+        ExpressionAttributeNames={"#usage": "usage", "#u": usage},
+        ExpressionAttributeValues={":n": {"N": str(amount)}, ":now": {"S": utc_now_iso()}},
+        ReturnValues="ALL_OLD",
+    )
+    before = _record(tenant_id, attributes)
+    return before.usage.get(usage, 0), before

@@ -62,19 +62,21 @@ def change(user_id: str, body: PasswordChange) -> PasswordChanged:
     _check_password(user, body.current_password)
     passwords.check_strength(body.new_password, field="newPassword")
     changed_at = utc_now_iso()
+    changed = effects.event(
+        "user.password_changed",
+        {"userId": user.user_id, "email": user.email, "changedAt": changed_at},
+        tenant_id=user.tenant_id,
+    )
     replaced = store.set_password(
         user.tenant_id,
         user.user_id,
         old_hash=user.password_hash,
         new_hash=passwords.hash_password(body.new_password),
         now=changed_at,
+        event=changed,
     )
     if not replaced:  # another change won the race: the password we checked is no longer current
         raise InvalidCredentials()
     effects.touch_principal(user.tenant_id, user.user_id)
-    effects.announce(
-        "user.password_changed",
-        {"userId": user.user_id, "email": user.email, "changedAt": changed_at},
-        tenant_id=user.tenant_id,
-    )
+    effects.announce(changed)
     return PasswordChanged()

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.errors import QueueUnavailable
+from shared import outbox
 from shared.events import publisher
+from shared.events.model import ServiceEvent
 from shared.observability import logger as service_logger
 from shared.service_client import ServiceClient
 
@@ -13,14 +14,17 @@ client = ServiceClient("users")
 logger = service_logger("users")
 
 
-def announce(event_type: str, data: dict[str, Any], *, tenant_id: str) -> None:
-    """Publish after the table has changed. The change stands even if the bus refuses the event (a
-    retry of the request could not redo it: a second create is a 409, a second delete a 404), so a bus
-    failure is logged with the event instead of failing the request."""
-    try:
-        publisher.publish(event_type, data, tenant_id=tenant_id)
-    except QueueUnavailable:
-        logger.exception("event not published", event_type=event_type, data=data)
+def event(event_type: str, data: dict[str, Any], *, tenant_id: str) -> ServiceEvent:
+    """The event a write causes, built (and validated) before the write so that its outbox entry can be
+    part of the write's transaction (shared.outbox)."""
+    return publisher.build(event_type, data, tenant_id=tenant_id)
+
+
+def announce(event: ServiceEvent) -> None:
+    """Publish an event whose outbox entry was written with the change. If the bus refuses it, the entry
+    stays and the outbox drain delivers it: the change stands and the request succeeds (a retry could
+    not redo it: a second create is a 409, a second delete a 404)."""
+    outbox.release(event)
 
 
 def assign_default_role(tenant_id: str, user_id: str, user_type: str) -> None:

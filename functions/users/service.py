@@ -11,7 +11,7 @@ import re
 from functions.users import effects, store
 from functions.users.models import CreatedUser, Me, NewUser, UserOut, UserPatch
 from functions.users.store import UserRecord
-from shared import permissions
+from shared import outbox, permissions
 from shared.context import UserContext, new_id, require
 from shared.envelopes import Page, utc_now_iso
 from shared.errors import Forbidden, UserAlreadyExists, UserNotFound
@@ -59,21 +59,8 @@ def create(body: NewUser) -> CreatedUser:
         created_at=now,
         updated_at=now,
     )
-    try:
-        store.insert(user)
-    except store.EmailTaken:
-        raise UserAlreadyExists() from None
-    try:
-        effects.assign_default_role(user.tenant_id, user.user_id, body.user_type)
-    except Exception:
-        # rbac keeps "a roles item iff the user exists": without a role, the user must not exist either.
-        try:
-            store.remove(user)
-        except Exception:
-            effects.logger.exception("could not undo a user after rbac failed", user_id=user.user_id)
-        raise
     roles = [body.user_type]
-    effects.announce(
+    created = effects.event(
         "user.created",
         {
             "userId": user.user_id,
@@ -84,6 +71,21 @@ def create(body: NewUser) -> CreatedUser:
         },
         tenant_id=user.tenant_id,
     )
+    try:
+        store.insert(user, also=[outbox.staged(created)])
+    except store.EmailTaken:
+        raise UserAlreadyExists() from None
+    try:
+        effects.assign_default_role(user.tenant_id, user.user_id, body.user_type)
+    except Exception:
+        # rbac keeps "a roles item iff the user exists": without a role, the user must not exist either
+        # (and neither may its event).
+        try:
+            store.remove(user, also=[outbox.unstaged(created)])
+        except Exception:
+            effects.logger.exception("could not undo a user after rbac failed", user_id=user.user_id)
+        raise
+    effects.announce(created)
     return CreatedUser(user_id=user.user_id, email=user.email, tenant_id=user.tenant_id, roles=roles)
 
 
@@ -128,18 +130,17 @@ def update(user_id: str, body: UserPatch) -> UserOut:
     drop = [k for k, v in body.profile.items() if v is None and k in current.profile]
     if not put and not drop:
         return to_out(current)  # nothing changed: no write, no event
-    after = store.patch_profile(user.tenant_id, user_id, put=put, drop=drop, now=utc_now_iso())
-    if after is None:
-        raise UserNotFound()
-    effects.announce(
+    expected = {k: v for k, v in {**current.profile, **put}.items() if k not in drop}
+    updated = effects.event(
         "user.updated",
-        {
-            "userId": user_id,
-            "changes": sorted(f"profile.{k}" for k in [*put, *drop]),
-            "profile": after.profile,
-        },
+        {"userId": user_id, "changes": sorted(f"profile.{k}" for k in [*put, *drop]), "profile": expected},
         tenant_id=user.tenant_id,
     )
+    now = utc_now_iso()
+    after = store.patch_profile(user.tenant_id, user_id, put=put, drop=drop, now=now, event=updated)
+    if after is None:
+        raise UserNotFound()
+    effects.announce(updated)
     return to_out(after)
 
 
@@ -153,11 +154,14 @@ def _target_of_admin_action(user_id: str, needed: str) -> UserRecord:
 
 def suspend(user_id: str) -> UserOut:
     target = _target_of_admin_action(user_id, "user.write")
-    after = store.set_status(target.tenant_id, user_id, "suspended", now=utc_now_iso())
+    suspended = effects.event(
+        "user.suspended", {"userId": user_id, "email": target.email}, tenant_id=target.tenant_id
+    )
+    after = store.set_status(target.tenant_id, user_id, "suspended", now=utc_now_iso(), event=suspended)
     if after is None:
         raise UserNotFound()
     effects.touch_principal(target.tenant_id, user_id, "suspended")
-    effects.announce("user.suspended", {"userId": user_id, "email": after.email}, tenant_id=target.tenant_id)
+    effects.announce(suspended)
     return to_out(after)
 
 
@@ -168,8 +172,11 @@ def delete(user_id: str) -> None:
     target = _target_of_admin_action(user_id, "user.delete")
     effects.touch_principal(target.tenant_id, user_id, "deleted")
     effects.forget_roles(target.tenant_id, user_id)
+    deleted = effects.event(
+        "user.deleted", {"userId": user_id, "email": target.email}, tenant_id=target.tenant_id
+    )
     try:
-        store.remove(target)
+        store.remove(target, also=[outbox.staged(deleted)])
     except store.UserGone:
         raise UserNotFound() from None
-    effects.announce("user.deleted", {"userId": user_id, "email": target.email}, tenant_id=target.tenant_id)
+    effects.announce(deleted)

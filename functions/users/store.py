@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,10 +17,11 @@ from boto3.dynamodb.types import TypeSerializer
 from botocore.exceptions import ClientError
 from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
 
-from shared import aws
+from shared import aws, outbox
 from shared.config import settings
 from shared.envelopes import Cursor
 from shared.errors import InvalidRequest, ServiceUnavailable
+from shared.events.model import ServiceEvent
 from shared.tables import Item, table_meta, tenant_key
 
 if TYPE_CHECKING:
@@ -164,8 +165,9 @@ def _check_cursor(pk: str, cursor: str | None) -> None:
 
 
 # --- create and delete: user + claim + count, all or nothing -----------------------------------------
-def insert(user: UserRecord) -> None:
-    """Raises `EmailTaken` if the tenant already has the email (the claim's condition fails)."""
+def insert(user: UserRecord, *, also: Sequence[TransactWriteItemTypeDef] = ()) -> None:
+    """Raises `EmailTaken` if the tenant already has the email (the claim's condition fails). `also`
+    joins the same transaction (the outbox entry of the event the write causes)."""
     item = {
         "pk": partition(user.tenant_id),
         "sk": _user_sk(user.user_id),
@@ -184,6 +186,7 @@ def insert(user: UserRecord) -> None:
             {"Put": {"TableName": _table(), "Item": _wire(item), "ConditionExpression": new}},
             {"Put": {"TableName": _table(), "Item": _wire(claim), "ConditionExpression": new}},
             _count_change(user.tenant_id, +1),
+            *also,
         ]
     )
     if reasons is not None:
@@ -192,9 +195,9 @@ def insert(user: UserRecord) -> None:
         raise UserGone(user.user_id)  # a fresh uuid collided: not expected in this universe
 
 
-def remove(user: UserRecord) -> None:
+def remove(user: UserRecord, *, also: Sequence[TransactWriteItemTypeDef] = ()) -> None:
     """Delete the user and its claim and count one less. Raises `UserGone` if either no longer matches
-    (deleted concurrently), so the count is never decremented twice."""
+    (deleted concurrently), so the count is never decremented twice. `also` joins the transaction."""
     reasons = _transact(
         [
             {
@@ -214,6 +217,7 @@ def remove(user: UserRecord) -> None:
                 }
             },
             _count_change(user.tenant_id, -1),
+            *also,
         ]
     )
     if reasons is not None:
@@ -263,8 +267,24 @@ def _update(
     condition: str = "attribute_exists(pk)",
     names: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
+    event: ServiceEvent | None = None,
 ) -> UserRecord | None:
-    """One UpdateItem on an existing user. The user after it, or None when the condition failed."""
+    """One UpdateItem on an existing user. The user after it, or None when the condition failed.
+
+    With an `event`, the update and the event's outbox entry are one transaction (which returns no
+    attributes), so the user after it is read back once the transaction has succeeded."""
+    if event is not None:
+        update: Any = {
+            "TableName": _table(),
+            "Key": _key(tenant_id, _user_sk(user_id)),
+            "UpdateExpression": expression,
+            "ConditionExpression": condition,
+            **({"ExpressionAttributeNames": names} if names else {}),
+            **({"ExpressionAttributeValues": values} if values else {}),
+        }
+        if _transact([{"Update": update}, outbox.staged(event)]) is not None:
+            return None
+        return get(tenant_id, user_id)
     request: dict[str, Any] = {
         "TableName": _table(),
         "Key": _key(tenant_id, _user_sk(user_id)),
@@ -306,7 +326,9 @@ def clear_failures(tenant_id: str, user_id: str) -> None:
     _update(tenant_id, user_id, "SET failedLogins = :zero REMOVE lockedUntil", values=_values(zero=0))
 
 
-def set_password(tenant_id: str, user_id: str, *, old_hash: str, new_hash: str, now: str) -> bool:
+def set_password(
+    tenant_id: str, user_id: str, *, old_hash: str, new_hash: str, now: str, event: ServiceEvent | None = None
+) -> bool:
     """Replace the hash only if it is still the one the caller verified (two racing changes: one wins)."""
     after = _update(
         tenant_id,
@@ -314,22 +336,32 @@ def set_password(tenant_id: str, user_id: str, *, old_hash: str, new_hash: str, 
         "SET passwordHash = :new, updatedAt = :now, failedLogins = :zero REMOVE lockedUntil",
         condition="attribute_exists(pk) AND passwordHash = :old",
         values=_values(new=new_hash, old=old_hash, now=now, zero=0),
+        event=event,
     )
     return after is not None
 
 
-def set_status(tenant_id: str, user_id: str, status: str, *, now: str) -> UserRecord | None:
+def set_status(
+    tenant_id: str, user_id: str, status: str, *, now: str, event: ServiceEvent | None = None
+) -> UserRecord | None:
     return _update(
         tenant_id,
         user_id,
         "SET #status = :status, updatedAt = :now",
         names={"#status": "status"},
         values=_values(status=status, now=now),
+        event=event,
     )
 
 
 def patch_profile(
-    tenant_id: str, user_id: str, *, put: Mapping[str, str], drop: list[str], now: str
+    tenant_id: str,
+    user_id: str,
+    *,
+    put: Mapping[str, str],
+    drop: list[str],
+    now: str,
+    event: ServiceEvent | None = None,
 ) -> UserRecord | None:
     """SET/REMOVE individual profile keys in one UpdateItem (keys are validated names)."""
     names = {"#profile": "profile"}
@@ -344,4 +376,4 @@ def patch_profile(
         names[f"#d{n}"] = key
         removes.append(f"#profile.#d{n}")
     expression = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
-    return _update(tenant_id, user_id, expression, names=names, values=values)
+    return _update(tenant_id, user_id, expression, names=names, values=values, event=event)

@@ -16,7 +16,6 @@ event at most once per subscriber: Powertools idempotency on the event id, kept 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cached_property
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
@@ -50,6 +49,7 @@ class Subscriber:
         self._handlers: list[tuple[str, EventHandler]] = []
         self._processor = BatchProcessor(event_type=EventType.SQS)
         self._idempotency = IdempotencyConfig(event_key_jmespath="id", expires_after_seconds=REMEMBER_SECONDS)
+        self._once_built: tuple[Any, Callable[..., dict[str, Any]]] | None = None
 
     def on(self, *patterns: str) -> Callable[[EventHandler], EventHandler]:
         """Register a handler for event types (exact, or `user.*`); each must be in the subscription."""
@@ -100,23 +100,28 @@ class Subscriber:
         with request_context.bound(ctx), observability.log_keys(self.logger, **keys):
             self._once(event=event.model_dump(mode="json", by_alias=True))
 
-    @cached_property
+    @property
     def _once(self) -> Callable[..., dict[str, Any]]:
-        # Built on first use: the persistence layer needs a DynamoDB client, which a cold start defers.
-        store = DynamoDBPersistenceLayer(
-            table_name=settings().table_name(IDEMPOTENCY_TABLE.name),
-            key_attr="pk",
-            sort_key_attr="sk",
-            expiry_attr=IDEMPOTENCY_TABLE.ttl_attribute or "expiration",
-            boto3_client=aws.client("dynamodb"),
-        )
-        once: Callable[..., dict[str, Any]] = idempotent_function(
-            data_keyword_argument="event",
-            persistence_store=store,
-            config=self._idempotency,
-            key_prefix=self.function.qualified_name,
-        )(self._dispatch)
-        return once
+        """The idempotent dispatch, built on first use (the persistence layer needs a DynamoDB client,
+        which a cold start defers) and again whenever the client is replaced — the local runner and the
+        tests point the process at a new emulator, and a layer bound to the old one would fail."""
+        client = aws.client("dynamodb")
+        if self._once_built is None or self._once_built[0] is not client:
+            store = DynamoDBPersistenceLayer(
+                table_name=settings().table_name(IDEMPOTENCY_TABLE.name),
+                key_attr="pk",
+                sort_key_attr="sk",
+                expiry_attr=IDEMPOTENCY_TABLE.ttl_attribute or "expiration",
+                boto3_client=client,
+            )
+            once: Callable[..., dict[str, Any]] = idempotent_function(
+                data_keyword_argument="event",
+                persistence_store=store,
+                config=self._idempotency,
+                key_prefix=self.function.qualified_name,
+            )(self._dispatch)
+            self._once_built = (client, once)
+        return self._once_built[1]
 
     def _dispatch(self, event: dict[str, Any]) -> dict[str, Any]:
         parsed = ServiceEvent.model_validate(event)

@@ -45,6 +45,8 @@ def _arn(resource: Resource) -> Any:
             return get_att("FilesBucket")
         case "bucket_objects":
             return _join(get_att("FilesBucket"), "/*")
+        case "any":
+            return "*"
         case "log_group":
             return _join(
                 "arn:",

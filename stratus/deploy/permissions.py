@@ -1,8 +1,10 @@
 """Least-privilege IAM per function, derived from its declaration, in terms both deployments render.
 
-A function gets only: its own log group; the tables it names (and the idempotency table if it
-subscribes); its own queue; PutEvents on the bus if it publishes; the bucket's objects if it uses the
-bucket; and Describe/Head on every table, the bus and the bucket if it inspects the platform (health).
+A function gets only: its own log group; the tables it names (plus the idempotency table if it
+subscribes or runs on a schedule, the outbox if it publishes); UpdateItem on the request-metrics table
+if it serves HTTP (and Query if it reads them); its own queue; PutEvents on the bus if it
+publishes; the bucket's objects if it uses the bucket; SES SendEmail and SNS Publish if it sends
+messages; and Describe/Head on every table, the bus and the bucket if it inspects the platform.
 """
 
 from __future__ import annotations
@@ -10,10 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from shared.declarations import IDEMPOTENCY_TABLE, Function, Subscription
+from shared.declarations import (
+    IDEMPOTENCY_TABLE,
+    OUTBOX_TABLE,
+    REQUEST_METRICS_TABLE,
+    Function,
+    Route,
+    Schedule,
+    Subscription,
+)
 from shared.registry import Registry
 
-Kind = Literal["log_group", "table", "table_indexes", "bus", "queue", "bucket", "bucket_objects"]
+Kind = Literal["log_group", "table", "table_indexes", "bus", "queue", "bucket", "bucket_objects", "any"]
 
 
 @dataclass(frozen=True, order=True)
@@ -54,12 +64,17 @@ def statements_for(fn: Function, registry: Registry) -> list[Statement]:
         )
     ]
     tables = list(fn.tables)
-    if isinstance(fn.trigger, Subscription):
+    if fn.publishes:
+        tables.append(OUTBOX_TABLE.name)  # events are staged with their write (shared.outbox)
+    if isinstance(fn.trigger, Subscription | Schedule):  # event ids / a job's run lock
         tables.append(IDEMPOTENCY_TABLE.name)
         out.append(Statement("Queue", QUEUE_CONSUME, (Resource("queue", fn.service),)))
     if tables:
         resources = [Resource("table", t) for t in tables] + [Resource("table_indexes", t) for t in tables]
         out.append(Statement("Tables", TABLE_RW, tuple(sorted(resources))))
+    if isinstance(fn.trigger, Route):
+        actions = ("dynamodb:UpdateItem",) + (("dynamodb:Query",) if fn.reads_request_metrics else ())
+        out.append(Statement("RequestMetrics", actions, (Resource("table", REQUEST_METRICS_TABLE.name),)))
     if fn.publishes:
         out.append(Statement("Publish", ("events:PutEvents",), (Resource("bus"),)))
     if fn.bucket:
@@ -68,6 +83,11 @@ def statements_for(fn: Function, registry: Registry) -> list[Statement]:
                 "Files", ("s3:GetObject", "s3:PutObject", "s3:DeleteObject"), (Resource("bucket_objects"),)
             )
         )
+        # Without ListBucket, S3 answers 403 instead of 404 for an object not uploaded yet.
+        out.append(Statement("FilesList", ("s3:ListBucket",), (Resource("bucket"),)))
+    if fn.sends_messages:
+        # SMS goes to phone numbers (no topic ARN to name) and SES identities are per deployment.
+        out.append(Statement("Messages", ("ses:SendEmail", "sns:Publish"), (Resource("any"),)))
     if fn.inspects_platform:
         every_table = tuple(Resource("table", t.name) for t in registry.tables())
         out.append(Statement("DescribeTables", ("dynamodb:DescribeTable",), every_table))

@@ -34,6 +34,8 @@ def _arn(resource: Resource) -> str:
             return "${aws_s3_bucket.files.arn}"
         case "bucket_objects":
             return "${aws_s3_bucket.files.arn}/*"
+        case "any":
+            return "*"
     raise GenerationError(f"no ARN for {resource}")
 
 

@@ -38,7 +38,12 @@ def request(
             raw, status, hdrs = resp.read(), resp.status, dict(resp.headers)
     except urllib.error.HTTPError as exc:
         raw, status, hdrs = exc.read(), exc.code, dict(exc.headers)
-    return Reply(status, hdrs, json.loads(raw) if raw else None)
+    if not raw:
+        return Reply(status, hdrs, None)
+    try:
+        return Reply(status, hdrs, json.loads(raw))
+    except ValueError:  # text (Prometheus exposition, say)
+        return Reply(status, hdrs, raw.decode())
 
 
 @pytest.fixture(scope="module")

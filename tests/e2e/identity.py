@@ -4,6 +4,7 @@ AWS calls each request makes."""
 from __future__ import annotations
 
 import json
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -58,12 +59,14 @@ class Api:
 
 @contextmanager
 def aws_calls() -> Iterator[Counter[str]]:
-    """Every AWS API call made on this thread (and by the in-process callees it waits for) while inside."""
+    """Every AWS API call a request makes while inside: the gateway's and the in-process callees' threads,
+    not the queue pumps' and the scheduler's (subscribers work after the request, on their own)."""
     calls: Counter[str] = Counter()
     original = botocore.client.BaseClient._make_api_call
 
     def recorded(client: Any, operation: str, params: Any) -> Any:
-        calls[f"{client.meta.service_model.service_name}:{operation}"] += 1
+        if not threading.current_thread().name.startswith(("pump-", "scheduler")):
+            calls[f"{client.meta.service_model.service_name}:{operation}"] += 1
         return original(client, operation, params)
 
     botocore.client.BaseClient._make_api_call = recorded  # type: ignore[method-assign]

@@ -14,6 +14,7 @@ from shared.service_client import ServiceClient
 from shared.transports import HttpTransport
 from stratus import cli
 from stratus.local import LocalPlatform
+from tests.fixtures.echo import subscriber as echo_subscriber
 
 pytestmark = pytest.mark.e2e
 EVENTS = Path(__file__).resolve().parents[1] / "events"
@@ -58,11 +59,13 @@ def dlq_depth(url: str) -> int:
     return int(attrs["Attributes"]["ApproximateNumberOfMessages"])
 
 
-def test_queues_shows_a_message_that_ended_in_a_dlq(
+def test_queues_shows_a_message_that_ended_in_a_dlq_and_a_redrive_after_the_fix_processes_it_once(
     local: LocalPlatform, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # GIVEN a message the subscriber cannot process, pumped by the running platform
-    publisher.publish("user.suspended", {**catalog.sample("user.suspended"), "poison": True}, source="users")
+    poison = publisher.publish(
+        "user.suspended", {**catalog.sample("user.suspended"), "poison": True}, source="users"
+    )
     dlq = local.resources.queues["echo-subscriber"].dlq_url
     deadline = time.monotonic() + 30
     while dlq_depth(dlq) != 1:
@@ -70,9 +73,24 @@ def test_queues_shows_a_message_that_ended_in_a_dlq(
         time.sleep(0.5)
     # WHEN the operator looks
     assert cli.main(["queues", "--endpoint", local.emulator.endpoint_url]) == 0  # type: ignore[union-attr]
-    # THEN the subscriber's row shows it in the DLQ
+    # THEN the subscriber's row shows it in the DLQ, with the oldest dead letter's age and type
     [row] = [line for line in capsys.readouterr().out.splitlines() if line.startswith("echo-subscriber")]
-    assert row.split()[-1] == "1"
+    assert row.split()[4] == "1"
+    assert row.endswith("ago (user.suspended)")
+    # WHEN the fix is deployed and the DLQ is redriven
+    echo_subscriber.fixed.set()
+    try:
+        assert cli.main(["dlq", "redrive", "echo", "--endpoint", local.emulator.endpoint_url]) == 0  # type: ignore[union-attr]
+        # THEN the message is processed, once, and the DLQ is empty
+        deadline = time.monotonic() + 20
+        while not any(e.id == poison.id for e in echo_subscriber.seen):
+            assert time.monotonic() < deadline, "the redriven message was never processed"
+            time.sleep(0.2)
+        time.sleep(1.5)  # a second delivery, were there one, would have landed by now
+        assert [e.id for e in echo_subscriber.seen].count(poison.id) == 1
+        assert dlq_depth(dlq) == 0
+    finally:
+        echo_subscriber.fixed.clear()
 
 
 def test_the_http_transport_reaches_an_internal_route_through_the_gateway(local: LocalPlatform) -> None:

@@ -136,7 +136,7 @@ def test_protected_routes_without_an_authorizer_are_not_deployable() -> None:
 def test_every_function_role_grants_only_what_its_declaration_names() -> None:
     roles = yaml.safe_load((ROOT / serverless.PARTS / "roles-split.yml").read_text())["Resources"]
     openapi = roles["GatewayOpenapiRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
-    assert [s["Sid"] for s in openapi] == ["Logs"]  # serves a file: logs only
+    assert [s["Sid"] for s in openapi] == ["Logs", "RequestMetrics"]  # serves a file: logs and counts only
     health = roles["MonitoringHealthRole"]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
     actions = sorted(a for s in health for a in s["Action"])
     assert actions == sorted(
@@ -144,11 +144,14 @@ def test_every_function_role_grants_only_what_its_declaration_names() -> None:
             "logs:CreateLogStream",
             "logs:PutLogEvents",
             "dynamodb:DescribeTable",
+            "dynamodb:UpdateItem",  # its own request counts, on the request-metrics table only
             "events:DescribeEventBus",
             "s3:ListBucket",
         ]
     )
     assert not any("*" in a for a in actions)
+    metrics = [s for s in health if s["Sid"] == "RequestMetrics"]
+    assert [s["Action"] for s in metrics] == [["dynamodb:UpdateItem"]]
 
 
 def test_queues_and_schedules_are_generated_as_declared(tmp_path: Path) -> None:

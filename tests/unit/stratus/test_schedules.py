@@ -40,6 +40,7 @@ def test_the_scheduler_fires_due_jobs_once_and_reschedules_them() -> None:
     tick.ticks.clear()
     scheduler = Scheduler(test_registry(), threading.Event(), log=print)
     due = scheduler.due["echo-tick"]
+    scheduler.due = {"echo-tick": due}  # the platform's own jobs are not this test's business
     assert scheduler.fire_due(due - timedelta(seconds=1)) == []
     assert scheduler.fire_due(due) == ["echo-tick"]
     assert scheduler.fire_due(due) == []  # not again until the next period

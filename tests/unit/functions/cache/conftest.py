@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from moto import mock_aws
 
-from shared.declarations import Table
+from shared.declarations import IDEMPOTENCY_TABLE, Table
 from stratus.provision import create_table
 
 
@@ -15,4 +15,5 @@ from stratus.provision import create_table
 def _sessions_table() -> Iterator[None]:
     with mock_aws():
         create_table(Table("sessions"))
+        create_table(IDEMPOTENCY_TABLE)
         yield

@@ -359,3 +359,26 @@ def test_revoke_under_another_tenant_does_not_touch_the_session() -> None:
     data(sessions_revoke, {"tenantId": OTHER_TENANT, "sessionId": session["sessionId"]})
     # THEN acme's session is still active
     assert check(session)["active"] is True
+
+
+def test_the_purge_deletes_expired_sessions_only_and_twice_counts_nothing_twice() -> None:
+    import time
+
+    from functions.cache import sessions, store
+    from functions.cache.store import SessionRecord
+
+    # GIVEN two sessions that expired yesterday and an hour ago, and one still live
+    now = int(time.time())
+    for sid, expires in (
+        ("s_" + "a" * 32, now - 86_400),
+        ("s_" + "b" * 32, now - 3600),
+        ("s_" + "c" * 32, now + 3600),
+    ):
+        record = SessionRecord("acme", sid, "u_1", "hash", (), expires, False)
+        store.put_session(record, created_at="2026-01-01T00:00:00Z", ip=None, user_agent=None)
+    # WHEN the purge runs twice
+    first, second = sessions.purge_expired(days=3, limit=100), sessions.purge_expired(days=3, limit=100)
+    # THEN the two expired ones went in the first run, nothing in the second, the live one stays
+    assert (first.processed_items, second.processed_items) == (2, 0)
+    assert store.get_session("acme", "s_" + "a" * 32) is None
+    assert store.get_session("acme", "s_" + "c" * 32) is not None

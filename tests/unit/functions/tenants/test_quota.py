@@ -213,3 +213,49 @@ def test_a_refusal_is_still_403_when_the_bus_is_down(monkeypatch: pytest.MonkeyP
     seed("acme", maxUsers=0)
     status, payload = quota("acme", "users", 1, "reserve")
     assert (status, payload["error"]["code"]) == (403, "TENANT_QUOTA_EXCEEDED")  # type: ignore[index]
+
+
+def test_a_file_above_the_plans_max_file_bytes_is_file_too_large_and_reserves_nothing(
+    events: list[ServiceEvent],
+) -> None:
+    # GIVEN a tenant whose plan allows 1,000-byte files and plenty of storage
+    seed("acme", storageBytes=10_000, maxFileBytes=1_000)
+    # WHEN a 1,001-byte file is reserved
+    status, payload = quota("acme", "storage", 1_001, "reserve")
+    # THEN 413 FILE_TOO_LARGE with the limit, nothing reserved, and no quota event (not a quota refusal)
+    assert status == 413
+    assert payload["error"]["code"] == "FILE_TOO_LARGE"  # type: ignore[index]
+    assert payload["error"]["details"] == {"maxFileBytes": 1_000, "requested": 1_001}  # type: ignore[index]
+    assert usage("acme")["storageBytes"] == 0
+    assert events == []
+    # AND a file of exactly the limit is fine
+    assert quota("acme", "storage", 1_000, "reserve")[0] == 200
+
+
+def test_the_directory_lists_every_tenant_a_page_at_a_time_and_reconciliation_sets_storage() -> None:
+    from functions.tenants import directory, storage_usage
+    from shared.access_tokens import issue_system
+    from tests.kit import call
+
+    # GIVEN three tenants, one of which counts 500 storage bytes its files no longer hold
+    for tenant in ("acme", "globex", "initech"):
+        seed(tenant)
+    quota("globex", "storage", 500, "reserve")
+    # WHEN a job pages through the directory two at a time
+    first = call(directory, query={"pageSize": "2"}, service="files")[1]["data"]
+    rest = call(directory, query={"pageSize": "2", "cursor": first["nextCursor"]}, service="files")[1]["data"]
+    # THEN it sees every tenant once
+    assert first["tenantIds"] + rest["tenantIds"] == ["acme", "globex", "initech"]
+    assert rest["nextCursor"] is None
+    # WHEN reconciliation sets globex's storage to what its files hold (a system token is required)
+    body = {"bytes": 120}
+    refused, _ = call(storage_usage, params={"tenantId": "globex"}, body=body, service="files")
+    token = issue_system("files-reconcile-job", "storage-reconciliation")[0]
+    status, payload = call(
+        storage_usage, params={"tenantId": "globex"}, body=body, service="files", system_token=token
+    )
+    # THEN the usage is corrected and the answer says from what
+    assert refused == 401
+    assert status == 200
+    assert payload["data"] == {"tenantId": "globex", "previous": 500, "used": 120, "corrected": True}
+    assert usage("globex")["storageBytes"] == 120

@@ -10,7 +10,7 @@ import pytest
 from moto import mock_aws
 from moto.dynamodb.responses import DynamoHandler
 
-from shared.declarations import Table
+from shared.declarations import OUTBOX_TABLE, Table
 from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.service_client import set_default_transport
@@ -22,6 +22,7 @@ from tests.unit.functions.users.support import Callees
 def aws_resources() -> Iterator[None]:
     with mock_aws():
         create_table(Table("users"))
+        create_table(OUTBOX_TABLE)
         create_bus()
         yield
 

@@ -1,0 +1,1 @@
+"""audit service (docs/platform-services.md)."""

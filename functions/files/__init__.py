@@ -1,0 +1,1 @@
+"""files service (docs/platform-services.md)."""

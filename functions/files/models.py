@@ -1,0 +1,157 @@
+"""The files service's request and response bodies: camelCase on the wire, validated at the edge.
+
+File names and folders end up in object keys and index keys, so their shapes are checked here, once:
+a name has no path separator or control character, a folder is `/`-separated safe segments without
+`..` (and without `#`, which would forge another key).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+
+from shared.errors import InvalidRequest
+
+TENANT_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
+ROOT_FOLDER = "root"
+MAX_FOLDER_LENGTH = 256
+MAX_NAME_LENGTH = 255
+_SEGMENT = re.compile(r"[A-Za-z0-9 _.-]+")
+# type/subtype, optionally followed by `; name=value` parameters (the event catalog's pattern, anchored).
+_MEDIA_TYPE = re.compile(
+    r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]*"
+    r"(\s*;\s*[A-Za-z0-9!#$&^_.+-]+=(\"[^\"\\\r\n]*\"|[A-Za-z0-9!#$&^_.+-]+))*"
+)
+
+Status = Literal["pending", "available", "quarantined"]
+
+
+def normalize_folder(raw: str | None) -> str:
+    """`/finance/reports/` → `finance/reports`; empty or `/` → `root`. Raises 400 (`folder`) otherwise."""
+    if raw is None:
+        return ROOT_FOLDER
+    folder = raw.strip("/")
+    if not folder:
+        return ROOT_FOLDER
+    if len(folder) > MAX_FOLDER_LENGTH:
+        raise InvalidRequest(f"folder: at most {MAX_FOLDER_LENGTH} characters", field="folder")
+    for segment in folder.split("/"):
+        if not _SEGMENT.fullmatch(segment) or segment in (".", ".."):
+            raise InvalidRequest(
+                "folder: `/`-separated segments of letters, digits, space, `_`, `.`, `-` (no `..`)",
+                field="folder",
+            )
+    return folder
+
+
+def normalize_content_type(raw: str) -> str:
+    """The media type lower-cased (it is case-insensitive), parameters kept, spaces around `;` removed:
+    the exact string the upload policy pins and the stored object is compared with."""
+    value = raw.strip()
+    if len(value) > 255 or not _MEDIA_TYPE.fullmatch(value):
+        raise ValueError("not a media type (type/subtype)")
+    media, _, params = value.partition(";")
+    parts = [media.strip().lower(), *(p.strip() for p in params.split(";") if p.strip())]
+    return "; ".join(parts)
+
+
+def _check_file_name(name: str) -> str:
+    if not 1 <= len(name) <= MAX_NAME_LENGTH:
+        raise ValueError(f"1 to {MAX_NAME_LENGTH} characters")
+    if "/" in name or "\\" in name:
+        raise ValueError("no path separators")
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in name):
+        raise ValueError("no control characters")
+    if name.strip() in ("", ".", ".."):
+        raise ValueError("not a file name")
+    return name
+
+
+def _check_folder(raw: str) -> str:
+    try:
+        return normalize_folder(raw)
+    except InvalidRequest as exc:
+        raise ValueError(exc.message.removeprefix("folder: ")) from None
+
+
+FileName = Annotated[str, AfterValidator(_check_file_name)]
+ContentType = Annotated[str, AfterValidator(normalize_content_type)]
+Folder = Annotated[str, Field(max_length=MAX_FOLDER_LENGTH + 2), AfterValidator(_check_folder)]
+# Durations the maintenance jobs take: a positive number of days, hours or minutes.
+Duration = Annotated[str, Field(pattern=r"^[1-9][0-9]{0,4}[dhm]$")]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+
+# --- requests ----------------------------------------------------------------------------------------
+class UploadRequest(_Body):
+    file_name: FileName = Field(alias="fileName")
+    file_size: Annotated[StrictInt, Field(ge=1)] = Field(alias="fileSize")
+    content_type: ContentType = Field(alias="contentType")
+    folder: Folder | None = None  # None (or absent, or `/`) is the root folder
+
+
+class CleanupRequest(_Body):
+    older_than: Duration = Field(alias="olderThan")
+    limit: Annotated[StrictInt, Field(ge=1, le=1000)] = 100
+
+
+class ReconcileRequest(_Body):
+    tenant_id: Annotated[str, Field(pattern=TENANT_ID_PATTERN)] = Field(alias="tenantId")
+
+
+# --- responses ---------------------------------------------------------------------------------------
+class UploadForm(_Out):
+    """Where and how the client uploads the bytes: a multipart/form-data POST of `fields` + `file`."""
+
+    url: str
+    method: Literal["POST"] = "POST"
+    fields: dict[str, str]
+    expires_at: str = Field(alias="expiresAt")
+
+
+class UploadTicket(_Out):
+    file_id: str = Field(alias="fileId")
+    upload: UploadForm
+
+
+class FileOut(_Out):
+    """A file as every route shows it: never the object key or the owner's internals."""
+
+    file_id: str = Field(alias="fileId")
+    file_name: str = Field(alias="fileName")
+    file_size: int = Field(alias="fileSize")
+    content_type: str = Field(alias="contentType")
+    folder: str
+    status: Status
+    checksum: str | None = None
+    owner_id: str = Field(alias="ownerId")
+    created_at: str = Field(alias="createdAt")
+    updated_at: str = Field(alias="updatedAt")
+
+
+class DownloadLink(_Out):
+    url: str
+    expires_at: str = Field(alias="expiresAt")
+
+
+class CleanupResult(_Out):
+    processed_items: int = Field(alias="processedItems")
+    released_bytes: int = Field(alias="releasedBytes")
+    errors: list[str]
+
+
+class StorageHeld(_Out):
+    tenant_id: str = Field(alias="tenantId")
+    bytes: int
+    pending_files: int = Field(alias="pendingFiles")
+    available_files: int = Field(alias="availableFiles")

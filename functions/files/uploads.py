@@ -1,0 +1,215 @@
+"""Seed 000 scenario 3: an upload is requested (type, permission, quota reservation, pending record,
+presigned POST), the client sends the bytes straight to the bucket, then completes it.
+
+Completion trusts nothing the client said: the emulator does not enforce the POST policy (and a policy is
+only as good as its signer), so the stored object's real size, type and bytes are checked here. Whatever
+fails after the reservation gives the reservation back: the quota always equals what the records hold.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from functions.files import content_types, effects, objects, scanning, store
+from functions.files.layout import FileRecord
+from functions.files.models import (
+    ROOT_FOLDER,
+    FileOut,
+    UploadForm,
+    UploadRequest,
+    UploadTicket,
+    normalize_content_type,
+)
+from functions.files.records import caller, find, to_out
+from shared import permissions
+from shared.context import new_id
+from shared.envelopes import utc_now_iso
+from shared.errors import FileNotFound, FileTooLarge, InvalidFileType, InvalidRequest
+
+WARNING_PERCENT = 80
+
+
+# --- upload-request ----------------------------------------------------------------------------------
+def request_upload(body: UploadRequest) -> UploadTicket:
+    user = caller()
+    content_types.require_allowed(body.content_type)
+    folder = body.folder or ROOT_FOLDER
+    effects.require_permission(
+        user.tenant_id, user.user_id, "upload", {"folder": folder, "fileSize": body.file_size}
+    )
+    usage = effects.reserve_storage(user.tenant_id, body.file_size)
+    now = utc_now_iso()
+    record = FileRecord(
+        tenant_id=user.tenant_id,
+        file_id=new_id("f_"),
+        file_name=body.file_name,
+        file_size=body.file_size,
+        content_type=body.content_type,
+        folder=folder,
+        key=objects.new_key(user.tenant_id, body.file_name, datetime.now(UTC)),
+        status="pending",
+        owner_id=user.user_id,
+        created_at=now,
+        updated_at=now,
+    )
+    try:
+        # Signing first (no I/O), so that the record, once written, is the last thing that can fail.
+        url, fields = objects.presigned_post(
+            record.key, content_type=record.content_type, size=record.file_size
+        )
+        store.insert_pending(record)
+    except Exception:
+        # Nothing was promised to the client and no record exists: give the reserved bytes back.
+        effects.release_quietly(record.tenant_id, record.file_size, file_id=record.file_id)
+        raise
+    _warn_if_crossed(user.tenant_id, usage, body.file_size, record.file_id)
+    return UploadTicket(
+        file_id=record.file_id,
+        upload=UploadForm(url=url, fields=fields, expires_at=objects.expiry(objects.UPLOAD_SECONDS)),
+    )
+
+
+def _warn_if_crossed(tenant_id: str, usage: effects.Usage, reserved: int, file_id: str) -> None:
+    """`file.quota_warning` once, when this reservation took usage from below 80% to 80% or more."""
+    if usage.limit <= 0:
+        return
+    before = usage.used - reserved
+    threshold = usage.limit * WARNING_PERCENT  # compared with usage * 100: integers, no rounding
+    if before * 100 < threshold <= usage.used * 100:
+        effects.announce(
+            "file.quota_warning",
+            {
+                "tenantId": tenant_id,
+                "usedBytes": usage.used,
+                "limitBytes": usage.limit,
+                "percent": round(usage.used * 100 / usage.limit, 2),
+                "thresholdPercent": WARNING_PERCENT,
+                "fileId": file_id,
+            },
+            tenant_id=tenant_id,
+        )
+
+
+# --- complete ----------------------------------------------------------------------------------------
+def complete(file_id: str) -> FileOut:
+    user = caller()
+    record = find(user.tenant_id, file_id)
+    if record.owner_id != user.user_id:
+        permissions.require(user, "file.upload")
+    if record.status != "pending":
+        return to_out(record)  # completed (or quarantined) already: the same answer again
+    stored = objects.head(record.key)
+    if stored is None:
+        raise InvalidRequest("The file has not been uploaded yet", field="fileId")
+    _verify(record, size=stored.size, content_type=stored.content_type)
+    try:
+        digest = objects.digest(record.key, etag=stored.etag)
+    except objects.ObjectChanged:
+        return _after_object_changed(record)
+    _verify(record, size=digest.size, content_type=record.content_type)
+    signature = scanning.scan(digest.head, digest.size)
+    if signature is not None:
+        return _quarantine(record, signature, etag=stored.etag)
+    if not store.make_available(record, checksum=digest.sha256, etag=stored.etag, now=utc_now_iso()):
+        return _after_lost_race(record)
+    done = find(record.tenant_id, record.file_id)
+    effects.announce(
+        "file.uploaded",
+        {
+            "fileId": done.file_id,
+            "fileName": done.file_name,
+            "fileSize": done.file_size,
+            "contentType": done.content_type,
+            "folder": done.folder,
+            "checksum": f"sha256:{digest.sha256}",
+            "key": done.key,
+            "ownerId": done.owner_id,
+        },
+        tenant_id=done.tenant_id,
+    )
+    return to_out(done)
+
+
+def _verify(record: FileRecord, *, size: int, content_type: str) -> None:
+    """The stored object must be exactly what was declared (and reserved); if not, the upload is undone
+    and refused: 413 larger, 400 smaller, 415 another type."""
+    error: Exception | None = None
+    if size > record.file_size:
+        error = FileTooLarge(
+            "The uploaded file is larger than declared",
+            details={"declared": record.file_size, "actual": size},
+        )
+    elif size < record.file_size:
+        error = InvalidRequest(
+            "The uploaded file is smaller than declared",
+            field="fileSize",
+            details={"declared": record.file_size, "actual": size},
+        )
+    elif not _same_type(content_type, record.content_type):
+        error = InvalidFileType(
+            "The uploaded file's type is not the declared one",
+            field="contentType",
+            details={"declared": record.content_type, "actual": content_type},
+        )
+    if error is not None:
+        _undo(record)
+        raise error
+
+
+def _same_type(stored: str, declared: str) -> bool:
+    try:
+        return normalize_content_type(stored) == declared
+    except ValueError:
+        return False
+
+
+def _undo(record: FileRecord) -> None:
+    """Claim the pending record (conditional delete) before anything else, so that only one caller gives
+    the reservation back; a lost claim means a concurrent complete or delete owns the file now."""
+    if not store.remove(record):
+        return
+    effects.release_quietly(record.tenant_id, record.file_size, file_id=record.file_id)
+    objects.delete(record.key)
+
+
+def _quarantine(record: FileRecord, signature: str, *, etag: str) -> FileOut:
+    """Copy to the quarantine prefix first (a failure leaves the upload pending and retryable), then
+    claim the status change, and only the claimant deletes the original, releases and announces."""
+    target = objects.quarantine_key(record.key)
+    try:
+        objects.copy(record.key, target, etag=etag)
+    except objects.ObjectChanged:
+        return _after_object_changed(record)
+    if not store.quarantine(record, quarantine_key=target, now=utc_now_iso()):
+        return _after_lost_race(record)
+    objects.delete(record.key)
+    effects.release_quietly(record.tenant_id, record.file_size, file_id=record.file_id)
+    effects.announce(
+        "file.virus_detected",
+        {
+            "fileId": record.file_id,
+            "fileName": record.file_name,
+            "signature": signature,
+            "quarantineKey": target,
+            "ownerId": record.owner_id,
+        },
+        tenant_id=record.tenant_id,
+    )
+    return to_out(find(record.tenant_id, record.file_id))
+
+
+def _after_object_changed(record: FileRecord) -> FileOut:
+    """The object moved under us: a concurrent complete (quarantine) or delete did it, and the record says
+    so; or the client uploaded again meanwhile, and this complete is refused (the next one checks that)."""
+    now = store.get(record.tenant_id, record.file_id)
+    if now is not None and now.status == "pending":
+        raise InvalidRequest("The upload changed while it was being verified; complete it again")
+    return _after_lost_race(record)
+
+
+def _after_lost_race(record: FileRecord) -> FileOut:
+    """Another complete (or a delete) changed the record first: answer with what it is now."""
+    now = store.get(record.tenant_id, record.file_id)
+    if now is None:
+        raise FileNotFound()
+    return to_out(now)

@@ -1,0 +1,88 @@
+"""Scheduled jobs' results (seed 000 scenario 4): stored once per jobId, listed for platform admins.
+
+A report arrives when the job has finished, so `finishedAt` is the time of the report and `startedAt` is
+the job's own when it sends one, else `finishedAt - duration`. A second report of a jobId stores nothing
+and answers the first one: a retried call must not make two executions (or count two).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from functions.monitoring import store
+from functions.monitoring.models import Execution, ExecutionReport
+from shared.config import settings
+from shared.context import UserContext, require
+from shared.envelopes import Page
+from shared.errors import InvalidRequest, PermissionDenied
+from shared.permissions import allows
+
+
+def record(report: ExecutionReport, *, now: datetime | None = None) -> Execution:
+    finished = (now or datetime.now(UTC)).astimezone(UTC)
+    started = (
+        _instant(report.started_at)
+        if report.started_at
+        else finished - timedelta(milliseconds=report.duration)
+    )
+    stored = store.insert_execution(
+        {
+            "jobId": report.job_id,
+            "jobType": report.job_type,
+            "status": report.status,
+            "duration": report.duration,
+            "processedItems": report.processed_items,
+            "errors": list(report.errors),
+            "startedAt": _iso(started),
+            "finishedAt": _iso(finished),
+        }
+    )
+    return _to_model(stored)
+
+
+def recent(page_size: int, cursor: str | None) -> Page[Execution]:
+    """Newest first, with the maintained count (platform admins only)."""
+    caller = require().require_user()
+    if not is_platform_admin(caller):
+        raise PermissionDenied("Requires a platform administrator")
+    items, next_cursor = store.executions_page(page_size=page_size, cursor=cursor)
+    return Page[Execution].of(
+        [_to_model(i) for i in items],
+        total=store.executions_total(),
+        page_size=page_size,
+        cursor=cursor,
+        next_cursor=next_cursor,
+    )
+
+
+def is_platform_admin(user: UserContext) -> bool:
+    """A user of the reserved platform tenant whose permissions allow `tenant.admin` (platform admins hold
+    `*`): the rule of tenants' `lookup.is_platform_admin`, restated because services do not import each
+    other (docs/identity.md)."""
+    return user.tenant_id == settings().platform_tenant and allows(user.permissions, "tenant.admin")
+
+
+def _instant(value: str) -> datetime:
+    try:
+        parsed = datetime.fromisoformat(value)
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+    except (ValueError, OverflowError):
+        raise InvalidRequest("startedAt: must be an ISO-8601 timestamp", field="startedAt") from None
+
+
+def _iso(instant: datetime) -> str:
+    return instant.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def _to_model(item: dict[str, Any]) -> Execution:
+    return Execution(
+        job_id=str(item["jobId"]),
+        job_type=str(item["jobType"]),
+        status=str(item["status"]),
+        duration=int(item["duration"]),
+        processed_items=int(item["processedItems"]),
+        errors=[str(e) for e in item.get("errors") or []],
+        started_at=str(item["startedAt"]),
+        finished_at=str(item["finishedAt"]),
+    )

@@ -1,0 +1,41 @@
+"""The providers: email by SES (`SendEmail`, plain text), SMS by SNS (`Publish` to a phone number).
+
+Each returns the provider's message id, or raises `ProviderError` — the one failure the dispatcher
+records and retries. The in-app channel is the table itself (inbox_store.add_to_inbox).
+"""
+
+from __future__ import annotations
+
+from botocore.exceptions import BotoCoreError, ClientError
+
+from shared import aws
+from shared.config import settings
+
+
+class ProviderError(Exception):
+    """SES or SNS refused or could not be reached; the delivery is retried."""
+
+
+def send_email(to: str, subject: str, body: str) -> str:
+    try:
+        response = aws.client("sesv2").send_email(
+            FromEmailAddress=settings().mail_from,
+            Destination={"ToAddresses": [to]},
+            Content={
+                "Simple": {
+                    "Subject": {"Data": subject, "Charset": "UTF-8"},
+                    "Body": {"Text": {"Data": body, "Charset": "UTF-8"}},
+                }
+            },
+        )
+    except (BotoCoreError, ClientError) as exc:
+        raise ProviderError(f"SES: {exc}") from exc
+    return str(response["MessageId"])
+
+
+def send_sms(phone: str, text: str) -> str:
+    try:
+        response = aws.client("sns").publish(PhoneNumber=phone, Message=text)
+    except (BotoCoreError, ClientError) as exc:
+        raise ProviderError(f"SNS: {exc}") from exc
+    return str(response["MessageId"])

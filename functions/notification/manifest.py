@@ -1,0 +1,66 @@
+"""notification (business): messages for platform events by email (SES), SMS (SNS) and an in-app inbox,
+per-user preferences, and the alerts of failed jobs (docs/platform-services.md)."""
+
+from shared.declarations import Function, Layer, Route, Service, Subscription, Table
+
+TABLES = ("notifications",)
+
+SERVICE = Service(
+    name="notification",
+    layer=Layer.BUSINESS,
+    tables=(Table("notifications"),),
+    functions=(
+        Function(
+            "subscriber",
+            Subscription(
+                (
+                    "user.created",
+                    "user.updated",
+                    "user.deleted",
+                    "user.password_changed",
+                    "rbac.role_changed",
+                    "tenant.created",
+                    "tenant.quota_exceeded",
+                    "file.quota_warning",
+                    "file.virus_detected",
+                    "system.job_failed",
+                )
+            ),
+            tables=TABLES,
+            sends_messages=True,
+            timeout=30,
+            description="Welcome, password, quota, virus and job-failure messages; the recipient projection.",
+        ),
+        Function(
+            "inbox",
+            Route("GET", "/api/v1/notifications"),
+            tables=TABLES,
+            description="The caller's in-app notifications, newest first.",
+        ),
+        Function(
+            "mark-read",
+            Route("POST", "/api/v1/notifications/{notificationId}/read", status=204),
+            tables=TABLES,
+            description="Mark one of the caller's notifications read.",
+        ),
+        Function(
+            "preferences-get",
+            Route("GET", "/api/v1/notifications/preferences"),
+            tables=TABLES,
+            description="The caller's channel preferences.",
+        ),
+        Function(
+            "preferences-put",
+            Route("PUT", "/api/v1/notifications/preferences"),
+            tables=TABLES,
+            description="Change the caller's channel preferences.",
+        ),
+        Function(
+            "alerts-send",
+            Route("POST", "/internal/alerts/send"),
+            tables=TABLES,
+            sends_messages=True,
+            description="Seed 000 scenario 4: alert the platform admins (and given addresses).",
+        ),
+    ),
+)

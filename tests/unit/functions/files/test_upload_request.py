@@ -1,0 +1,124 @@
+"""upload-request: type first, then rbac, then the quota reservation; a refusal leaves nothing behind, and
+a failure after the reservation gives it back. file.quota_warning when this request crosses 80%."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from functions.files import store
+from shared.events.model import ServiceEvent
+from tests.kit import FakeServices, error_code
+from tests.unit.functions.files.support import JANE, TENANT, Ledger, object_keys, quota_calls, request_upload
+
+
+def files_in_table() -> int:
+    # Pending uploads of the tenant are indexed under gsi2 `TENANT#t#PENDING` (reconcile's Query).
+    return store.held_by(TENANT)[1] + store.held_by(TENANT)[2]
+
+
+def test_a_forbidden_type_is_415_before_anything_is_asked(services: FakeServices) -> None:
+    status, payload = request_upload(JANE, name="run.exe", content_type="application/x-msdownload")
+    assert status == 415
+    assert error_code(payload) == "INVALID_FILE_TYPE"
+    assert payload["error"]["field"] == "contentType"
+    assert services.requests == []  # neither rbac nor tenants was bothered
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    [
+        "image/png",
+        "text/plain; charset=utf-8",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "APPLICATION/PDF",
+    ],
+)
+def test_allowed_types(content_type: str) -> None:
+    status, payload = request_upload(JANE, content_type=content_type)
+    assert status == 201, payload
+
+
+def test_the_allow_list_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None:
+    from shared.config import settings
+
+    monkeypatch.setenv("STRATUS_FILE_TYPES", "image/*, application/pdf")
+    settings.cache_clear()
+    assert request_upload(JANE, content_type="image/gif")[0] == 201
+    assert request_upload(JANE, content_type="text/plain")[0] == 415
+
+
+def test_rbac_saying_no_is_403_and_nothing_is_reserved(services: FakeServices, ledger: Ledger) -> None:
+    ledger.allow = False
+    status, payload = request_upload(JANE)
+    assert status == 403
+    assert error_code(payload) == "PERMISSION_DENIED"
+    assert services.sent("tenants") == []
+    assert files_in_table() == 0
+
+
+def test_a_quota_refusal_propagates_and_leaves_no_record(services: FakeServices, ledger: Ledger) -> None:
+    # GIVEN a tenant 10 bytes short of its quota
+    ledger.used[TENANT] = ledger.limit - 10
+    # WHEN jane asks to upload 1000 bytes
+    status, payload = request_upload(JANE)
+    # THEN tenants' 403 STORAGE_QUOTA_EXCEEDED comes through as it is, and there is no pending record
+    assert status == 403
+    assert error_code(payload) == "STORAGE_QUOTA_EXCEEDED"
+    assert files_in_table() == 0
+    assert quota_calls(services, "release") == []
+
+
+def test_a_file_over_the_plans_largest_is_413(ledger: Ledger) -> None:
+    status, payload = request_upload(JANE, size=ledger.max_file + 1)
+    assert status == 413
+    assert error_code(payload) == "FILE_TOO_LARGE"
+    assert files_in_table() == 0
+
+
+def test_a_failure_after_the_reservation_releases_it(
+    services: FakeServices, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN the table refuses the pending record
+    def broken(_record: Any) -> None:
+        raise RuntimeError("table down")
+
+    monkeypatch.setattr(store, "insert_pending", broken)
+    # WHEN jane requests an upload THEN it fails, and the reservation is given back
+    status, _payload = request_upload(JANE, size=777)
+    assert status == 500
+    assert quota_calls(services, "reserve") == [777]
+    assert quota_calls(services, "release") == [777]
+    assert ledger.used[TENANT] == 0
+
+
+def test_crossing_80_percent_warns_once(ledger: Ledger, published: list[ServiceEvent]) -> None:
+    # GIVEN a tenant at 70% of 1,000,000 bytes
+    ledger.used[TENANT] = 700_000
+    # WHEN an upload takes it to 79% THEN no warning
+    assert request_upload(JANE, size=90_000)[0] == 201
+    assert [e for e in published if e.type == "file.quota_warning"] == []
+    # WHEN the next one takes it to exactly 80% THEN one warning with the numbers
+    assert request_upload(JANE, size=10_000)[0] == 201
+    warnings = [e for e in published if e.type == "file.quota_warning"]
+    assert len(warnings) == 1
+    assert warnings[0].data["usedBytes"] == 800_000
+    assert warnings[0].data["limitBytes"] == 1_000_000
+    assert warnings[0].data["percent"] == 80.0
+    assert warnings[0].tenant_id == TENANT
+    # WHEN another one is still above THEN no second warning
+    assert request_upload(JANE, size=10_000)[0] == 201
+    assert len([e for e in published if e.type == "file.quota_warning"]) == 1
+
+
+def test_a_name_that_is_no_key_still_gets_a_safe_key() -> None:
+    status, payload = request_upload(
+        JANE, name="ünïcødé $ (1).tar.GZ", content_type="application/octet-stream"
+    )
+    assert status == 201
+    key = payload["data"]["upload"]["fields"]["key"]
+    assert key.startswith(f"tenants/{TENANT}/uploads/")
+    assert key.endswith(".gz")
+    assert all(c.isascii() and (c.isalnum() or c in "/._-") for c in key)
+    assert object_keys() == []  # nothing is written to the bucket by the request itself
