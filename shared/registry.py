@@ -33,6 +33,10 @@ class RouteMatch:
     path_params: dict[str, str]
 
 
+# API Gateway HTTP APIs give up on an integration after 30 s; a route's function must finish before.
+ROUTE_TIMEOUT_LIMIT = 29
+
+
 class Registry:
     def __init__(self, services: Iterable[Service]) -> None:
         self.services: tuple[Service, ...] = tuple(services)
@@ -106,6 +110,11 @@ class Registry:
                     found.append(f"{fn.qualified_name}: declared twice")
                 seen_names.add(fn.qualified_name)
                 if isinstance(fn.trigger, Route):
+                    if fn.timeout > ROUTE_TIMEOUT_LIMIT:
+                        found.append(
+                            f"{fn.qualified_name}: timeout {fn.timeout}s is over the HTTP API's "
+                            f"{ROUTE_TIMEOUT_LIMIT}s; a route must answer within it"
+                        )
                     other = seen_routes.setdefault(fn.trigger.key, fn.qualified_name)
                     if other != fn.qualified_name:
                         found.append(f"{fn.qualified_name}: route {fn.trigger.key} is already {other}'s")

@@ -45,7 +45,7 @@ SERVICE = Service(
             "purge-sessions",
             Route("POST", "/internal/maintenance/purge-sessions", auth=Auth.SYSTEM),
             tables=("sessions",),
-            timeout=60,
+            timeout=29,
             description="Delete sessions that expired in the last days (the expired-session purge job).",
         ),
         Function(

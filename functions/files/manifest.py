@@ -26,7 +26,7 @@ SERVICE = Service(
             calls=("tenants",),
             publishes=True,
             bucket=True,
-            timeout=30,
+            timeout=29,
             description="Verify the stored object (size, type, checksum, EICAR) and make the file available.",
         ),
         Function(
@@ -56,14 +56,14 @@ SERVICE = Service(
             tables=TABLES,
             calls=("tenants",),
             bucket=True,
-            timeout=60,
+            timeout=29,
             description="Remove pending uploads older than `olderThan` and release their quota.",
         ),
         Function(
             "reconcile-storage",
             Route("POST", "/internal/maintenance/reconcile-storage", auth=Auth.SYSTEM),
             tables=TABLES,
-            timeout=30,
+            timeout=29,
             description="The bytes a tenant's file records hold (pending and available).",
         ),
         Function(

@@ -29,6 +29,9 @@ DEFAULTS = {"auth": Limit(100, 900), "files": Limit(50, 60), "tenant": Limit(100
 @cache
 def limits() -> dict[str, Limit]:
     configured = json.loads(os.environ.get("STRATUS_RATE_LIMITS") or "{}")
+    unknown = sorted(set(configured) - set(DEFAULTS))
+    if unknown:  # a typo would otherwise leave the default limit in force, silently
+        raise ValueError(f"STRATUS_RATE_LIMITS: unknown route classes {unknown} (known: {sorted(DEFAULTS)})")
     return DEFAULTS | {name: Limit(int(v[0]), int(v[1])) for name, v in configured.items()}
 
 

@@ -68,6 +68,7 @@ def statements_for(fn: Function, registry: Registry) -> list[Statement]:
         tables.append(OUTBOX_TABLE.name)  # events are staged with their write (shared.outbox)
     if isinstance(fn.trigger, Subscription | Schedule):  # event ids / a job's run lock
         tables.append(IDEMPOTENCY_TABLE.name)
+    if isinstance(fn.trigger, Subscription):
         out.append(Statement("Queue", QUEUE_CONSUME, (Resource("queue", fn.service),)))
     if tables:
         resources = [Resource("table", t) for t in tables] + [Resource("table_indexes", t) for t in tables]

@@ -143,6 +143,9 @@ def main_file(registry: Registry) -> dict[str, Any]:
             "memorySize": 256,
             "timeout": 10,
             "logRetentionInDays": 30,
+            # Nothing points at a published version (no aliases, no provisioned concurrency); one
+            # AWS::Lambda::Version per function would only eat into CloudFormation's 500-resource limit.
+            "versionFunctions": False,
             "tracing": {"lambda": True},
             "httpApi": _http_api(registry),
             "layers": [{"Ref": "DepsLambdaLayer"}],

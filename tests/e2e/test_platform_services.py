@@ -33,7 +33,7 @@ def local() -> Iterator[LocalPlatform]:
             "STRATUS_ADMIN_EMAIL": ADMIN_EMAIL,
             "STRATUS_ADMIN_PASSWORD": ADMIN_PASSWORD,
             "STRATUS_RATE_LIMITS": json.dumps(
-                {"auth": [100000, 900], "tenant": [100000, 900], "file": [100000, 60]}
+                {"auth": [100000, 900], "tenant": [100000, 900], "files": [100000, 60]}
             ),
             "STRATUS_REQUEST_METRICS": "on",
             "STRATUS_REQUEST_METRICS_FLUSH_SECONDS": "0.2",

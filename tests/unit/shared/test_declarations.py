@@ -108,3 +108,19 @@ def test_static_routes_win_over_parameters() -> None:
     match = registry.match("GET", "/api/v1/users/me")
     assert match is not None
     assert match.function.name == "me"
+
+
+def test_a_service_may_call_itself_but_a_route_may_not_outlive_the_http_apis_timeout() -> None:
+    # GIVEN a job that calls its own service's maintenance route, and a route declared with 60 s
+    service = Service(
+        "janitor",
+        Layer.BUSINESS,
+        functions=(
+            Function("sweep-job", Schedule("rate(1 day)"), calls=("janitor",), timeout=300),
+            Function("sweep", Route("POST", "/internal/maintenance/sweep", auth=Auth.SYSTEM), timeout=60),
+        ),
+    )
+    # THEN only the route's timeout is a problem (API Gateway gives up after 30 s)
+    assert Registry((service,)).problems() == [
+        "janitor-sweep: timeout 60s is over the HTTP API's 29s; a route must answer within it"
+    ]
