@@ -28,8 +28,8 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValida
 from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from shared import access_tokens, envelopes, observability, request_metrics, service_token
 from shared import context as request_context
+from shared import envelopes, observability, request_metrics, service_token
 from shared.config import settings
 from shared.context import Headers, RequestContext, UserContext, new_id
 from shared.declarations import Auth, Function
@@ -148,6 +148,8 @@ class HttpApp(APIGatewayHttpResolver):
                 claimed_caller=headers.get(Headers.SERVICE_NAME),
             )
             if self.declared.auth is Auth.SYSTEM:
+                from shared import access_tokens  # RS256 (cryptography): only maintenance routes need it
+
                 access_tokens.verify_system(headers.get(Headers.SYSTEM_TOKEN))
             if Headers.USER_CONTEXT in headers:
                 user = UserContext.from_header(headers[Headers.USER_CONTEXT])

@@ -8,8 +8,7 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-
-import jwt
+from typing import Any
 
 from shared.config import settings
 from shared.errors import InvalidToken, TokenExpired
@@ -18,6 +17,14 @@ _ISSUER_PREFIX = "stratus:"
 _LEEWAY_SECONDS = 5
 _cache: dict[tuple[str, str], tuple[str, float]] = {}
 _lock = threading.Lock()
+
+
+def _jwt() -> Any:
+    """PyJWT, imported on first use: it loads `cryptography` (~45 ms), which a function that never calls
+    another service — most public routes, whose caller the authorizer has already checked — never needs."""
+    import jwt
+
+    return jwt
 
 
 def _audience(service: str) -> str:
@@ -34,7 +41,7 @@ def issue(caller: str, audience: str, *, ttl_seconds: int | None = None) -> str:
         "exp": now + (ttl_seconds or cfg.service_token_ttl_seconds),
         "jti": uuid.uuid4().hex,
     }
-    return jwt.encode(claims, cfg.service_token_secret, algorithm="HS256")
+    return str(_jwt().encode(claims, cfg.service_token_secret, algorithm="HS256"))
 
 
 def for_call(caller: str, audience: str) -> str:
@@ -55,6 +62,7 @@ def verify(token: str | None, *, audience: str, claimed_caller: str | None = Non
     """Return the calling service's name, or raise `InvalidToken`/`TokenExpired`."""
     if not token:
         raise InvalidToken("A service token is required", field="X-Service-Token")
+    jwt = _jwt()
     try:
         claims = jwt.decode(
             token,

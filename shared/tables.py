@@ -7,17 +7,24 @@ Every table has one shape (see `shared.declarations.Table`): `pk`/`sk`, `gsi1pk`
 
 from __future__ import annotations
 
+import random
 import re
 import time
-from collections.abc import Iterator
-from typing import Any, TypeVar
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from botocore.exceptions import ClientError
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
+from shared import aws
 from shared.config import settings
 from shared.envelopes import Cursor
+from shared.errors import ServiceUnavailable
+
+if TYPE_CHECKING:
+    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 M = TypeVar("M", bound="Item")
 _TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -110,3 +117,21 @@ def _take(results: Iterator[M], n: int) -> Iterator[M]:
         if count >= n:
             return
         yield item
+
+
+def transact(items: Sequence[TransactWriteItemTypeDef], *, table: str, attempts: int = 4) -> list[str] | None:
+    """Run a TransactWriteItems. None when written, else each item's cancellation reason (a failed
+    condition is an answer, not an error). A conflict with another transaction in flight is retried with
+    jittered exponential backoff; still conflicting after `attempts`, the table is busy: 503."""
+    for attempt in range(attempts):
+        try:
+            aws.client("dynamodb").transact_write_items(TransactItems=list(items))
+            return None
+        except ClientError as exc:
+            if exc.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            reasons = [str(r.get("Code", "None")) for r in exc.response.get("CancellationReasons", [])]
+            if "ConditionalCheckFailed" in reasons or "TransactionConflict" not in reasons:
+                return reasons
+        time.sleep(0.02 * 2**attempt * (0.5 + random.random()))  # noqa: S311 - jitter, not secrecy
+    raise ServiceUnavailable(f"The {table} table is busy; try again")

@@ -82,6 +82,13 @@ def _parser() -> argparse.ArgumentParser:
     mail.add_argument("--to", help="only mail to this address")
     mail.set_defaults(run=_mail)
 
+    bench = sub.add_parser("bench", help="the benchmarks: cold start, latency, calls, scale, fan-out, load")
+    bench.add_argument("--quick", action="store_true", help="every stage on a tiny scale (under a minute)")
+    bench.add_argument(
+        "--out", type=Path, help="markdown file to write (default: docs/benchmarks.md, not with --quick)"
+    )
+    bench.set_defaults(run=_bench)
+
     prov = sub.add_parser("provision", help="create tables, bus, queues, rules and bucket on an endpoint")
     prov.add_argument(
         "--endpoint", default=DEFAULT_ENDPOINT, help=f"AWS endpoint (default {DEFAULT_ENDPOINT})"
@@ -234,6 +241,20 @@ def _mail(args: argparse.Namespace) -> int:
         print(f"From: {m['from']}\nTo: {', '.join(m['to'])}\nSubject: {m.get('subject', '(raw)')}\n")
         print(f"{m.get('body') or m.get('raw', '')}\n{'-' * 72}")
     print(f"{len(mails)} message(s)")
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from stratus.bench.runner import run, write
+
+    command = "stratus bench" + (" --quick" if args.quick else "")
+    out = args.out or (None if args.quick else Path("docs/benchmarks.md"))
+    results = run(
+        _registry(), quick=args.quick, command=command, progress=lambda m: print(m, file=sys.stderr)
+    )
+    print(write(results, out))
+    if out is not None:
+        print(f"wrote {out}", file=sys.stderr)
     return 0
 
 

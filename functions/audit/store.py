@@ -17,17 +17,14 @@ Nothing here updates or deletes a record.
 from __future__ import annotations
 
 import json
-import random
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeSerializer
-from botocore.exceptions import ClientError
 
 from functions.audit.models import AuditRecord
-from shared import aws
+from shared import aws, tables
 from shared.config import settings
 from shared.envelopes import Cursor
 from shared.errors import InvalidRequest, ServiceUnavailable
@@ -122,20 +119,7 @@ def _add_one(pk: str, sk: str) -> TransactWriteItemTypeDef:
 
 
 def _transact(items: list[TransactWriteItemTypeDef]) -> list[str] | None:
-    """None on success, else each item's cancellation reason. Conflicts with another transaction in flight
-    (not a failed condition) are retried with jittered backoff."""
-    for attempt in range(_CONFLICT_ATTEMPTS):
-        try:
-            aws.client("dynamodb").transact_write_items(TransactItems=items)
-            return None
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
-            reasons = [str(r.get("Code", "None")) for r in exc.response.get("CancellationReasons", [])]
-            if "ConditionalCheckFailed" in reasons or "TransactionConflict" not in reasons:
-                return reasons
-        time.sleep(0.02 * 2**attempt * (0.5 + random.random()))  # noqa: S311 - jitter
-    raise ServiceUnavailable("The audit table is busy; try again")
+    return tables.transact(items, table="audit", attempts=_CONFLICT_ATTEMPTS)
 
 
 # --- counts ------------------------------------------------------------------------------------------

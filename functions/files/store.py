@@ -7,13 +7,10 @@ same TransactWriteItems, so two concurrent completes or deletes can never both c
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeSerializer
-from botocore.exceptions import ClientError
 
 from functions.files.layout import (
     ALL_SK,
@@ -30,7 +27,7 @@ from functions.files.layout import (
     pending_item,
     pending_partition,
 )
-from shared import aws
+from shared import aws, tables
 from shared.config import settings
 from shared.envelopes import Cursor
 from shared.errors import InvalidRequest, ServiceUnavailable
@@ -256,19 +253,10 @@ def _count_change(tenant_id: str, sk: str, delta: int) -> TransactWriteItemTypeD
 
 
 def _transact(items: list[TransactWriteItemTypeDef]) -> bool:
-    """Run the transaction: True if it was written, False if a condition failed. Conflicts with another
-    transaction in flight (not a failed condition) are retried with jittered backoff."""
-    for attempt in range(_CONFLICT_ATTEMPTS):
-        try:
-            aws.client("dynamodb").transact_write_items(TransactItems=items)
-            return True
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
-            reasons = [str(r.get("Code", "None")) for r in exc.response.get("CancellationReasons", [])]
-            if "ConditionalCheckFailed" in reasons:
-                return False
-            if "TransactionConflict" not in reasons:
-                raise
-        time.sleep(0.02 * 2**attempt * (0.5 + random.random()))  # noqa: S311 - jitter
-    raise ServiceUnavailable("The files table is busy; try again")
+    """True if it was written, False if a condition failed; any other cancellation is an error."""
+    reasons = tables.transact(items, table="files", attempts=_CONFLICT_ATTEMPTS)
+    if reasons is None:
+        return True
+    if "ConditionalCheckFailed" in reasons:
+        return False
+    raise ServiceUnavailable(f"The files transaction was cancelled: {reasons}")

@@ -10,7 +10,6 @@ followed by a write.
 
 from __future__ import annotations
 
-import random
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -18,9 +17,8 @@ from typing import TYPE_CHECKING, Any
 from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
 from botocore.exceptions import ClientError
 
-from shared import aws
+from shared import aws, tables
 from shared.config import settings
-from shared.errors import ServiceUnavailable
 from shared.tables import tenant_key
 
 if TYPE_CHECKING:
@@ -92,18 +90,7 @@ def failed_condition(exc: ClientError) -> bool:
 
 def transact(items: list[TransactWriteItemTypeDef]) -> list[str] | None:
     """None on success, else each item's cancellation reason; conflicts are retried with jitter."""
-    for attempt in range(_CONFLICT_ATTEMPTS):
-        try:
-            db().transact_write_items(TransactItems=items)
-            return None
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
-            reasons = [str(r.get("Code", "None")) for r in exc.response.get("CancellationReasons", [])]
-            if "ConditionalCheckFailed" in reasons or "TransactionConflict" not in reasons:
-                return reasons
-        time.sleep(0.02 * 2**attempt * (0.5 + random.random()))  # noqa: S311 - jitter
-    raise ServiceUnavailable("The notifications table is busy; try again")
+    return tables.transact(items, table="notifications", attempts=_CONFLICT_ATTEMPTS)
 
 
 # --- preferences -------------------------------------------------------------------------------------

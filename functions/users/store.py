@@ -7,8 +7,6 @@ DynamoDB, never a read followed by a write.
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -17,10 +15,10 @@ from boto3.dynamodb.types import TypeSerializer
 from botocore.exceptions import ClientError
 from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
 
-from shared import aws, outbox
+from shared import aws, outbox, tables
 from shared.config import settings
 from shared.envelopes import Cursor
-from shared.errors import InvalidRequest, ServiceUnavailable
+from shared.errors import InvalidRequest
 from shared.events.model import ServiceEvent
 from shared.tables import Item, table_meta, tenant_key
 
@@ -241,21 +239,8 @@ def _wire(item: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _transact(items: list[TransactWriteItemTypeDef]) -> list[str] | None:
-    """Run the transaction. None on success, else the cancellation reason code of each item. Conflicts
-    with another transaction in flight (not a failed condition) are retried with jittered backoff."""
-    for attempt in range(_CONFLICT_ATTEMPTS):
-        try:
-            aws.client("dynamodb").transact_write_items(TransactItems=items)
-            return None
-        except ClientError as exc:
-            if exc.response["Error"]["Code"] != "TransactionCanceledException":
-                raise
-            raw = exc.response.get("CancellationReasons", [])
-            reasons = [str(r.get("Code", "None")) for r in raw]
-            if "ConditionalCheckFailed" in reasons or "TransactionConflict" not in reasons:
-                return reasons
-        time.sleep(0.02 * 2**attempt * (0.5 + random.random()))  # noqa: S311 - jitter
-    raise ServiceUnavailable("The users table is busy; try again")
+    """None on success, else the cancellation reason code of each item (shared.tables.transact)."""
+    return tables.transact(items, table="users", attempts=_CONFLICT_ATTEMPTS)
 
 
 # --- conditional updates of one user -----------------------------------------------------------------

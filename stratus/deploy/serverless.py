@@ -133,7 +133,14 @@ def main_file(registry: Registry) -> dict[str, Any]:
     return {
         "service": SERVICE,
         "frameworkVersion": ">=3",
-        "params": {"default": {"mode": "split", "corsOrigin": "*"}},
+        "params": {
+            "default": {
+                "mode": "split",
+                "corsOrigin": "*",
+                "mailFrom": "no-reply@stratus.local",
+                "alertEmails": "",
+            }
+        },
         "provider": {
             "name": "aws",
             "runtime": RUNTIME,
@@ -156,6 +163,8 @@ def main_file(registry: Registry) -> dict[str, Any]:
                 "STRATUS_GATEWAY_URL": get_att("HttpApi", "ApiEndpoint"),
                 "STRATUS_SERVICE_TOKEN_SECRET": "{{resolve:secretsmanager:" + PREFIX + "/service-token}}",
                 "STRATUS_JWT_PUBLIC_JWKS": "{{resolve:ssm:/" + PREFIX + "/jwt-public-jwks}}",
+                "STRATUS_MAIL_FROM": "${param:mailFrom}",
+                "STRATUS_ALERT_EMAILS": "${param:alertEmails}",
                 "POWERTOOLS_METRICS_NAMESPACE": "Stratus",
                 "POWERTOOLS_LOG_LEVEL": "INFO",
             },

@@ -3,14 +3,20 @@ presigned POST, waiting for asynchronous effects, and the platform admin's and t
 
 from __future__ import annotations
 
+import json
+import os
 import time
 import urllib.error
 import urllib.request
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from tests.e2e.identity import PASSWORD, Api
+from functions.catalog import registry
+from functions.gateway import rate_limits
+from stratus.local import LocalPlatform
+from tests.e2e.identity import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Api
 
 T = TypeVar("T")
 
@@ -95,3 +101,30 @@ def tenant_with_admin(api: Api, admin_token: str, tenant: str, **quotas: int) ->
     created = api.create_tenant(admin_token, tenant, **extra)
     assert created.status == 201, created.body
     return str(api.login(f"admin@{tenant}.example", PASSWORD, tenant)["accessToken"])
+
+
+@contextmanager
+def whole_platform(**env: str) -> Iterator[LocalPlatform]:
+    """`stratus dev` with the real catalog on free ports, a known platform admin, rate limits out of the
+    way, and `env` on top; the environment is restored afterwards."""
+    before = dict(os.environ)
+    os.environ.update(
+        {
+            "STRATUS_ADMIN_EMAIL": ADMIN_EMAIL,
+            "STRATUS_ADMIN_PASSWORD": ADMIN_PASSWORD,
+            "STRATUS_RATE_LIMITS": json.dumps(
+                {"auth": [100000, 900], "tenant": [100000, 900], "files": [100000, 60]}
+            ),
+            **env,
+        }
+    )
+    rate_limits.limits.cache_clear()
+    platform = LocalPlatform(registry(), port=0, emulator_port=0, log=lambda _line: None)
+    platform.start()
+    try:
+        yield platform
+    finally:
+        platform.stop()
+        os.environ.clear()
+        os.environ.update(before)
+        rate_limits.limits.cache_clear()

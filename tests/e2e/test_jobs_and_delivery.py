@@ -4,8 +4,6 @@ half-way and re-run releases nothing twice, and an event the bus refused is deli
 
 from __future__ import annotations
 
-import json
-import os
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -13,9 +11,7 @@ from typing import Any
 
 import pytest
 
-from functions.catalog import registry
 from functions.files import objects
-from functions.gateway import rate_limits
 from shared import aws
 from shared.config import settings
 from shared.errors import QueueUnavailable
@@ -23,7 +19,7 @@ from shared.events import publisher
 from stratus.local import LocalPlatform
 from stratus.mail import sent_mail
 from tests.e2e.identity import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Api
-from tests.e2e.platform import eventually, tenant_with_admin
+from tests.e2e.platform import eventually, tenant_with_admin, whole_platform
 
 pytestmark = pytest.mark.e2e
 
@@ -34,26 +30,8 @@ class Killed(BaseException):
 
 @pytest.fixture(scope="module")
 def local() -> Iterator[LocalPlatform]:
-    before = dict(os.environ)
-    os.environ.update(
-        {
-            "STRATUS_ADMIN_EMAIL": ADMIN_EMAIL,
-            "STRATUS_ADMIN_PASSWORD": ADMIN_PASSWORD,
-            "STRATUS_RATE_LIMITS": json.dumps(
-                {"auth": [100000, 900], "tenant": [100000, 900], "files": [100000, 60]}
-            ),
-            "STRATUS_ALERT_EMAILS": "ops@example.com",
-            "STRATUS_OUTBOX_GRACE_SECONDS": "0",
-        }
-    )
-    rate_limits.limits.cache_clear()
-    platform = LocalPlatform(registry(), port=0, emulator_port=0, log=lambda _line: None)
-    platform.start()
-    yield platform
-    platform.stop()
-    os.environ.clear()
-    os.environ.update(before)
-    rate_limits.limits.cache_clear()
+    with whole_platform(STRATUS_ALERT_EMAILS="ops@example.com", STRATUS_OUTBOX_GRACE_SECONDS="0") as platform:
+        yield platform
 
 
 @pytest.fixture(scope="module")

@@ -6,42 +6,24 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from functions.catalog import registry
-from functions.gateway import rate_limits
 from shared import service_token
 from shared.events import publisher
 from shared.events.model import ServiceEvent
 from stratus.local import LocalPlatform
 from stratus.mail import sent_mail
 from tests.e2e.identity import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Api
-from tests.e2e.platform import eventually, fetch, post_form, tenant_with_admin, upload
+from tests.e2e.platform import eventually, fetch, post_form, tenant_with_admin, upload, whole_platform
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
 def local() -> Iterator[LocalPlatform]:
-    before = dict(os.environ)
-    os.environ.update(
-        {
-            "STRATUS_ADMIN_EMAIL": ADMIN_EMAIL,
-            "STRATUS_ADMIN_PASSWORD": ADMIN_PASSWORD,
-            "STRATUS_RATE_LIMITS": json.dumps(
-                {"auth": [100000, 900], "tenant": [100000, 900], "files": [100000, 60]}
-            ),
-            "STRATUS_REQUEST_METRICS": "on",
-            "STRATUS_REQUEST_METRICS_FLUSH_SECONDS": "0.2",
-            "STRATUS_ALERT_EMAILS": "ops@example.com",
-            "STRATUS_OUTBOX_GRACE_SECONDS": "0",
-        }
-    )
-    rate_limits.limits.cache_clear()
     # Every event goes to the bus twice (two SQS messages per subscriber, one event id): at-least-once
     # delivery at its worst. No count and no record may change because of it.
     original_send = publisher.send
@@ -51,14 +33,15 @@ def local() -> Iterator[LocalPlatform]:
         original_send(*events)
 
     publisher.send = send_twice  # type: ignore[assignment]
-    platform = LocalPlatform(registry(), port=0, emulator_port=0, log=lambda _line: None)
-    platform.start()
-    yield platform
-    platform.stop()
-    publisher.send = original_send  # type: ignore[assignment]
-    os.environ.clear()
-    os.environ.update(before)
-    rate_limits.limits.cache_clear()
+    try:
+        with whole_platform(
+            STRATUS_REQUEST_METRICS="on",
+            STRATUS_REQUEST_METRICS_FLUSH_SECONDS="0.2",
+            STRATUS_ALERT_EMAILS="ops@example.com",
+        ) as platform:
+            yield platform
+    finally:
+        publisher.send = original_send  # type: ignore[assignment]
 
 
 @pytest.fixture(scope="module")

@@ -51,6 +51,8 @@ locals {
     STRATUS_GATEWAY_URL          = aws_apigatewayv2_api.http.api_endpoint
     STRATUS_SERVICE_TOKEN_SECRET = var.service_token_secret
     STRATUS_JWT_PUBLIC_JWKS      = var.jwt_public_jwks
+    STRATUS_MAIL_FROM            = var.mail_from
+    STRATUS_ALERT_EMAILS         = var.alert_emails
     POWERTOOLS_METRICS_NAMESPACE = "Stratus"
     POWERTOOLS_LOG_LEVEL         = "INFO"
   }

@@ -66,3 +66,15 @@ variable "bucket_lifecycle" {
   default     = true
   description = "Abort abandoned multipart uploads after 7 days, expire old object versions after 30."
 }
+
+variable "mail_from" {
+  type        = string
+  default     = "no-reply@stratus.local"
+  description = "Sender of every email: an SES identity verified in the account."
+}
+
+variable "alert_emails" {
+  type        = string
+  default     = ""
+  description = "Comma-separated addresses that also receive failed-job alerts."
+}

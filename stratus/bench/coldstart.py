@@ -1,0 +1,225 @@
+"""Cold start: what every function costs before its first request, beside a baseline and a peer.
+
+A Lambda cold start is the runtime's own start-up (the same for every Python function, so left out here)
+plus the *init phase*: importing the handler module, which runs its module level (`app = HttpApp(...)`,
+`subscriber = Subscriber(...)`, `job = Job(...)`). That is what is measured, each time in a fresh
+interpreter (`sys.executable`, in the repository), from the first line of a tiny script to the end of the
+import.
+
+Two yardsticks are measured in the same run, interleaved with the functions so that machine noise hits all
+of them alike:
+
+- the *baseline*: `import boto3` and one DynamoDB client, the least any Python function on AWS does;
+- the *peer*: the same `GET /users/me` written with FastAPI + Mangum (`stratus.bench.peer_fastapi`), what
+  many teams pick instead.
+
+Every function is reported as a ratio to the baseline (the target: at most 1.3 times), with the web frameworks
+(flask, werkzeug, functions_framework, fastapi, starlette) its import left in `sys.modules`: none may be on
+the Lambda path, whatever the local adapters use.
+
+Runs are sequential on purpose: parallel interpreters would compete for the cores and distort exactly what
+is being timed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from shared.registry import Registry
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+REGION = "us-east-1"
+PEER_MODULE = "stratus.bench.peer_fastapi"
+FRAMEWORKS = ("flask", "werkzeug", "functions_framework", "fastapi", "starlette")
+TARGET_RATIO = 1.3
+_TIMEOUT_SECONDS = 120
+_PROGRESS_EVERY = 10
+_MARKER = "STRATUS-COLDSTART "  # a module may log to stdout while it is imported; the result line is marked
+
+# The measured script. `sys` and `importlib` are loaded by every interpreter before its first line, so
+# importing them ahead of the clock costs nothing; `json` is not, so it comes after the clock stops.
+_PROBE = f"""\
+import time
+_start = time.perf_counter()
+import importlib, sys
+kind, target = sys.argv[1], sys.argv[2]
+if kind == "baseline":
+    import boto3
+    boto3.client("dynamodb", region_name={REGION!r})
+else:
+    module = importlib.import_module(target)
+    if not callable(getattr(module, "handler", None)):
+        raise SystemExit(target + " has no callable `handler`")
+ms = (time.perf_counter() - _start) * 1000
+import json
+found = [name for name in {FRAMEWORKS!r} if name in sys.modules]
+print({_MARKER!r} + json.dumps({{"ms": ms, "frameworks": found}}), flush=True)
+"""
+
+# Imports everything once, untimed, so that every .pyc exists (they do on Lambda too: the package is
+# built once). A module that fails here fails again, with its message, in its timed run.
+_WARM_UP = f"""\
+import importlib, sys
+import boto3
+boto3.client("dynamodb", region_name={REGION!r})
+for name in sys.argv[1:]:
+    try:
+        importlib.import_module(name)
+    except Exception:
+        pass
+"""
+
+
+@dataclass(frozen=True)
+class FunctionColdStart:
+    name: str  # qualified name, e.g. "users-me"
+    median_ms: float  # import + init of its handler module, median over runs
+    ratio: float  # median_ms / baseline median
+    frameworks: tuple[str, ...]  # web frameworks found in sys.modules after the import (should be empty)
+
+
+@dataclass(frozen=True)
+class ColdStartReport:
+    runs: int
+    baseline_ms: float  # median: `import boto3; boto3.client("dynamodb", ...)` in a fresh interpreter
+    peer_ms: float  # median: import + init of the FastAPI + Mangum `GET /users/me` module
+    functions: tuple[FunctionColdStart, ...]
+
+    @property
+    def peer_ratio(self) -> float:
+        return self.peer_ms / self.baseline_ms
+
+    @property
+    def worst(self) -> FunctionColdStart:
+        if not self.functions:
+            raise ValueError("no functions were measured")
+        return max(self.functions, key=lambda f: f.ratio)
+
+
+@dataclass(frozen=True)
+class _Target:
+    label: str  # qualified function name, or "baseline" / "peer"
+    kind: str  # "baseline" or "module"
+    module: str
+
+
+@dataclass(frozen=True)
+class _Sample:
+    ms: float
+    frameworks: tuple[str, ...]
+
+
+def measure(
+    registry: Registry,
+    *,
+    runs: int,
+    names: Sequence[str] | None = None,
+    progress: Callable[[str], None] = lambda _m: None,
+) -> ColdStartReport:
+    """Median cold start of each function (all of `registry`'s, or `names`), of the baseline and of the
+    peer, over `runs` interleaved rounds of fresh interpreters."""
+    if runs < 1:
+        raise ValueError(f"runs must be at least 1, not {runs}")
+    chosen = sorted(registry.functions) if names is None else list(names)
+    functions = [registry.function(name) for name in chosen]  # an unknown name fails here, listing all
+    baseline = _Target("baseline", "baseline", "")
+    peer = _Target("peer", "module", PEER_MODULE)
+    targets = [baseline, peer, *(_Target(fn.qualified_name, "module", fn.module) for fn in functions)]
+
+    progress("cold start: warming bytecode caches")
+    _warm_up([t.module for t in targets if t.module])
+
+    samples: dict[str, list[_Sample]] = {t.label: [] for t in targets}
+    total, done = runs * len(targets), 0
+    # Round-robin: each round measures everything once, so a noisy moment costs every target one sample.
+    for _round in range(runs):
+        for target in targets:
+            samples[target.label].append(_run(target))
+            done += 1
+            if done % _PROGRESS_EVERY == 0 or done == total:
+                progress(f"cold start {done}/{total}")
+
+    baseline_ms = _median(samples[baseline.label])
+    return ColdStartReport(
+        runs=runs,
+        baseline_ms=baseline_ms,
+        peer_ms=_median(samples[peer.label]),
+        functions=tuple(
+            FunctionColdStart(
+                name=t.label,
+                median_ms=(ms := _median(samples[t.label])),
+                ratio=ms / baseline_ms,
+                frameworks=_frameworks(samples[t.label]),
+            )
+            for t in targets[2:]
+        ),
+    )
+
+
+def _median(samples: list[_Sample]) -> float:
+    return statistics.median(s.ms for s in samples)
+
+
+def _frameworks(samples: list[_Sample]) -> tuple[str, ...]:
+    """Every framework any run saw (they are the same each run; a union cannot hide one)."""
+    return tuple(name for name in FRAMEWORKS if any(name in s.frameworks for s in samples))
+
+
+def _environment(function_name: str) -> dict[str, str]:
+    """A Lambda-like environment: dummy credentials, the region, the function's name (Powertools reads it
+    to tell it runs on Lambda) and nothing of the caller's shell (no endpoint, profile or stage leaks in).
+    `PYTHONDONTWRITEBYTECODE` is deliberately absent: Lambda imports from warm bytecode too."""
+    env = {
+        name: os.environ[name] for name in ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR") if name in os.environ
+    }
+    env.update(
+        {
+            "AWS_ACCESS_KEY_ID": "bench",
+            "AWS_SECRET_ACCESS_KEY": "bench",
+            "AWS_SESSION_TOKEN": "bench",
+            "AWS_DEFAULT_REGION": REGION,
+            "AWS_REGION": REGION,
+            "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11",
+            "AWS_LAMBDA_FUNCTION_NAME": function_name,
+            "STRATUS_STAGE": "bench",
+            "POWERTOOLS_TRACE_DISABLED": "true",
+            "POWERTOOLS_METRICS_NAMESPACE": "Stratus",
+        }
+    )
+    return env
+
+
+def _python(args: list[str], env: dict[str, str], what: str) -> str:
+    done = subprocess.run(
+        [sys.executable, *args],
+        cwd=REPO_ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=_TIMEOUT_SECONDS,
+        check=False,
+    )
+    if done.returncode != 0:
+        tail = "\n".join(done.stderr.strip().splitlines()[-15:])
+        raise RuntimeError(f"cold start of {what} failed (exit {done.returncode}):\n{tail}")
+    return done.stdout
+
+
+def _warm_up(modules: list[str]) -> None:
+    _python(["-c", _WARM_UP, *modules], _environment("bench-warm-up"), "the warm-up")
+
+
+def _run(target: _Target) -> _Sample:
+    stdout = _python(["-c", _PROBE, target.kind, target.module], _environment(target.label), target.label)
+    for line in reversed(stdout.splitlines()):
+        if line.startswith(_MARKER):
+            found = json.loads(line.removeprefix(_MARKER))
+            return _Sample(float(found["ms"]), tuple(str(name) for name in found["frameworks"]))
+    raise RuntimeError(f"cold start of {target.label} printed no result:\n{stdout[-2000:]}")

@@ -1,0 +1,141 @@
+"""What the benchmarks observe, without touching function code:
+
+- every AWS call, counted and timed from botocore's own event hooks (`before-call` / `after-call`),
+  registered on each client as it is created (boto3's and pynamodb's alike);
+- every function invocation (the gateway's and the in-process service client's), as a frame with its
+  total time, the AWS time spent in it and the time of the functions it called, so that a function's
+  *own* time (what seed 000's per-layer budgets are about) is its total minus its AWS time minus the
+  time of its callees.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any
+
+import botocore.session
+
+from shared.declarations import Function
+from shared.registry import Registry
+
+
+@dataclass
+class Frame:
+    function: str
+    parent: Frame | None
+    total_ms: float = 0.0
+    aws_ms: float = 0.0
+    callees_ms: float = 0.0
+    calls: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def own_ms(self) -> float:
+        return max(0.0, self.total_ms - self.aws_ms - self.callees_ms)
+
+
+@dataclass
+class Recording:
+    """AWS calls (by `service:Operation`) and finished frames, from `recording()` on."""
+
+    calls: Counter[str] = field(default_factory=Counter)
+    aws_ms: float = 0.0
+    frames: list[Frame] = field(default_factory=list)
+
+
+_frame: ContextVar[Frame | None] = ContextVar("bench_frame", default=None)
+_recording: Recording | None = None
+_lock = threading.Lock()
+_started = threading.local()
+_installed = False
+
+
+def install(registry: Registry) -> None:
+    """Hook botocore client creation and the registry's handlers (once per process)."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    original_create = botocore.session.Session.create_client
+
+    def create_client(self: Any, *args: Any, **kwargs: Any) -> Any:
+        client = original_create(self, *args, **kwargs)
+        client.meta.events.register("before-call.*.*", _before)
+        client.meta.events.register("after-call.*.*", _after)
+        return client
+
+    botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
+    original_handler = registry.handler
+
+    def timed_handler(fn: Function) -> Callable[..., Any]:
+        inner = original_handler(fn)
+
+        def run(event: Any, context: Any) -> Any:
+            parent = _frame.get()
+            frame = Frame(fn.qualified_name, parent)
+            token = _frame.set(frame)
+            began = time.perf_counter()
+            try:
+                return inner(event, context)
+            finally:
+                frame.total_ms = (time.perf_counter() - began) * 1000
+                _frame.reset(token)
+                if parent is not None:
+                    parent.callees_ms += frame.total_ms
+                with _lock:
+                    if _recording is not None:
+                        _recording.frames.append(frame)
+
+        return run
+
+    registry.handler = timed_handler  # type: ignore[method-assign]
+
+
+def _before(event_name: str, **_kwargs: Any) -> None:
+    _started.at = time.perf_counter()
+
+
+def _after(event_name: str, **_kwargs: Any) -> None:
+    elapsed = (time.perf_counter() - getattr(_started, "at", time.perf_counter())) * 1000
+    _, service, operation = event_name.split(".", 2)
+    name = f"{service}:{operation}"
+    frame = _frame.get()
+    if frame is not None:
+        frame.aws_ms += elapsed
+        frame.calls[name] += 1
+    with _lock:
+        if _recording is not None:
+            _recording.calls[name] += 1
+            _recording.aws_ms += elapsed
+
+
+@contextmanager
+def recording() -> Iterator[Recording]:
+    """Everything observed while inside (on every thread of the process)."""
+    global _recording
+    found = Recording()
+    with _lock:
+        _recording = found
+    try:
+        yield found
+    finally:
+        with _lock:
+            _recording = None
+
+
+@contextmanager
+def frame(name: str) -> Iterator[Frame]:
+    """A frame for work that is not a function (the client side of a public operation)."""
+    top = Frame(name, None)
+    token = _frame.set(top)
+    began = time.perf_counter()
+    try:
+        yield top
+    finally:
+        top.total_ms = (time.perf_counter() - began) * 1000
+        _frame.reset(token)

@@ -1,0 +1,188 @@
+# ruff: noqa: E501, RUF001 - a markdown template: a table row per line reads best, with its own typography
+"""The markdown of a benchmark run: the targets first, then each stage's figures."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from shared.declarations import Layer
+from stratus.bench.latency import BUDGET_MS, by_layer, median, p
+
+if TYPE_CHECKING:
+    from stratus.bench.runner import Results
+
+COLD_TARGET = 1.3
+SCALE_TARGET = 1.2
+
+
+def _services(calls: Counter[str]) -> dict[str, int]:
+    out: Counter[str] = Counter()
+    for name, n in calls.items():
+        out[name.split(":", 1)[0]] += n
+    return dict(out)
+
+
+def _yes(ok: bool) -> str:
+    return "✓" if ok else "✗"
+
+
+def render(r: Results) -> str:
+    lines: list[str] = []
+    add = lines.append
+    scans = sum(n for op in r.warm.ops for name, n in op.calls.items() if name.endswith(":Scan"))
+    over_budget = [f for f in r.warm.functions if median(f.own) > BUDGET_MS[f.layer]]
+    add("# Benchmarks")
+    add("")
+    add(
+        f"`{r.command}` — {r.started}, {r.seconds:.0f} s{' (quick: tiny sizes, figures not meaningful)' if r.quick else ''}."
+    )
+    add(
+        f"Machine: {r.machine}. One run; the machine is shared, so read medians and ratios, not single values."
+    )
+    add(
+        "Everything runs in one process against an embedded moto server over loopback HTTP (`stratus dev`'s setup)."
+    )
+    add("")
+    add("## Targets")
+    add("")
+    add("| target | measured | met |")
+    add("|---|---|---|")
+    worst = r.cold.worst
+    add(
+        f"| every function's cold start ≤ {COLD_TARGET}× the boto3 baseline | worst {worst.name} {worst.ratio:.2f}× | {_yes(worst.ratio <= COLD_TARGET)} |"
+    )
+    frameworks = sorted({m for f in r.cold.functions for m in f.frameworks})
+    add(
+        f"| no web framework imported on the Lambda path | {', '.join(frameworks) or 'none'} | {_yes(not frameworks)} |"
+    )
+    add(
+        f"| own time within the layer budget (p50) | {len(r.warm.functions) - len(over_budget)}/{len(r.warm.functions)} functions | {_yes(not over_budget)} |"
+    )
+    add(f"| Scan calls on request paths | {scans} | {_yes(scans == 0)} |")
+    add(
+        f"| login at 100k users ÷ at 1k (p50) ≤ {SCALE_TARGET} | {r.scale.login_ratio:.2f} | {_yes(r.scale.login_ratio <= SCALE_TARGET)} |"
+    )
+    add(
+        f"| first page of users at 100k ÷ at 1k (p50) ≤ {SCALE_TARGET} | {r.scale.list_ratio:.2f} | {_yes(r.scale.list_ratio <= SCALE_TARGET)} |"
+    )
+    add(
+        f"| event fan-out: zero loss | {r.fanout.lost} lost of {r.fanout.sustained_events} | {_yes(r.fanout.lost == 0)} |"
+    )
+    add(f"| gateway load: zero errors | {r.load.errors} of {r.load.requests} | {_yes(r.load.errors == 0)} |")
+    add("")
+
+    add("## 1. Cold start")
+    add("")
+    add(
+        f"Import + init of each handler module in a fresh interpreter (interpreter start-up excluded), median of "
+        f"{r.cold.runs} interleaved runs. Baseline: `import boto3; boto3.client('dynamodb')` = "
+        f"**{r.cold.baseline_ms:.0f} ms**. Peer: the same `GET /users/me` as FastAPI + Mangum = "
+        f"**{r.cold.peer_ms:.0f} ms ({r.cold.peer_ratio:.2f}×)**."
+    )
+    add("")
+    add("| function | ms | × baseline | web frameworks |")
+    add("|---|---:|---:|---|")
+    for f in sorted(r.cold.functions, key=lambda f: -f.ratio):
+        add(f"| {f.name} | {f.median_ms:.0f} | {f.ratio:.2f} | {', '.join(f.frameworks) or '—'} |")
+    add("")
+
+    add("## 2-3. Warm latency and calls per operation")
+    add("")
+    add(
+        f"Public operations through the in-process gateway (authorizer included); internal endpoints through "
+        f"the service client; jobs as their schedule fires them. Warm, {r.warm.rounds} runs each, what an "
+        "operation needs (a session to end, an uploaded file) prepared outside the timing. "
+        "AWS = time inside AWS calls to the emulator (loopback HTTP + moto). Calls are counted by "
+        "botocore's `before-call`/`after-call` hooks over the whole call tree of the operation."
+    )
+    add("")
+    add(
+        "| operation | p50 ms | p99 ms | AWS p50 ms | DynamoDB | EventBridge | SQS | S3 | other | Scan | errors |"
+    )
+    add("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for op in r.warm.ops:
+        per = _services(op.calls)
+        other = sum(n for s, n in per.items() if s not in ("dynamodb", "eventbridge", "sqs", "s3"))
+        scan = sum(n for name, n in op.calls.items() if name.endswith(":Scan"))
+        add(
+            f"| {op.name} | {median(op.totals):.1f} | {p(op.totals, 0.99):.1f} | {median(op.aws):.1f} | "
+            f"{per.get('dynamodb', 0)} | {per.get('eventbridge', 0)} | {per.get('sqs', 0)} | {per.get('s3', 0)} | "
+            f"{other} | {scan} | {op.errors} |"
+        )
+    add("")
+    add(
+        f"Password hashing (argon2id, OWASP parameters) on its own: hash **{r.warm.hashing_ms:.0f} ms**, "
+        f"verify **{r.warm.verify_ms:.0f} ms** — inside register, login and change-password."
+    )
+    add("")
+    add("### Per function, by seed 000 layer")
+    add("")
+    add(
+        "Own = total − AWS − the functions it called (what the layer budget bounds; DESIGN §6: warm, excluding the network to the cloud service)."
+    )
+    add("")
+    grouped = by_layer(r.warm.functions)
+    for layer in (Layer.INFRASTRUCTURE, Layer.CORE, Layer.BUSINESS, Layer.APPLICATION):
+        found = grouped.get(layer, [])
+        if not found:
+            continue
+        budget = BUDGET_MS[layer]
+        add(f"**{layer.name.lower()}** — budget {budget} ms")
+        add("")
+        add("| function | runs | total p50 | total p99 | AWS p50 | own p50 | own p99 | within |")
+        add("|---|---:|---:|---:|---:|---:|---:|---|")
+        for g in found:
+            add(
+                f"| {g.name} | {len(g.totals)} | {median(g.totals):.1f} | {p(g.totals, 0.99):.1f} | "
+                f"{median(g.aws):.1f} | {median(g.own):.1f} | {p(g.own, 0.99):.1f} | {_yes(median(g.own) <= budget)} |"
+            )
+        add("")
+    if r.warm.not_exercised:
+        add(f"Routes not exercised: {', '.join(r.warm.not_exercised)}.")
+        add("")
+
+    s = r.scale
+    add("## 4. Scale")
+    add("")
+    add(
+        f"{s.large.tenants} tenants × {s.large.users // max(1, s.large.tenants):,} users loaded in {s.load_seconds:.0f} s; "
+        f"peak RSS of the run (platform and emulator in one process) {s.peak_rss_mb:,.0f} MiB."
+    )
+    add("")
+    add("| users | login p50 | login p99 | first page p50 | first page p99 |")
+    add("|---:|---:|---:|---:|---:|")
+    for point in (s.small, s.large):
+        add(
+            f"| {point.users:,} | {point.login_p50:.1f} | {point.login_p99:.1f} | {point.list_p50:.1f} | {point.list_p99:.1f} |"
+        )
+    add(f"| ratio | {s.login_ratio:.2f} | | {s.list_ratio:.2f} | |")
+    add("")
+
+    fo = r.fanout
+    add("## 5. Event fan-out")
+    add("")
+    add(
+        f"`user.deleted` published → all {fo.subscribers} subscribers done (bus → rule → queue → pump → function): "
+        f"p50 **{fo.p50_ms:.0f} ms**, p99 {fo.p99_ms:.0f} ms over {fo.samples} events. The emulator alone "
+        f"(PutEvents → long-polled ReceiveMessage on a bare queue): p50 {fo.emulator_p50_ms:.0f} ms, p99 {fo.emulator_p99_ms:.0f} ms."
+    )
+    add(
+        f"Sustained: {fo.sustained_events} events offered over {fo.sustained_seconds:.1f} s → "
+        f"**{fo.sustained_rate:.1f} events/s** fully processed by every subscriber, {fo.lost} lost."
+    )
+    add("")
+
+    ld = r.load
+    add("## 6. Gateway load")
+    add("")
+    add(
+        f"{ld.workers} concurrent clients for {ld.seconds:.0f} s over HTTP on 127.0.0.1, `GET /users/me` and "
+        f"`POST /files/upload` alternately: **{ld.rate:.0f} requests/s**, {ld.errors} errors of {ld.requests}, "
+        f"p50 {ld.p50_ms:.0f} ms, p99 {ld.p99_ms:.0f} ms."
+    )
+    if ld.error_samples:
+        add("")
+        add("Error samples: " + "; ".join(f"`{e}`" for e in ld.error_samples))
+    add("")
+    return "\n".join(lines)

@@ -1,0 +1,133 @@
+"""`stratus bench [--quick]`: every benchmark of issue 7 in one run, printed and written as markdown.
+
+The full run takes several minutes (100,000 users are loaded) and is run on demand, never in CI;
+`--quick` runs every stage on a tiny scale in under a minute, so a test keeps the benchmark from rotting.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from shared.registry import Registry
+from stratus.bench import coldstart, fanout, instruments, latency, load, scale
+from stratus.bench.report import render
+from stratus.bench.workload import Bench, operations, setup
+
+
+@dataclass(frozen=True)
+class Sizes:
+    cold_runs: int
+    cold_names: tuple[str, ...] | None  # None: every function
+    rounds: int
+    tenants: int
+    users_per_tenant: int
+    scale_rounds: int
+    fanout_samples: int
+    fanout_rate: float
+    fanout_seconds: float
+    load_workers: int
+    load_seconds: float
+
+
+FULL = Sizes(5, None, 30, 100, 1000, 30, 30, 20.0, 15.0, 8, 15.0)
+QUICK = Sizes(
+    1, ("users-me", "files-upload-request", "notification-subscriber"), 2, 2, 20, 3, 3, 5.0, 2.0, 2, 2.0
+)
+
+
+@dataclass(frozen=True)
+class Results:
+    command: str
+    started: str
+    seconds: float
+    machine: str
+    quick: bool
+    cold: coldstart.ColdStartReport
+    warm: latency.LatencyReport
+    scale: scale.ScaleReport
+    fanout: fanout.FanoutReport
+    load: load.LoadReport
+
+
+def run(registry: Registry, *, quick: bool, command: str, progress: Callable[[str], None]) -> Results:
+    sizes = QUICK if quick else FULL
+    began, started = time.monotonic(), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    progress("1/6 cold start (fresh interpreters)")
+    cold = coldstart.measure(registry, runs=sizes.cold_runs, names=sizes.cold_names, progress=progress)
+    instruments.install(registry)
+
+    progress("2-4/6 warm latency, calls per operation, scale (platform without queue pumps)")
+    quiet = Bench(registry, pumps=False).start()
+    try:
+        world = setup(quiet)
+        warm = latency.measure(registry, operations(quiet, world), rounds=sizes.rounds, progress=progress)
+        scaled = scale.measure(
+            quiet,
+            world.root,
+            tenants=sizes.tenants,
+            users_per_tenant=sizes.users_per_tenant,
+            rounds=sizes.scale_rounds,
+            progress=progress,
+        )
+    finally:
+        quiet.stop()
+
+    progress("5-6/6 event fan-out and gateway load (the whole platform, as `stratus dev` runs it)")
+    live = Bench(registry, pumps=True).start()
+    try:
+        world = setup(live)
+        fanned = fanout.measure(
+            registry,
+            samples=sizes.fanout_samples,
+            rate=sizes.fanout_rate,
+            seconds=sizes.fanout_seconds,
+            progress=progress,
+        )
+        loaded = load.measure(
+            live.platform.url,
+            world.member["accessToken"],
+            workers=sizes.load_workers,
+            seconds=sizes.load_seconds,
+            progress=progress,
+        )
+    finally:
+        live.stop()
+    return Results(
+        command=command,
+        started=started,
+        seconds=time.monotonic() - began,
+        machine=machine(),
+        quick=quick,
+        cold=cold,
+        warm=warm,
+        scale=scaled,
+        fanout=fanned,
+        load=loaded,
+    )
+
+
+def machine() -> str:
+    memory = ""
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        total_kib = int(meminfo.read_text().split("MemTotal:")[1].split()[0])
+        memory = f", {total_kib / 1024 / 1024:.0f} GiB"
+    cpu = platform.processor() or platform.machine()
+    return (
+        f"{platform.system()} {platform.machine()} ({cpu}), {os.cpu_count()} cores{memory}; "
+        f"Python {sys.version.split()[0]}"
+    )
+
+
+def write(results: Results, out: Path | None) -> str:
+    text = render(results)
+    if out is not None:
+        out.write_text(text)
+    return text
