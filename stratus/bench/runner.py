@@ -36,7 +36,7 @@ class Sizes:
     load_seconds: float
 
 
-FULL = Sizes(5, None, 30, 100, 1000, 30, 30, 20.0, 15.0, 8, 15.0)
+FULL = Sizes(3, None, 20, 100, 1000, 30, 30, 20.0, 15.0, 8, 15.0)
 QUICK = Sizes(
     1, ("users-me", "files-upload-request", "notification-subscriber"), 2, 2, 20, 3, 3, 5.0, 2.0, 2, 2.0
 )

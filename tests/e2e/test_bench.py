@@ -44,7 +44,7 @@ def test_the_quick_bench_measures_every_stage_and_writes_the_report(
     assert [op.errors for op in results.warm.ops if op.errors] == []
     assert sum(n for op in results.warm.ops for c, n in op.calls.items() if c.endswith(":Scan")) == 0
     assert all(op.calls for op in results.warm.ops if op.name.startswith(("GET /api", "POST /api")))
-    assert results.scale.large.users == 2 * results.scale.small.users
+    assert results.scale.large.users > results.scale.small.users
     assert results.fanout.lost == 0
     assert results.fanout.subscribers == 4
     assert results.load.errors == 0

@@ -98,3 +98,38 @@ def test_the_http_transport_reaches_an_internal_route_through_the_gateway(local:
     data = client.post("echo", "/internal/echo/i_9/touch")
     assert data["caller"] == "relay"
     assert data["itemId"] == "i_9"
+
+
+def test_jobs_run_runs_a_job_now_and_reports_its_execution(
+    local: LocalPlatform, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # WHEN an operator runs the expired-session purge now
+    endpoint = local.emulator.endpoint_url  # type: ignore[union-attr]
+    assert cli.main(["jobs", "run", "auth-purge-sessions-job", "--endpoint", endpoint]) == 0
+    # THEN it prints the run's report, recorded like a scheduled run
+    report = json.loads(capsys.readouterr().out)
+    assert (report["jobType"], report["status"], report["errors"]) == ("session-purge", "completed", [])
+    # AND a name that is not a job is refused with the list of jobs
+    assert cli.main(["jobs", "run", "monitoring-health", "--endpoint", endpoint]) == 1
+    assert "files-cleanup-job" in capsys.readouterr().err
+
+
+def test_mail_lists_what_the_emulators_ses_sent(
+    local: LocalPlatform, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN an email sent through the emulator's SES
+    from shared.config import settings
+
+    aws.client("sesv2").send_email(
+        FromEmailAddress=settings().mail_from,
+        Destination={"ToAddresses": ["reader@example.com"]},
+        Content={"Simple": {"Subject": {"Data": "Hello"}, "Body": {"Text": {"Data": "from the emulator"}}}},
+    )
+    # WHEN the developer asks for the mail to that address
+    endpoint = local.emulator.endpoint_url  # type: ignore[union-attr]
+    assert cli.main(["mail", "--to", "reader@example.com", "--endpoint", endpoint]) == 0
+    # THEN it is shown, and only it
+    out = capsys.readouterr().out
+    assert "Subject: Hello" in out
+    assert "from the emulator" in out
+    assert out.strip().endswith("1 message(s)")
