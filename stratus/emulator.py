@@ -76,6 +76,7 @@ class Emulator:
 
 _atomic_lock = threading.Lock()
 _atomic_installed = False
+_partitions_installed = False
 
 
 def make_dynamodb_requests_atomic() -> None:
@@ -97,6 +98,34 @@ def make_dynamodb_requests_atomic() -> None:
 
         DynamoHandler.call_action = one_at_a_time  # type: ignore[method-assign]
         _atomic_installed = True
+    query_partitions_directly()
+
+
+def query_partitions_directly() -> None:
+    """moto answers a Query on a table's own key by filtering (and sorting) every item of the table, so a
+    Query gets slower as *other* tenants' data grows — DynamoDB reads just the one partition. This gives
+    the base-table Query moto's own per-partition dict instead of the whole table: the same items in the
+    same order, found the way DynamoDB finds them. (GSI queries still filter the table.) Installed once."""
+    global _partitions_installed
+    from moto.dynamodb.models.table import Table
+
+    with _atomic_lock:
+        if _partitions_installed:
+            return
+        original = Table.query
+
+        def query(self: Any, hash_key: Any, *args: Any, **kwargs: Any) -> Any:
+            index_name = args[6] if len(args) > 6 else kwargs.get("index_name")
+            if index_name or hash_key is None or not self.range_key_attr:
+                return original(self, hash_key, *args, **kwargs)
+            self.all_items = lambda: list(self.items.get(hash_key, {}).values())
+            try:
+                return original(self, hash_key, *args, **kwargs)
+            finally:
+                del self.all_items
+
+        Table.query = query  # type: ignore[method-assign]
+        _partitions_installed = True
 
 
 def point_process_at(endpoint_url: str, *, stage: str = "local", extra: dict[str, str] | None = None) -> None:

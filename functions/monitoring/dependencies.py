@@ -1,7 +1,8 @@
-"""Health probes of the platform's managed dependencies (the only boto3 calls monitoring makes)."""
+"""Health probes of the platform's managed dependencies: every table, the bus and the bucket."""
 
 from __future__ import annotations
 
+import contextvars
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -59,5 +60,7 @@ def check_all() -> dict[str, Check]:
     """Every probe at once: the slowest dependency sets the latency, not the sum."""
     named = probes()
     with ThreadPoolExecutor(max_workers=min(8, len(named))) as pool:
-        results = dict(zip(named, pool.map(_probe, named.values()), strict=True))
+        # Each probe runs in a copy of the request's context, so its log lines carry the request id.
+        futures = {name: pool.submit(contextvars.copy_context().run, _probe, p) for name, p in named.items()}
+        results = {name: future.result() for name, future in futures.items()}
     return dict(sorted(results.items()))

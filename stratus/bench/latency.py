@@ -20,7 +20,7 @@ from shared.declarations import Layer
 from shared.registry import Registry
 from stratus.bench import instruments
 from stratus.bench.instruments import Frame
-from stratus.bench.workload import Op
+from stratus.bench.operations import Op
 
 BUDGET_MS = {Layer.INFRASTRUCTURE: 5, Layer.CORE: 20, Layer.BUSINESS: 50, Layer.APPLICATION: 100}
 
@@ -42,6 +42,7 @@ class FunctionFigures:
     totals: list[float] = field(default_factory=list)
     aws: list[float] = field(default_factory=list)
     own: list[float] = field(default_factory=list)
+    hashing: list[float] = field(default_factory=list)
 
 
 @dataclass
@@ -92,6 +93,7 @@ def measure(
                 found.totals.append(f.total_ms)
                 found.aws.append(f.aws_ms)
                 found.own.append(f.own_ms)
+                found.hashing.append(f.hashing_ms)
         progress(f"warm latency: round {round_no + 1}/{rounds}")
     exercised = set(functions)
     not_exercised = sorted(

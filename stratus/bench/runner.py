@@ -17,8 +17,9 @@ from pathlib import Path
 
 from shared.registry import Registry
 from stratus.bench import coldstart, fanout, instruments, latency, load, scale
+from stratus.bench.operations import operations
 from stratus.bench.report import render
-from stratus.bench.workload import Bench, operations, setup
+from stratus.bench.workload import Bench, setup
 
 
 @dataclass(frozen=True)
