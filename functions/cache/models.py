@@ -90,7 +90,9 @@ class Epoch(_Response):
 
 
 class Purge(_Request):
-    days: int = Field(default=14, ge=1, le=60, strict=True)  # expiry days looked back over
+    # Expiry days looked back over. The job runs daily, so 3 covers a missed run or two; anything older
+    # is also removed by DynamoDB's own TTL on AWS.
+    days: int = Field(default=3, ge=1, le=60, strict=True)
     limit: int = Field(default=1000, ge=1, le=10_000, strict=True)
 
 
