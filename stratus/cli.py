@@ -43,42 +43,32 @@ def _parser() -> argparse.ArgumentParser:
     invoke = sub.add_parser("invoke", help="invoke one function with an event file, against an emulator")
     invoke.add_argument("function", help="qualified name, e.g. monitoring-health")
     invoke.add_argument("--event", type=Path, required=True, help="JSON event file")
-    invoke.add_argument(
-        "--endpoint", default=DEFAULT_ENDPOINT, help=f"AWS endpoint (default {DEFAULT_ENDPOINT})"
-    )
+    _endpoint_option(invoke)
     invoke.set_defaults(run=_invoke)
 
     queues = sub.add_parser("queues", help="depths of every subscriber queue and DLQ, oldest dead letter")
-    queues.add_argument(
-        "--endpoint", default=DEFAULT_ENDPOINT, help=f"AWS endpoint (default {DEFAULT_ENDPOINT})"
-    )
+    _endpoint_option(queues)
     queues.set_defaults(run=_queues)
 
     dlq = sub.add_parser("dlq", help="dead-letter queues: `stratus dlq redrive SERVICE`")
     dlq_sub = dlq.add_subparsers(required=True, metavar="ACTION")
     redrive = dlq_sub.add_parser("redrive", help="move a subscriber's dead letters back to its queue")
     redrive.add_argument("service", help="the subscriber service, e.g. notification")
-    redrive.add_argument(
-        "--endpoint", default=DEFAULT_ENDPOINT, help=f"AWS endpoint (default {DEFAULT_ENDPOINT})"
-    )
+    _endpoint_option(redrive)
     redrive.set_defaults(run=_redrive)
 
     jobs = sub.add_parser("jobs", help="scheduled jobs: `stratus jobs run NAME` runs one now")
     jobs_sub = jobs.add_subparsers(required=True, metavar="ACTION")
     run = jobs_sub.add_parser("run", help="run a job now (e.g. files-cleanup-job)")
     run.add_argument("name", help="the job function's qualified name")
-    run.add_argument(
-        "--endpoint", default=DEFAULT_ENDPOINT, help=f"AWS endpoint (default {DEFAULT_ENDPOINT})"
-    )
+    _endpoint_option(run)
     run.add_argument("--gateway", help="call the services of a deployment through its gateway URL")
     run.set_defaults(run=_jobs_run)
 
     mail = sub.add_parser(
         "mail", help="the emails the local emulator's SES recorded (nothing leaves locally)"
     )
-    mail.add_argument(
-        "--endpoint", default=DEFAULT_ENDPOINT, help=f"AWS endpoint (default {DEFAULT_ENDPOINT})"
-    )
+    _endpoint_option(mail)
     mail.add_argument("--to", help="only mail to this address")
     mail.set_defaults(run=_mail)
 
@@ -90,9 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     bench.set_defaults(run=_bench)
 
     prov = sub.add_parser("provision", help="create tables, bus, queues, rules and bucket on an endpoint")
-    prov.add_argument(
-        "--endpoint", default=DEFAULT_ENDPOINT, help=f"AWS endpoint (default {DEFAULT_ENDPOINT})"
-    )
+    _endpoint_option(prov)
     prov.set_defaults(run=_provision)
 
     openapi = sub.add_parser("openapi", help="write (or --check) functions/gateway/openapi.json")
@@ -110,9 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     package.set_defaults(run=_package)
 
     admin = sub.add_parser("bootstrap-admin", help="create the platform tenant and its first admin")
-    admin.add_argument(
-        "--endpoint", default=DEFAULT_ENDPOINT, help=f"AWS endpoint (default {DEFAULT_ENDPOINT})"
-    )
+    _endpoint_option(admin)
     admin.add_argument(
         "--gateway", help="the deployed HTTP API's URL (internal calls go through it); default: in-process"
     )
@@ -128,6 +114,12 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check the declarations: names, routes, tables, call layering")
     check.set_defaults(run=_check)
     return parser
+
+
+def _endpoint_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--endpoint", default=DEFAULT_ENDPOINT, help=f"AWS endpoint (default {DEFAULT_ENDPOINT})"
+    )
 
 
 def _registry() -> Any:

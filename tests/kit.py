@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
-from shared import context, service_token
+from shared import aws, context, service_token
 from shared.adapters.lambda_events import LocalContext, http_event, sqs_event
 from shared.context import RequestContext, UserContext
 from shared.events import publisher
@@ -146,3 +147,19 @@ def deliver(module: ModuleType, events: Iterable[ServiceEvent]) -> list[str]:
     result = module.handler(batch, LocalContext(module.subscriber.function.qualified_name))
     failed = {f["itemIdentifier"] for f in result.get("batchItemFailures", [])}
     return [e.id for i, e in enumerate(events) if f"m-{i}-{e.id}" in failed]
+
+
+@contextmanager
+def dynamodb_calls() -> Iterator[list[str]]:
+    """The names of the DynamoDB operations made inside the block (botocore's before-call hook)."""
+    seen: list[str] = []
+
+    def record(model: Any, **_: Any) -> None:
+        seen.append(model.name)
+
+    events = aws.client("dynamodb").meta.events
+    events.register("before-call.dynamodb.*", record)
+    try:
+        yield seen
+    finally:
+        events.unregister("before-call.dynamodb.*", record)

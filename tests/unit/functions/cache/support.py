@@ -4,8 +4,6 @@ service token whose audience is `cache`."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from types import ModuleType
 from typing import Any
 
@@ -73,19 +71,3 @@ def set_expires_at(tenant: str, session_id: str, when: int) -> None:
         UpdateExpression="SET expiresAt = :when",
         ExpressionAttributeValues={":when": {"N": str(when)}},
     )
-
-
-@contextmanager
-def dynamodb_calls() -> Iterator[list[str]]:
-    """The names of the DynamoDB operations made inside the block."""
-    seen: list[str] = []
-
-    def record(model: Any, **_: Any) -> None:
-        seen.append(model.name)
-
-    events = aws.client("dynamodb").meta.events
-    events.register("before-call.dynamodb.*", record)
-    try:
-        yield seen
-    finally:
-        events.unregister("before-call.dynamodb.*", record)

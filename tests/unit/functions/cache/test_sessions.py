@@ -20,13 +20,13 @@ from functions.cache import (
     store,
 )
 from shared.config import settings
+from tests.kit import dynamodb_calls
 from tests.unit.functions.cache.support import (
     OTHER_TENANT,
     TENANT,
     USER,
     call,
     data,
-    dynamodb_calls,
     error,
     raw_item,
     session_pk,

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from functions.monitoring import counting, summary
 from functions.monitoring import subscriber as monitoring_subscriber
-from shared import aws
-from tests.kit import call, deliver, error_code, event, user
+from tests.kit import call, deliver, dynamodb_calls, error_code, event, user
 from tests.unit.functions.monitoring.support import (
     days_ago,
     deleted,
@@ -30,21 +27,6 @@ def summarize(caller: Any = ADMIN, **query: str) -> dict[str, Any]:
     assert status == 200, body
     data: dict[str, Any] = body["data"]
     return data
-
-
-@contextmanager
-def dynamodb_calls() -> Iterator[list[str]]:
-    seen: list[str] = []
-
-    def record(model: Any, **_: Any) -> None:
-        seen.append(model.name)
-
-    events = aws.client("dynamodb").meta.events
-    events.register("before-call.dynamodb.*", record)
-    try:
-        yield seen
-    finally:
-        events.unregister("before-call.dynamodb.*", record)
 
 
 def test_logins_uploads_and_new_users_count_under_their_tenant_today() -> None:
