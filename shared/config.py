@@ -6,6 +6,7 @@ Every name a deployment sets lives here, so a function never reads `os.environ` 
 from __future__ import annotations
 
 import os
+import secrets
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -28,8 +29,9 @@ class Settings:
     resource_prefix: str = "stratus-dev"
     bus_name: str = "stratus-dev-bus"
     bucket_name: str = "stratus-dev-files"
-    # Signs service tokens (HS256). On AWS it comes from a secret; locally a dev value is fine.
-    service_token_secret: str = field(default="stratus-local-dev-secret-change-me", repr=False)
+    # Signs service tokens (HS256). On AWS it comes from a secret; elsewhere, unless one is given, a random
+    # one per process (see `_service_token_secret`) — never a constant anyone could read in this code.
+    service_token_secret: str = field(default="", repr=False)
     service_token_ttl_seconds: int = 60
     max_body_bytes: int = 1_048_576
     # The gateway base URL, for the service client's HTTP transport.
@@ -78,7 +80,7 @@ class Settings:
             resource_prefix=prefix,
             bus_name=os.environ.get("STRATUS_BUS_NAME", f"{prefix}-bus"),
             bucket_name=os.environ.get("STRATUS_BUCKET_NAME", f"{prefix}-files"),
-            service_token_secret=os.environ.get("STRATUS_SERVICE_TOKEN_SECRET", cls.service_token_secret),
+            service_token_secret=_service_token_secret(),
             service_token_ttl_seconds=_int("STRATUS_SERVICE_TOKEN_TTL", 60),
             max_body_bytes=_int("STRATUS_MAX_BODY_BYTES", 1_048_576),
             gateway_url=os.environ.get("STRATUS_GATEWAY_URL") or None,
@@ -98,6 +100,20 @@ class Settings:
                 a.strip().lower() for a in os.environ.get("STRATUS_ALERT_EMAILS", "").split(",") if a.strip()
             ),
         )
+
+
+# Every service of one process (tests, `stratus dev`, a tool's in-process transport) signs and verifies
+# with the same secret; no other process knows it.
+_PROCESS_SECRET = secrets.token_urlsafe(32)
+
+
+def _service_token_secret() -> str:
+    configured = os.environ.get("STRATUS_SERVICE_TOKEN_SECRET")
+    if configured:
+        return configured
+    # On AWS each container would invent its own and refuse every other function's calls: leave it empty,
+    # and `shared.service_token` refuses to sign or verify with it.
+    return "" if os.environ.get("AWS_LAMBDA_FUNCTION_NAME") else _PROCESS_SECRET
 
 
 @cache

@@ -66,6 +66,10 @@ class Page(BaseModel, Generic[T]):
         )
 
 
+# A page number only counts pages for `pagination.page`; a client-made one past this is nonsense.
+MAX_PAGE = 1_000_000
+
+
 class Cursor:
     """An opaque cursor: base64 JSON of DynamoDB's LastEvaluatedKey plus the page number it leads to."""
 
@@ -84,9 +88,9 @@ class Cursor:
             padded = cursor + "=" * (-len(cursor) % 4)
             body = json.loads(base64.urlsafe_b64decode(padded))
             key, page = body["k"], int(body["p"])
-            if not isinstance(key, dict) or page < 1:
+            if not isinstance(key, dict) or not 1 <= page <= MAX_PAGE:
                 raise ValueError(cursor)
-        except (binascii.Error, ValueError, KeyError, TypeError) as exc:
+        except (binascii.Error, ValueError, KeyError, TypeError, OverflowError, RecursionError) as exc:
             raise InvalidRequest("The cursor is not valid", field="cursor") from exc
         return key, page
 

@@ -153,6 +153,13 @@ class PayloadTooLarge(InvalidRequest):
     default_message = "The request body is too large"
 
 
+class UnsupportedMediaType(InvalidRequest):
+    """A body in a format the API does not speak (it speaks JSON in UTF-8)."""
+
+    status_override = 415
+    default_message = "The request body's media type is not supported"
+
+
 class Conflict(InvalidRequest):
     """A create that names something already taken (seed 000 has a 409 code only for users)."""
 

@@ -29,7 +29,7 @@ from aws_lambda_powertools.utilities.data_classes import APIGatewayProxyEventV2
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from shared import context as request_context
-from shared import envelopes, observability, request_metrics, service_token
+from shared import envelopes, observability, request_body, request_metrics, service_token
 from shared.config import settings
 from shared.context import Headers, RequestContext, UserContext, new_id
 from shared.declarations import Auth, Function
@@ -118,9 +118,18 @@ class HttpApp(APIGatewayHttpResolver):
             with request_context.bound(ctx), observability.log_keys(self.logger, **edge_keys):
                 try:
                     ctx = self._authenticate(ctx, proxy, headers)
+                    request_body.check(
+                        proxy.get("body"),
+                        is_base64=bool(proxy.get("isBase64Encoded")),
+                        content_type=headers.get("content-type"),
+                    )
                 except StratusError as exc:
                     result = self._build_response_for(exc)
                 else:
+                    if proxy.get("body"):
+                        # Checked above as JSON in UTF-8; Powertools matches the media type to the letter.
+                        event = {**event, "headers": {**headers, "content-type": JSON}}
+                        _event.set(APIGatewayProxyEventV2(dict(event)))
                     with request_context.bound(ctx):
                         self._log_keys(ctx)
                         result = super().resolve(event, context)

@@ -241,10 +241,14 @@ def _error_of(response: IncomingResponse) -> StratusError | None:
             else InvalidRequest
         )
         return kind(f"HTTP {response.status} without an error envelope")
+    details = err.get("details")
+    # Headers do not cross the wire; `details.retryAfter` carries Retry-After (423, 429) to the edge.
+    retry_after = details.get("retryAfter") if isinstance(details, dict) else None
     return error_for(
         err.get("code", "INTERNAL_ERROR"),
         err.get("message", ""),
         status=response.status,
         field=err.get("field"),
-        details=err.get("details"),
+        details=details,
+        headers={"Retry-After": str(retry_after)} if isinstance(retry_after, int) else None,
     )

@@ -27,6 +27,13 @@ def _jwt() -> Any:
     return jwt
 
 
+def _secret() -> str:
+    secret = settings().service_token_secret
+    if not secret:
+        raise RuntimeError("STRATUS_SERVICE_TOKEN_SECRET is not set (the deployment provides it)")
+    return secret
+
+
 def _audience(service: str) -> str:
     return f"{_ISSUER_PREFIX}{service}"
 
@@ -41,7 +48,7 @@ def issue(caller: str, audience: str, *, ttl_seconds: int | None = None) -> str:
         "exp": now + (ttl_seconds or cfg.service_token_ttl_seconds),
         "jti": uuid.uuid4().hex,
     }
-    return str(_jwt().encode(claims, cfg.service_token_secret, algorithm="HS256"))
+    return str(_jwt().encode(claims, _secret(), algorithm="HS256"))
 
 
 def for_call(caller: str, audience: str) -> str:
@@ -66,7 +73,7 @@ def verify(token: str | None, *, audience: str, claimed_caller: str | None = Non
     try:
         claims = jwt.decode(
             token,
-            settings().service_token_secret,
+            _secret(),
             algorithms=["HS256"],
             audience=_audience(audience),
             leeway=_LEEWAY_SECONDS,

@@ -104,7 +104,7 @@ class LocalPlatform:
             self.log(f"platform admin  {admin.email} (from STRATUS_ADMIN_EMAIL / STRATUS_ADMIN_PASSWORD)")
 
     def _start_gateway(self) -> None:
-        app = WsgiApp(Gateway(self.registry))
+        app = WsgiApp(Gateway(self.registry, loopback_only_internal=True))
         self._server = make_server(self.host, self.port, app, threaded=True)
         self.port = self._server.server_port  # the real one when port=0
         self._server_thread = threading.Thread(target=self._server.serve_forever, name="gateway", daemon=True)

@@ -1,6 +1,7 @@
 """Which content types a tenant may upload (docs/platform-services.md): images, text, PDF, JSON, ZIP,
 opaque binaries and office documents, unless a deployment sets `STRATUS_FILE_TYPES` (comma-separated,
-a trailing `*` matches any suffix: `image/*`, `application/vnd.ms-*`).
+a trailing `*` matches any suffix: `image/*`, `application/vnd.ms-*`). Active content (HTML, SVG,
+scripts, XML) is never allowed through a wildcard.
 
 The allow-list is read from the environment here because `shared.config.Settings` has no field for it
 yet (asked for in the service's report); it is read once per container, like every other setting.
@@ -28,19 +29,59 @@ DEFAULT_TYPES = (
 )
 
 
+# Types a browser runs or renders as a document of the origin that serves them: a stored-XSS vector when
+# served inline. Refused even where a wildcard (`text/*`, `image/*`) covers them; a deployment that really
+# wants one names it exactly in `STRATUS_FILE_TYPES`, and it is still only ever served as an opaque
+# attachment (`served_as`).
+ACTIVE_TYPES = frozenset(
+    {
+        "text/html",
+        "application/xhtml+xml",
+        "image/svg+xml",
+        "text/xml",
+        "application/xml",
+        "text/xsl",
+        "application/xslt+xml",
+        "text/javascript",
+        "application/javascript",
+        "application/x-javascript",
+        "text/ecmascript",
+        "application/ecmascript",
+        "application/wasm",
+        "application/x-shockwave-flash",
+        "text/cache-manifest",
+        "multipart/x-mixed-replace",
+    }
+)
+OPAQUE = "application/octet-stream"
+
+
 def allowed() -> tuple[str, ...]:
     return settings().file_types or DEFAULT_TYPES
 
 
+def _media(content_type: str) -> str:
+    return content_type.split(";", 1)[0].strip().lower()
+
+
+def is_active(content_type: str) -> bool:
+    return _media(content_type) in ACTIVE_TYPES
+
+
 def is_allowed(content_type: str) -> bool:
-    """`content_type` is already normalized (lower-case media type); parameters do not matter."""
-    media = content_type.split(";", 1)[0].strip()
+    """Parameters do not matter; an active type must be listed by its exact name."""
+    media = _media(content_type)
     for pattern in allowed():
-        if pattern.endswith("*") and media.startswith(pattern[:-1]):
-            return True
         if media == pattern:
             return True
+        if pattern.endswith("*") and media.startswith(pattern[:-1]) and media not in ACTIVE_TYPES:
+            return True
     return False
+
+
+def served_as(content_type: str) -> str:
+    """The type a download is served with: active content never reaches a browser as itself."""
+    return OPAQUE if is_active(content_type) else content_type
 
 
 def require_allowed(content_type: str) -> None:

@@ -5,7 +5,7 @@
 3. the session, the user's and the tenant's state — one call to cache (one BatchGetItem there);
 4. fresh permissions from rbac when the user's permission epoch moved since the token was issued, so a
    role change counts on the next request, not at token expiry;
-5. the tenant's rate limit for the route's class.
+5. the rate limits of the route's class: the caller's own bucket, then the tenant's.
 
 A refusal is returned as the typed error, which the function turns into the exact seed 000 envelope."""
 
@@ -58,7 +58,7 @@ def authorize(headers: Mapping[str, str], path: str) -> UserContext:
             "rbac", f"/internal/users/{claims.sub}/permissions", query={"tenantId": claims.tenant_id}
         )
         roles, permissions = tuple(fresh["roles"]), tuple(fresh["permissions"])
-    rate_limits.hit_tenant(claims.tenant_id, path)
+    rate_limits.hit_principal(claims.tenant_id, "USER", claims.sub, path)
     return UserContext(
         user_id=claims.sub,
         tenant_id=claims.tenant_id,

@@ -111,7 +111,7 @@ def login(body: LoginBody, ctx: RequestContext, path: str) -> TokenPair:
     user = client.post(
         "users",
         "/internal/users/validate-credentials",
-        {"email": body.email, "password": body.password, "tenantId": tenant},
+        {"email": body.email, "password": body.password, "tenantId": tenant, "source": _client_address(ctx)},
     )
     granted = _permissions(tenant, user["userId"])
     session = client.post(
@@ -153,6 +153,8 @@ def change_password(body: ChangePasswordBody, user: UserContext) -> None:
             "tenantId": user.tenant_id,
             "currentPassword": body.current_password,
             "newPassword": body.new_password,
+            # Failures count towards a lockout of this session only, never of the account's other ones.
+            "source": f"session:{user.session_id}",
         },
     )
 

@@ -1,8 +1,16 @@
-"""Seed 001's rate limits, per tenant (protected routes) or per client address (public auth routes):
-a fixed window counter per key, one atomic UpdateItem per request, expired by TTL.
+"""Seed 001's rate limits, fair within a tenant: a fixed-window counter per key, one atomic UpdateItem per
+bucket, expired by TTL.
 
-Defaults: auth routes 100 per 15 min, file routes 50 per minute, other tenant routes 1,000 per 15 min.
-`STRATUS_RATE_LIMITS` (JSON, e.g. `{"auth": [100000, 900]}`) changes them per stage, for load tests."""
+A protected request counts against two buckets of its route class, the caller's own first:
+- the principal's (the user; later an API key) — so one member cannot spend the whole tenant's allowance;
+- the tenant's (ten times a principal's by default) — so a tenant cannot outspend its plan by adding users.
+A request refused by the principal's bucket is not counted in the tenant's: a noisy member hits its own
+ceiling and costs its colleagues nothing. Public auth routes have one bucket per client address.
+
+Defaults (requests per window): auth 100 per 15 min per address; files 50 per minute per principal and
+500 per tenant; other tenant routes 1,000 per 15 min per principal and 10,000 per tenant.
+`STRATUS_RATE_LIMITS` (JSON, `{"class": [requests, windowSeconds]}` or `[requests, windowSeconds,
+tenantRequests]`) changes them per stage, e.g. for load tests."""
 
 from __future__ import annotations
 
@@ -17,13 +25,20 @@ from shared.config import settings
 from shared.errors import RateLimited
 from shared.tables import tenant_key
 
+TENANT_SHARE = 10  # a tenant's bucket holds this many principals' worth of requests by default
+
 
 class Limit(NamedTuple):
     requests: int
     window_seconds: int
+    tenant_requests: int
 
 
-DEFAULTS = {"auth": Limit(100, 900), "files": Limit(50, 60), "tenant": Limit(1000, 900)}
+DEFAULTS = {
+    "auth": Limit(100, 900, 100 * TENANT_SHARE),
+    "files": Limit(50, 60, 50 * TENANT_SHARE),
+    "tenant": Limit(1000, 900, 1000 * TENANT_SHARE),
+}
 
 
 @cache
@@ -32,7 +47,17 @@ def limits() -> dict[str, Limit]:
     unknown = sorted(set(configured) - set(DEFAULTS))
     if unknown:  # a typo would otherwise leave the default limit in force, silently
         raise ValueError(f"STRATUS_RATE_LIMITS: unknown route classes {unknown} (known: {sorted(DEFAULTS)})")
-    return DEFAULTS | {name: Limit(int(v[0]), int(v[1])) for name, v in configured.items()}
+    return DEFAULTS | {name: _limit(name, value) for name, value in configured.items()}
+
+
+def _limit(name: str, value: list[int]) -> Limit:
+    if not isinstance(value, list) or len(value) not in (2, 3):
+        raise ValueError(
+            f"STRATUS_RATE_LIMITS[{name!r}]: expected [requests, windowSeconds, tenantRequests?]"
+        )
+    requests, window = int(value[0]), int(value[1])
+    tenant_requests = int(value[2]) if len(value) == 3 else requests * TENANT_SHARE
+    return Limit(requests, window, tenant_requests)
 
 
 def route_class(path: str) -> str:
@@ -43,10 +68,10 @@ def route_class(path: str) -> str:
     return "tenant"
 
 
-def _hit(key: str, limit: Limit) -> None:
+def _hit(key: str, allowed: int, window_seconds: int, whose: str) -> None:
     now = int(time.time())
-    window = now - now % limit.window_seconds
-    window_end = window + limit.window_seconds
+    window = now - now % window_seconds
+    window_end = window + window_seconds
     result = aws.client("dynamodb").update_item(
         TableName=settings().table_name("ratelimits"),
         Key={"pk": {"S": f"{key}#{window}"}, "sk": {"S": "COUNT"}},
@@ -55,19 +80,31 @@ def _hit(key: str, limit: Limit) -> None:
         ReturnValues="UPDATED_NEW",
     )
     hits = int(result["Attributes"]["hits"]["N"])
-    if hits > limit.requests:
+    if hits > allowed:
+        retry_after = max(1, window_end - now)
         raise RateLimited(
-            f"More than {limit.requests} requests in {limit.window_seconds} s",
-            headers={"Retry-After": str(max(1, window_end - now))},
-            details={"limit": limit.requests, "windowSeconds": limit.window_seconds},
+            f"More than {allowed} requests in {window_seconds} s for this {whose}",
+            headers={"Retry-After": str(retry_after)},
+            details={
+                "limit": allowed,
+                "windowSeconds": window_seconds,
+                "scope": whose,
+                "retryAfter": retry_after,
+            },
         )
 
 
-def hit_tenant(tenant_id: str, path: str) -> None:
+def hit_principal(tenant_id: str, kind: str, principal_id: str, path: str) -> None:
+    """Count a protected request by `kind` (`USER`, `KEY`) `principal_id`: the principal's bucket, then
+    (if that allowed it) the tenant's."""
     name = route_class(path)
-    _hit(tenant_key(tenant_id, "RL", name), limits()[name])
+    limit = limits()[name]
+    own = tenant_key(tenant_id, "RL", name, kind, principal_id)
+    _hit(own, limit.requests, limit.window_seconds, "caller")
+    _hit(tenant_key(tenant_id, "RL", name), limit.tenant_requests, limit.window_seconds, "tenant")
 
 
 def hit_client(address: str, path: str) -> None:
     name = route_class(path)
-    _hit(f"CLIENT#{address}#RL#{name}", limits()[name])
+    limit = limits()[name]
+    _hit(f"CLIENT#{address}#RL#{name}", limit.requests, limit.window_seconds, "client address")

@@ -2,13 +2,20 @@
 
 An unknown email and a wrong password cost the same argon2 verification and give the same 401, so the
 answer does not tell whether an account exists. Suspension is reported only after the password matched.
+
+Lockout is per (account, source), with exponential backoff (OWASP ASVS 2.2.1: anti-automation that does
+not lock the legitimate user out). Five consecutive failures from one source lock *that source* out of
+the account for 15 minutes, then 30, 60, ... up to a day; the right password from any other source still
+works, so a stranger's failures cannot deny the owner access. Guessing from many sources is bounded by
+the per-address rate limit on the auth routes and argon2's cost per try. The gateway names the source:
+the client's address for a login, the session for a password change.
 """
 
 from __future__ import annotations
 
 import time
 
-from functions.users import effects, store
+from functions.users import effects, lockouts, store
 from functions.users.models import Credentials, PasswordChange, PasswordChanged, VerifiedUser
 from functions.users.service import find
 from functions.users.store import UserRecord
@@ -16,29 +23,38 @@ from shared import passwords
 from shared.envelopes import utc_now_iso
 from shared.errors import AccountLocked, InvalidCredentials, UserSuspended
 
-MAX_FAILURES = 5
-LOCK_SECONDS = 15 * 60
+MAX_FAILURES = 5  # consecutive failures from one source before that source is locked out
+LOCK_SECONDS = 15 * 60  # the first lock; each further lock of the same source doubles it
+MAX_LOCK_SECONDS = 24 * 3600
+MEMORY_SECONDS = 24 * 3600  # a source's failures and locks are forgotten a day after the last one
+UNKNOWN_SOURCE = "unknown"
 clock = time.time  # tests move time forward by replacing this
 
 
-def _refuse_if_locked(user: UserRecord) -> None:
-    now = clock()
-    if user.locked(now):
-        retry_after = int(user.locked_until or now) - int(now)
-        raise AccountLocked(
-            details={"retryAfter": retry_after}, headers={"Retry-After": str(max(1, retry_after))}
-        )
+def _refuse_if_locked(lockout: lockouts.Lockout) -> None:
+    retry_after = lockout.retry_after(clock())
+    if retry_after is not None:
+        raise AccountLocked(details={"retryAfter": retry_after}, headers={"Retry-After": str(retry_after)})
 
 
-def _check_password(user: UserRecord, password: str) -> None:
-    """Raise 401 on a wrong password, counting it (atomically) towards the lockout."""
+def _check_password(user: UserRecord, password: str, source: str, lockout: lockouts.Lockout) -> None:
+    """Raise 401 on a wrong password, counting it (atomically) towards this source's lockout."""
     if passwords.verify(user.password_hash, password):
-        if user.failed_logins or user.locked_until is not None:
-            store.clear_failures(user.tenant_id, user.user_id)
+        if lockout.failures or lockout.locks:
+            lockouts.clear(user.tenant_id, user.user_id, source)
         return
-    failures = store.add_failed_login(user.tenant_id, user.user_id)
-    if failures is not None and failures >= MAX_FAILURES:
-        store.lock(user.tenant_id, user.user_id, until=int(clock()) + LOCK_SECONDS, threshold=MAX_FAILURES)
+    now = int(clock())
+    after = lockouts.add_failure(user.tenant_id, user.user_id, source, expires_at=now + MEMORY_SECONDS)
+    if after.failures >= MAX_FAILURES:
+        duration = min(LOCK_SECONDS * 2**after.locks, MAX_LOCK_SECONDS)
+        lockouts.lock(
+            user.tenant_id,
+            user.user_id,
+            source,
+            until=now + duration,
+            threshold=MAX_FAILURES,
+            expires_at=now + duration + MEMORY_SECONDS,
+        )
     raise InvalidCredentials()
 
 
@@ -47,8 +63,10 @@ def validate(body: Credentials) -> VerifiedUser:
     if user is None:
         passwords.verify(None, body.password)  # the decoy: as slow as a real check
         raise InvalidCredentials()
-    _refuse_if_locked(user)
-    _check_password(user, body.password)
+    source = body.source or UNKNOWN_SOURCE
+    lockout = lockouts.get(user.tenant_id, user.user_id, source)
+    _refuse_if_locked(lockout)
+    _check_password(user, body.password, source, lockout)
     if user.status == "suspended":
         raise UserSuspended()
     return VerifiedUser(user_id=user.user_id, email=user.email, status=user.status, profile=user.profile)
@@ -58,8 +76,10 @@ def change(user_id: str, body: PasswordChange) -> PasswordChanged:
     """Check the current password (it counts towards the lockout like a login), then replace it and bump
     the user's epoch so that every other session sees the change."""
     user = find(body.tenant_id, user_id)
-    _refuse_if_locked(user)
-    _check_password(user, body.current_password)
+    source = body.source or UNKNOWN_SOURCE
+    lockout = lockouts.get(user.tenant_id, user.user_id, source)
+    _refuse_if_locked(lockout)
+    _check_password(user, body.current_password, source, lockout)
     passwords.check_strength(body.new_password, field="newPassword")
     changed_at = utc_now_iso()
     changed = effects.event(

@@ -39,16 +39,22 @@ class NewUser(_Body):
     user_type: UserType = Field(default="member", alias="userType")
 
 
+# Who is trying, as the gateway saw it (a client address, a session): lockouts count per source.
+Source = Annotated[str, Field(min_length=1, max_length=200)]
+
+
 class Credentials(_Body):
     email: Email
     password: Password
     tenant_id: TenantId = Field(alias="tenantId")
+    source: Source | None = None
 
 
 class PasswordChange(_Body):
     tenant_id: TenantId = Field(alias="tenantId")
     current_password: Password = Field(alias="currentPassword")
     new_password: Password = Field(alias="newPassword")
+    source: Source | None = None
 
 
 class UserPatch(_Body):

@@ -48,8 +48,6 @@ class UserItem(Item):
     profile = MapAttribute[str, Any](default=dict)  # type: ignore[no-untyped-call]
     created_at = UnicodeAttribute(attr_name="createdAt")
     updated_at = UnicodeAttribute(attr_name="updatedAt")
-    failed_logins = NumberAttribute(attr_name="failedLogins", default=0)
-    locked_until = NumberAttribute(attr_name="lockedUntil", null=True)
 
 
 class CountItem(Item):
@@ -68,11 +66,6 @@ class UserRecord:
     profile: dict[str, str] = field(default_factory=dict)
     created_at: str = ""
     updated_at: str = ""
-    failed_logins: int = 0
-    locked_until: int | None = None
-
-    def locked(self, now: float) -> bool:
-        return self.locked_until is not None and self.locked_until > now
 
 
 # --- keys --------------------------------------------------------------------------------------------
@@ -108,8 +101,6 @@ def _record(tenant_id: str, item: UserItem) -> UserRecord:
         profile={str(k): str(v) for k, v in profile.items()},
         created_at=item.created_at,
         updated_at=item.updated_at,
-        failed_logins=int(item.failed_logins or 0),
-        locked_until=int(item.locked_until) if item.locked_until is not None else None,
     )
 
 
@@ -175,7 +166,6 @@ def insert(user: UserRecord, *, also: Sequence[TransactWriteItemTypeDef] = ()) -
         "profile": user.profile,
         "createdAt": user.created_at,
         "updatedAt": user.updated_at,
-        "failedLogins": 0,
     }
     claim = {"pk": partition(user.tenant_id), "sk": _email_sk(user.email), "userId": user.user_id}
     new = "attribute_not_exists(pk)"
@@ -290,27 +280,6 @@ def _update(
     return _from_wire(tenant_id, response["Attributes"])
 
 
-def add_failed_login(tenant_id: str, user_id: str) -> int | None:
-    """Atomically count one more consecutive failure; the new count (None if the user vanished)."""
-    after = _update(tenant_id, user_id, "ADD failedLogins :one", values=_values(one=1))
-    return after.failed_logins if after else None
-
-
-def lock(tenant_id: str, user_id: str, *, until: int, threshold: int) -> None:
-    """Lock the account and start counting afresh, only if the failures still reach the threshold."""
-    _update(
-        tenant_id,
-        user_id,
-        "SET lockedUntil = :until, failedLogins = :zero",
-        condition="attribute_exists(pk) AND failedLogins >= :threshold",
-        values=_values(until=until, zero=0, threshold=threshold),
-    )
-
-
-def clear_failures(tenant_id: str, user_id: str) -> None:
-    _update(tenant_id, user_id, "SET failedLogins = :zero REMOVE lockedUntil", values=_values(zero=0))
-
-
 def set_password(
     tenant_id: str, user_id: str, *, old_hash: str, new_hash: str, now: str, event: ServiceEvent | None = None
 ) -> bool:
@@ -318,9 +287,9 @@ def set_password(
     after = _update(
         tenant_id,
         user_id,
-        "SET passwordHash = :new, updatedAt = :now, failedLogins = :zero REMOVE lockedUntil",
+        "SET passwordHash = :new, updatedAt = :now",
         condition="attribute_exists(pk) AND passwordHash = :old",
-        values=_values(new=new_hash, old=old_hash, now=now, zero=0),
+        values=_values(new=new_hash, old=old_hash, now=now),
         event=event,
     )
     return after is not None

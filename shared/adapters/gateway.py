@@ -7,6 +7,7 @@ The WSGI monolith, the functions-framework HTTP target and `stratus dev` all dis
 from __future__ import annotations
 
 import base64
+import ipaddress
 import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -49,9 +50,19 @@ class HttpResponse:
 
 
 class Gateway:
-    def __init__(self, registry: Registry, *, authorizer: Authorizer | None = None) -> None:
+    """`loopback_only_internal`: service-to-service routes answer only clients on this machine (the local
+    runner: its internal calls never leave the process, so nobody else has a reason to reach them)."""
+
+    def __init__(
+        self,
+        registry: Registry,
+        *,
+        authorizer: Authorizer | None = None,
+        loopback_only_internal: bool = False,
+    ) -> None:
         self.registry = registry
         self.authorizer = authorizer or self._declared_authorizer()
+        self.loopback_only_internal = loopback_only_internal
 
     def _declared_authorizer(self) -> Authorizer:
         """The registry's authorizer function, invoked as API Gateway invokes a Lambda authorizer."""
@@ -87,6 +98,12 @@ class Gateway:
         if found is None:
             raise NotFound(f"No route for {request.method.upper()} {request.path}")
         route = found.function.route
+        if (
+            self.loopback_only_internal
+            and route.auth in (Auth.SERVICE, Auth.SYSTEM)
+            and not is_loopback(request.source_ip)
+        ):
+            raise NotFound(f"No route for {request.method.upper()} {request.path}")
         event = http_event(
             request.method,
             request.path,
@@ -102,6 +119,13 @@ class Gateway:
         handler = self.registry.handler(found.function)
         result = handler(event, LocalContext.for_function(found.function))
         return from_lambda_result(result)
+
+
+def is_loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False
 
 
 def from_lambda_result(result: Mapping[str, Any]) -> HttpResponse:

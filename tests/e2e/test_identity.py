@@ -173,14 +173,17 @@ def test_wrong_password_and_unknown_email_are_the_same_401(api: Api, acme: str) 
     assert wrong.body["error"]["message"] == unknown.body["error"]["message"]
 
 
-def test_repeated_failures_lock_the_account(api: Api, acme: str) -> None:
+def test_repeated_failures_lock_this_client_out_with_retry_after(api: Api, acme: str) -> None:
+    # GIVEN a member  WHEN six wrong passwords come from this client
     member(api, acme, "carol")
     body = {"email": "carol@acme.example", "password": "wrong-password-1", "tenantId": acme}
     codes = [api.call("POST", "/api/v1/auth/login", body).status for _ in range(6)]
+    # THEN the sixth is 423, and so is the right password from this client, with Retry-After as a header
     assert codes[:5] == [401] * 5
     assert codes[5] == 423
     right = api.call("POST", "/api/v1/auth/login", body | {"password": PASSWORD})
     assert (right.status, right.body["error"]["code"]) == (423, "ACCOUNT_LOCKED")
+    assert 0 < int(right.headers["Retry-After"]) <= 15 * 60
 
 
 def test_no_token_is_401(api: Api) -> None:

@@ -81,6 +81,47 @@ def test_malformed_or_missing_json_is_400_not_500(raw: str) -> None:
     assert body(result)["error"]["code"] == "INVALID_REQUEST"
 
 
+@pytest.mark.parametrize(
+    ("raw", "message"),
+    [
+        (b'{"name": "w\xff", "size": 1}', "UTF-8"),
+        ('{"a":' * 2000 + "1" + "}" * 2000, "nests deeper"),
+        ("[" * 40 + "]" * 40, "nests deeper"),
+    ],
+)
+def test_undecodable_or_absurdly_nested_bodies_are_400_not_retryable(raw: str | bytes, message: str) -> None:
+    # GIVEN a body no client should send (invalid UTF-8, thousands of levels)  WHEN the function runs
+    result = post_item(raw)
+    # THEN a client mistake: 400, not retryable — never a 500 from the decoder or a RecursionError
+    assert result["statusCode"] == 400
+    error = body(result)["error"]
+    assert (error["code"], error["retryable"], error["field"]) == ("INVALID_REQUEST", False, "body")
+    assert message in error["message"]
+
+
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "application/xml", "application/json; charset=latin-1"]
+)
+def test_a_body_that_is_not_json_in_utf8_is_415(content_type: str) -> None:
+    result = post_item('{"name": "widget", "size": 3}', **{"content-type": content_type})
+    assert result["statusCode"] == 415
+    error = body(result)["error"]
+    assert (error["code"], error["retryable"], error["field"]) == ("INVALID_REQUEST", False, "Content-Type")
+
+
+@pytest.mark.parametrize(
+    "content_type", ["application/json", "Application/JSON; charset=UTF-8", "application/merge-patch+json"]
+)
+def test_json_media_types_are_accepted(content_type: str) -> None:
+    assert post_item('{"name": "widget", "size": 3}', **{"content-type": content_type})["statusCode"] == 201
+
+
+def test_a_document_nested_to_the_limit_is_still_accepted() -> None:
+    # 30 levels inside the body's own object: well within MAX_DEPTH, so validation (not the guard) answers
+    result = post_item('{"name": "w", "size": 1, "extra": ' + "[" * 30 + "]" * 30 + "}")
+    assert body(result)["error"]["field"] == "extra"
+
+
 def test_an_oversized_body_is_413_before_anything_parses_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STRATUS_MAX_BODY_BYTES", "64")
     result = post_item(json.dumps({"name": "w", "size": 1, "pad": "x" * 100}))
@@ -129,6 +170,16 @@ def test_pages_get_the_paginated_envelope_and_a_working_cursor() -> None:
 
 def test_a_forged_cursor_is_400() -> None:
     result = items.handler(http_event("GET", "/api/v1/echo/items", query={"cursor": "not-a-cursor!"}), CTX)
+    assert result["statusCode"] == 400
+    assert body(result)["error"]["field"] == "cursor"
+
+
+@pytest.mark.parametrize(
+    "raw", [b'{"k": {}, "p": 1e400}', b'{"k": {}, "p": 10000000000}', b'{"k": {}, "p": 0}']
+)
+def test_a_cursor_with_an_absurd_page_number_is_400(raw: bytes) -> None:
+    cursor = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    result = items.handler(http_event("GET", "/api/v1/echo/items", query={"cursor": cursor}), CTX)
     assert result["statusCode"] == 400
     assert body(result)["error"]["field"] == "cursor"
 

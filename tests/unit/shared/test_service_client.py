@@ -10,7 +10,7 @@ import pytest
 
 from shared import context, service_token
 from shared.context import RequestContext, UserContext
-from shared.errors import ServiceUnavailable, Timeout, UserNotFound
+from shared.errors import AccountLocked, ServiceUnavailable, Timeout, UserNotFound
 from shared.service_client import (
     CallPolicy,
     CircuitBreaker,
@@ -81,6 +81,21 @@ def test_a_non_retryable_error_is_raised_at_once_as_its_typed_error() -> None:
     with pytest.raises(UserNotFound):
         client(transport).get("users", "/internal/users/u_404")
     assert len(transport.requests) == 1
+
+
+def test_a_callees_retry_after_reaches_the_edge_as_a_header() -> None:
+    # GIVEN a callee that answers 423 with details.retryAfter (headers do not cross the service wire)
+    locked = IncomingResponse(
+        423,
+        {
+            "success": False,
+            "error": {"code": "ACCOUNT_LOCKED", "message": "locked", "details": {"retryAfter": 900}},
+        },
+    )
+    # WHEN the caller gets it  THEN the rebuilt error carries Retry-After for the caller's own answer
+    with pytest.raises(AccountLocked) as caught:
+        client(FakeTransport(locked)).post("users", "/internal/users/validate-credentials", {})
+    assert caught.value.headers == {"Retry-After": "900"}
 
 
 def test_a_failing_callee_opens_the_circuit_and_callers_fail_fast() -> None:

@@ -49,6 +49,34 @@ def test_the_allow_list_is_configurable(monkeypatch: pytest.MonkeyPatch) -> None
     assert request_upload(JANE, content_type="text/plain")[0] == 415
 
 
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/html", "image/svg+xml", "application/javascript", "text/javascript; charset=utf-8", "TEXT/HTML"],
+)
+def test_active_content_is_refused_though_a_wildcard_covers_it(
+    services: FakeServices, content_type: str
+) -> None:
+    # GIVEN the default list (text/*, image/*)  WHEN a type a browser would run is declared
+    status, payload = request_upload(JANE, name="page.html", content_type=content_type)
+    # THEN 415: stored XSS needs no upload
+    assert status == 415
+    assert error_code(payload) == "INVALID_FILE_TYPE"
+    assert services.requests == []
+
+
+def test_a_deployment_may_allow_an_active_type_only_by_its_exact_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from shared.config import settings
+
+    monkeypatch.setenv("STRATUS_FILE_TYPES", "image/*, image/svg+xml")
+    settings.cache_clear()
+    assert request_upload(JANE, content_type="image/svg+xml")[0] == 201
+    monkeypatch.setenv("STRATUS_FILE_TYPES", "image/*")
+    settings.cache_clear()
+    assert request_upload(JANE, content_type="image/svg+xml")[0] == 415
+
+
 def test_rbac_saying_no_is_403_and_nothing_is_reserved(services: FakeServices, ledger: Ledger) -> None:
     ledger.allow = False
     status, payload = request_upload(JANE)

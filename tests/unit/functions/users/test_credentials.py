@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -25,11 +26,17 @@ from tests.unit.functions.users.support import (
 NEW_PASSWORD = "battery-staple-77"
 
 
-def login(email: str, password: str, tenant: str = TENANT) -> dict[str, Any]:
+# The lockout's clock starts now: its items expire by TTL in real time, as DynamoDB's do.
+START = float(int(time.time()))
+ATTACKER = "198.51.100.66"
+OWNER = "203.0.113.10"
+
+
+def login(email: str, password: str, tenant: str = TENANT, source: str = ATTACKER) -> dict[str, Any]:
     return internal(
         validate_credentials,
         path="/internal/users/validate-credentials",
-        payload={"email": email, "password": password, "tenantId": tenant},
+        payload={"email": email, "password": password, "tenantId": tenant, "source": source},
     )
 
 
@@ -44,6 +51,10 @@ def change(user_id: str, current: str, new: str, tenant: str = TENANT) -> dict[s
 
 def user_item(user_id: str) -> dict[str, Any]:
     return next(i for i in raw_items() if i["sk"]["S"] == f"USER#{user_id}")
+
+
+def lockout_items(user_id: str) -> list[dict[str, Any]]:
+    return [i for i in raw_items() if i["sk"]["S"].startswith(f"LOCKOUT#{user_id}#")]
 
 
 def code(result: dict[str, Any]) -> str:
@@ -98,29 +109,61 @@ def test_a_user_of_another_tenant_cannot_log_in_here() -> None:
     assert code(result) == "INVALID_CREDENTIALS"
 
 
-def test_five_failures_lock_the_account_even_for_the_right_password(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_five_failures_lock_that_source_out_even_for_the_right_password(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # GIVEN a user and a clock we control
-    now = [1_000_000.0]
+    now = [START]
     monkeypatch.setattr(credentials, "clock", lambda: now[0])
     user = new_user("jane@acme.io")
-    # WHEN five wrong passwords are tried
+    # WHEN five wrong passwords are tried from one address
     failures = [login("jane@acme.io", f"wrong-password-{n}") for n in range(5)]
-    # THEN each is 401, and the account is now locked for 15 minutes
+    # THEN each is 401, and that address is now locked out for 15 minutes
     assert [r["statusCode"] for r in failures] == [401] * 5
-    assert int(user_item(user["userId"])["lockedUntil"]["N"]) == 1_000_000 + 15 * 60
-    # AND the right password is refused with 423 ACCOUNT_LOCKED while the lock holds
+    [lockout] = lockout_items(user["userId"])
+    assert int(lockout["lockedUntil"]["N"]) == START + 15 * 60
+    assert ATTACKER not in str(lockout)  # keyed by a digest, not the address
+    # AND the right password from that address is refused with 423 ACCOUNT_LOCKED and Retry-After
     locked = login("jane@acme.io", PASSWORD)
     assert locked["statusCode"] == 423
     assert code(locked) == "ACCOUNT_LOCKED"
     assert locked["headers"]["Retry-After"] == str(15 * 60)
+    assert body(locked)["error"]["details"]["retryAfter"] == 15 * 60
     now[0] += 15 * 60 - 1
     assert login("jane@acme.io", PASSWORD)["statusCode"] == 423
-    # WHEN the 15 minutes are over  THEN the right password works and the counters are cleared
+    # WHEN the 15 minutes are over  THEN the right password works and the history is forgotten
     now[0] += 2
     assert login("jane@acme.io", PASSWORD)["statusCode"] == 200
-    item = user_item(user["userId"])
-    assert item["failedLogins"]["N"] == "0"
-    assert "lockedUntil" not in item
+    assert lockout_items(user["userId"]) == []
+
+
+def test_a_strangers_failures_never_lock_the_owner_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN an attacker who locked itself out of jane's account
+    monkeypatch.setattr(credentials, "clock", lambda: START)
+    new_user("jane@acme.io")
+    for n in range(6):
+        login("jane@acme.io", f"wrong-password-{n}", source=ATTACKER)
+    assert login("jane@acme.io", PASSWORD, source=ATTACKER)["statusCode"] == 423
+    # WHEN jane logs in from her own address  THEN she gets in
+    assert login("jane@acme.io", PASSWORD, source=OWNER)["statusCode"] == 200
+    # AND the attacker is still locked out
+    assert login("jane@acme.io", PASSWORD, source=ATTACKER)["statusCode"] == 423
+
+
+def test_each_new_lock_of_the_same_source_lasts_twice_as_long(monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN a source that keeps guessing
+    now = [START]
+    monkeypatch.setattr(credentials, "clock", lambda: now[0])
+    new_user("jane@acme.io")
+    waits = []
+    for _ in range(4):
+        for n in range(5):
+            assert login("jane@acme.io", f"wrong-password-{n}")["statusCode"] == 401
+        locked = login("jane@acme.io", PASSWORD)
+        waits.append(int(locked["headers"]["Retry-After"]))
+        now[0] += waits[-1]
+    # THEN 15, 30, 60, 120 minutes
+    assert waits == [15 * 60, 30 * 60, 60 * 60, 120 * 60]
 
 
 def test_a_success_resets_the_consecutive_failures() -> None:
@@ -141,9 +184,9 @@ def test_concurrent_failures_are_all_counted() -> None:
     user = new_user("jane@acme.io")
     with ThreadPoolExecutor(max_workers=5) as pool:
         results = list(pool.map(lambda n: login("jane@acme.io", f"wrong-password-{n}"), range(5)))
-    # THEN every one counted (ADD is atomic): the account is locked
+    # THEN every one counted (ADD is atomic): the source is locked out
     assert [r["statusCode"] for r in results] == [401] * 5
-    assert "lockedUntil" in user_item(user["userId"])
+    assert ["lockedUntil" in item for item in lockout_items(user["userId"])] == [True]
     assert login("jane@acme.io", PASSWORD)["statusCode"] == 423
 
 
