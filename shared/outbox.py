@@ -2,12 +2,24 @@
 `outbox` table in the same DynamoDB transaction as the write, then publishes it and removes the entry.
 
     event = publisher.build("user.created", data, tenant_id=t)
-    store.transact([...the write..., outbox.staged(event)])
+    outbox.transact([...the write...], [event], table="users")   # or `staged(event)` in your own
+    ...the rest of the request (calls to other services)...
     outbox.release(event)
 
 If the bus refuses the event, or the function dies between the transaction and the publish, the entry
 stays; the outbox-drain job publishes it (the same event id) and removes it. An entry is published at
 least once and its id never changes, so subscribers (idempotent on event id) act on it exactly once.
+
+The three shapes a service uses (docs/jobs-and-delivery.md lists every event and its shape):
+
+- in the write's transaction: `transact(write, events)` (or `staged(event)` beside the write), then
+  `release`; a later step that fails undoes the write and the entries together (`retract`).
+- the change is another service's (a call, not a transaction of ours): `held(events)` puts the entries
+  on their own before the call, takes them back out if the call fails, releases them if it succeeds.
+- no write at all (an informational event): `emit(events)` puts the entries on their own, then releases.
+
+In every shape a request that succeeds never fails because the bus is down: `release` leaves refused
+events to the drain.
 
 Entries are spread over a few partitions (`OUTBOX#<n>`, by event id) and sorted by time, so the drain
 reads them with one Query per shard, never a Scan, and skips entries younger than the grace period: those
@@ -20,15 +32,17 @@ import json
 import os
 import time
 import zlib
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from shared import aws
+from shared import aws, tables
 from shared.config import settings
 from shared.declarations import OUTBOX_TABLE
-from shared.errors import QueueUnavailable
+from shared.errors import QueueUnavailable, ServiceUnavailable
 from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.observability import logger
@@ -68,6 +82,74 @@ def staged(event: ServiceEvent) -> TransactWriteItemTypeDef:
 def unstaged(event: ServiceEvent) -> TransactWriteItemTypeDef:
     """The transaction item that takes `event` back out (the write it belonged to is being undone)."""
     return {"Delete": {"TableName": _table(), "Key": _key(event)}}
+
+
+def transact(
+    write: Sequence[TransactWriteItemTypeDef],
+    events: Sequence[ServiceEvent],
+    *,
+    table: str,
+    attempts: int = 4,
+) -> list[str] | None:
+    """`write` (one service's transaction items) and the outbox entries of the events it causes, as one
+    TransactWriteItems (shared.tables.transact): None when all of it is written, else each item's
+    cancellation reason, the write's first. Nothing is published yet: `release` the events once the
+    request has done the rest of its work."""
+    return tables.transact([*write, *(staged(e) for e in events)], table=table, attempts=attempts)
+
+
+def retract(
+    undo: Sequence[TransactWriteItemTypeDef],
+    events: Sequence[ServiceEvent],
+    *,
+    table: str,
+    attempts: int = 4,
+) -> list[str] | None:
+    """Undo a committed write and take its unreleased events back out, in one transaction (a step after
+    the write failed, so the request fails and must leave nothing behind). Same answer as `transact`."""
+    return tables.transact([*undo, *(unstaged(e) for e in events)], table=table, attempts=attempts)
+
+
+def stage(*events: ServiceEvent) -> None:
+    """Put events into the outbox on their own (one transaction): for events whose cause is not a write of
+    the caller's tables. Raises only if DynamoDB does: then nothing is staged."""
+    if events and transact([], events, table=OUTBOX_TABLE.name) is not None:
+        raise ServiceUnavailable("The outbox refused the events")  # unconditional puts: not expected
+
+
+def withdraw(*events: ServiceEvent) -> None:
+    """Take staged, unreleased events back out (what they announce did not happen after all)."""
+    if events:
+        retract([], events, table=OUTBOX_TABLE.name)
+
+
+def emit(*events: ServiceEvent) -> None:
+    """Deliver events that no write of the caller causes (a login, a download, a refusal): staged in the
+    outbox, then released. The durable replacement of `publisher.publish`: if the bus is down, the
+    request still succeeds and the drain delivers the events later."""
+    stage(*events)
+    release(*events)
+
+
+@contextmanager
+def held(*events: ServiceEvent) -> Iterator[None]:
+    """For a change made by another service (a call, which cannot join our transaction): the events are
+    staged before the block, withdrawn if it raises (the request fails, nothing is announced), released
+    if it returns.
+
+        with outbox.held(logged_out):
+            client.post("cache", "/internal/sessions/revoke", ...)
+    """
+    stage(*events)
+    try:
+        yield
+    except BaseException:
+        try:
+            withdraw(*events)
+        except Exception:  # the original failure matters more; the drain publishes what is left
+            log.exception("staged events not withdrawn", event_ids=[e.id for e in events])
+        raise
+    release(*events)
 
 
 def release(*events: ServiceEvent) -> bool:

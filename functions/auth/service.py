@@ -1,6 +1,11 @@
 """What auth does: checks sign-up input, signs and verifies access tokens, ends sessions, signs system
 tokens. Signing and verifying live in shared.access_tokens (the gateway's authorizer verifies too); this
-module adds the service's contracts around them."""
+module adds the service's contracts around them.
+
+auth owns no table: the sessions behind user.login and user.logout are written by the cache service, a
+call that cannot join a transaction of ours. So each event is put into the outbox on its own before the
+answer (shared.outbox): a bus outage fails neither a login nor a logout, and the drain delivers the event.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +27,7 @@ from functions.auth.models import (
     TokensRequest,
     VerifiedClaims,
 )
-from shared import access_tokens, passwords
+from shared import access_tokens, outbox, passwords
 from shared.context import current
 from shared.errors import Forbidden, InvalidToken
 from shared.events import publisher
@@ -53,11 +58,12 @@ def issue_tokens(request: TokensRequest) -> IssuedToken:
     # Sign first: a token that cannot be signed must not leave a login event behind.
     token, lifetime = access_tokens.issue(claims)
     if request.reason == "login":
-        publisher.publish(
-            "user.login",
-            login_event(request),
-            tenant_id=request.tenant_id,
-            user_id=request.user_id,
+        # The session was opened by cache before this call; the event goes into the outbox on its own
+        # before the token is handed out, so a login works while the bus is down (the drain delivers).
+        outbox.emit(
+            publisher.build(
+                "user.login", login_event(request), tenant_id=request.tenant_id, user_id=request.user_id
+            )
         )
     return IssuedToken(access_token=token, expires_in=lifetime)
 
@@ -111,18 +117,23 @@ def verify_token(token: str) -> VerifiedClaims:
 
 
 def logout(request: LogoutRequest) -> LoggedOut:
+    """The revocation is cache's write, a call that cannot join our transaction: user.logout is put into
+    the outbox on its own before it, taken back out if the revocation fails (the error is answered and
+    nothing is announced), and released after it — so the session ends even while the bus is down, and
+    the drain delivers the event later."""
     _refuse_foreign_user(request)
-    client.post(
-        "cache",
-        "/internal/sessions/revoke",
-        {"tenantId": request.tenant_id, "sessionId": request.session_id},
-    )
-    publisher.publish(
+    logged_out = publisher.build(
         "user.logout",
         {"userId": request.user_id, "sessionId": request.session_id},
         tenant_id=request.tenant_id,
         user_id=request.user_id,
     )
+    with outbox.held(logged_out):
+        client.post(
+            "cache",
+            "/internal/sessions/revoke",
+            {"tenantId": request.tenant_id, "sessionId": request.session_id},
+        )
     return LoggedOut()
 
 

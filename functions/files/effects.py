@@ -1,12 +1,11 @@
-"""What the files service asks of others and tells them: rbac's permission check, the tenant's storage
-quota (reserve and release, through tenants), and events on the bus."""
+"""What the files service asks of others: rbac's permission check and the tenant's storage quota (reserve
+and release, through tenants). Its events go through the outbox (shared.outbox), beside its writes."""
 
 from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from shared.errors import PermissionDenied, QueueUnavailable
-from shared.events import publisher
+from shared.errors import PermissionDenied
 from shared.observability import logger as service_logger
 from shared.service_client import ServiceClient
 
@@ -62,12 +61,3 @@ def release_quietly(tenant_id: str, amount: int, **log_keys: Any) -> bool:
         logger.exception("storage reservation not released", tenant_id=tenant_id, amount=amount, **log_keys)
         return False
     return True
-
-
-def announce(event_type: str, data: dict[str, Any], *, tenant_id: str) -> None:
-    """Publish after the table has changed. The change stands even if the bus refuses the event (a retry
-    could not redo it), so a bus failure is logged with the event instead of failing the request."""
-    try:
-        publisher.publish(event_type, data, tenant_id=tenant_id)
-    except QueueUnavailable:
-        logger.exception("event not published", event_type=event_type, data=data)

@@ -2,18 +2,21 @@
 
 Deletion removes the object first and then claims the record with a delete conditioned on the status it
 read: both steps are idempotent, so a failure part-way is finished by retrying the request, and only the
-request whose claim succeeded gives the quota back (two concurrent deletes never release twice).
+request whose claim succeeded gives the quota back (two concurrent deletes never release twice). The claim
+and its `file.deleted` commit in one transaction (shared.outbox).
 """
 
 from __future__ import annotations
 
-from functions.files import effects, objects, store
+from functions.files import content_types, effects, objects, store
 from functions.files.layout import FileRecord
 from functions.files.models import DownloadLink, FileOut, normalize_folder
 from functions.files.records import caller, find, to_out
-from shared import permissions
+from shared import outbox, permissions
 from shared.envelopes import Page
 from shared.errors import FileNotFound, ServiceUnavailable
+from shared.events import publisher
+from shared.events.model import ServiceEvent
 
 _DELETE_ATTEMPTS = 3  # a delete racing a complete sees the status move once (pending → available)
 
@@ -50,11 +53,16 @@ def download(file_id: str) -> DownloadLink:
     if objects.head(record.key, etag=record.etag) is None:
         effects.logger.error("stored object differs from the verified one", file_id=record.file_id)
         raise FileNotFound("The file's content is not available")
-    url = objects.presigned_get(record.key, file_name=record.file_name, content_type=record.content_type)
-    effects.announce(
-        "file.downloaded",
-        {"fileId": record.file_id, "fileName": record.file_name, "fileSize": record.file_size},
-        tenant_id=record.tenant_id,
+    served_as = content_types.served_as(record.content_type)
+    url = objects.presigned_get(record.key, file_name=record.file_name, content_type=served_as)
+    # Nothing is written for a download: the event is put into the outbox on its own before answering, so
+    # a bus outage neither fails the download nor loses the event.
+    outbox.emit(
+        publisher.build(
+            "file.downloaded",
+            {"fileId": record.file_id, "fileName": record.file_name, "fileSize": record.file_size},
+            tenant_id=record.tenant_id,
+        )
     )
     return DownloadLink(url=url, expires_at=objects.expiry(objects.DOWNLOAD_SECONDS))
 
@@ -66,8 +74,10 @@ def delete(file_id: str) -> None:
         permissions.require(user, "file.delete")
     for _ in range(_DELETE_ATTEMPTS):
         objects.delete(record.quarantine_key or record.key)
-        if store.remove(record):
-            _after_delete(record)
+        deleted = _deleted_event(record)
+        if store.remove(record, events=[deleted]):
+            effects.release_quietly(record.tenant_id, _held(record), file_id=record.file_id)
+            outbox.release(deleted)
             return
         found = store.get(record.tenant_id, record.file_id)
         if found is None:
@@ -76,13 +86,21 @@ def delete(file_id: str) -> None:
     raise ServiceUnavailable("The file kept changing during the delete; try again")
 
 
-def _after_delete(record: FileRecord) -> None:
-    """The quota a record held: the declared size while pending, the verified (equal) size once
+def _held(record: FileRecord) -> int:
+    """The quota a record holds: the declared size while pending, the verified (equal) size once
     available, nothing once quarantined (quarantine released it already)."""
-    held = 0 if record.status == "quarantined" else record.file_size
-    effects.release_quietly(record.tenant_id, held, file_id=record.file_id)
-    effects.announce(
+    return 0 if record.status == "quarantined" else record.file_size
+
+
+def _deleted_event(record: FileRecord) -> ServiceEvent:
+    """file.deleted for the record as it was read: staged with the delete conditioned on that status."""
+    return publisher.build(
         "file.deleted",
-        {"fileId": record.file_id, "fileName": record.file_name, "fileSize": held, "status": record.status},
+        {
+            "fileId": record.file_id,
+            "fileName": record.file_name,
+            "fileSize": _held(record),
+            "status": record.status,
+        },
         tenant_id=record.tenant_id,
     )

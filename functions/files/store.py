@@ -3,11 +3,13 @@ touches the table.
 
 Every status change is conditioned on the status it starts from, and the maintained counts move in the
 same TransactWriteItems, so two concurrent completes or deletes can never both count (or both release).
+A write that causes events takes them (`events`): their outbox entries join its transaction
+(shared.outbox), so the change and its events are committed together or not at all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeSerializer
@@ -27,10 +29,11 @@ from functions.files.layout import (
     pending_item,
     pending_partition,
 )
-from shared import aws, tables
+from shared import aws, outbox
 from shared.config import settings
 from shared.envelopes import Cursor
 from shared.errors import InvalidRequest, ServiceUnavailable
+from shared.events.model import ServiceEvent
 from shared.tables import tenant_key
 
 if TYPE_CHECKING:
@@ -160,13 +163,18 @@ def held_by(tenant_id: str) -> tuple[int, int, int]:
 
 
 # --- writes ------------------------------------------------------------------------------------------
-def insert_pending(record: FileRecord) -> None:
-    aws.client("dynamodb").put_item(
-        TableName=_table(), Item=_wire(pending_item(record)), ConditionExpression="attribute_not_exists(pk)"
-    )
+def insert_pending(record: FileRecord, *, events: Sequence[ServiceEvent] = ()) -> None:
+    """The new upload's record (a fresh id: never there already), with its events' outbox entries."""
+    item, new = _wire(pending_item(record)), "attribute_not_exists(pk)"
+    if not events:  # a plain PutItem costs half of a one-item transaction
+        aws.client("dynamodb").put_item(TableName=_table(), Item=item, ConditionExpression=new)
+    elif not _transact([{"Put": {"TableName": _table(), "Item": item, "ConditionExpression": new}}], events):
+        raise ServiceUnavailable("The new file id is taken; request the upload again")
 
 
-def make_available(record: FileRecord, *, checksum: str, etag: str, now: str) -> bool:
+def make_available(
+    record: FileRecord, *, checksum: str, etag: str, now: str, events: Sequence[ServiceEvent] = ()
+) -> bool:
     """pending → available, into both listings, counted once. False when it was no longer pending."""
     t, order = record.tenant_id, record.order
     return _transact(
@@ -186,22 +194,26 @@ def make_available(record: FileRecord, *, checksum: str, etag: str, now: str) ->
             ),
             _count_change(t, folder_sk(record.folder), +1),
             _count_change(t, ALL_SK, +1),
-        ]
+        ],
+        events,
     )
 
 
-def quarantine(record: FileRecord, *, quarantine_key: str, now: str) -> bool:
+def quarantine(
+    record: FileRecord, *, quarantine_key: str, now: str, events: Sequence[ServiceEvent] = ()
+) -> bool:
     """pending → quarantined, out of every index. False when it was no longer pending."""
     return _transact(
         [
             _status_change(
                 record, "quarantined", now, sets={"quarantineKey": quarantine_key}, removes=INDEX_ATTRIBUTES
             )
-        ]
+        ],
+        events,
     )
 
 
-def remove(record: FileRecord) -> bool:
+def remove(record: FileRecord, *, events: Sequence[ServiceEvent] = ()) -> bool:
     """Delete the record if it still has the status we saw (an available one counted one less).
     False when it changed or vanished meanwhile: whoever changed it did (or will do) the accounting."""
     delete: TransactWriteItemTypeDef = {
@@ -219,7 +231,7 @@ def remove(record: FileRecord) -> bool:
             _count_change(record.tenant_id, folder_sk(record.folder), -1),
             _count_change(record.tenant_id, ALL_SK, -1),
         ]
-    return _transact(items)
+    return _transact(items, events)
 
 
 def _status_change(
@@ -252,9 +264,10 @@ def _count_change(tenant_id: str, sk: str, delta: int) -> TransactWriteItemTypeD
     }
 
 
-def _transact(items: list[TransactWriteItemTypeDef]) -> bool:
-    """True if it was written, False if a condition failed; any other cancellation is an error."""
-    reasons = tables.transact(items, table="files", attempts=_CONFLICT_ATTEMPTS)
+def _transact(items: list[TransactWriteItemTypeDef], events: Sequence[ServiceEvent] = ()) -> bool:
+    """True if it was written (with the events' outbox entries), False if a condition failed; any other
+    cancellation is an error."""
+    reasons = outbox.transact(items, events, table="files", attempts=_CONFLICT_ATTEMPTS)
     if reasons is None:
         return True
     if "ConditionalCheckFailed" in reasons:

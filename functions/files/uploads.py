@@ -4,6 +4,9 @@ presigned POST), the client sends the bytes straight to the bucket, then complet
 Completion trusts nothing the client said: the emulator does not enforce the POST policy (and a policy is
 only as good as its signer), so the stored object's real size, type and bytes are checked here. Whatever
 fails after the reservation gives the reservation back: the quota always equals what the records hold.
+
+Events are built before the write that causes them and committed in its transaction (shared.outbox), then
+released: a bus outage never fails an upload, and never loses its event.
 """
 
 from __future__ import annotations
@@ -21,10 +24,12 @@ from functions.files.models import (
     normalize_content_type,
 )
 from functions.files.records import caller, find, to_out
-from shared import permissions
+from shared import outbox, permissions
 from shared.context import new_id
 from shared.envelopes import utc_now_iso
 from shared.errors import FileNotFound, FileTooLarge, InvalidFileType, InvalidRequest
+from shared.events import publisher
+from shared.events.model import ServiceEvent
 
 WARNING_PERCENT = 80
 
@@ -52,42 +57,44 @@ def request_upload(body: UploadRequest) -> UploadTicket:
         created_at=now,
         updated_at=now,
     )
+    warnings = _warning_if_crossed(user.tenant_id, usage, body.file_size, record.file_id)
     try:
         # Signing first (no I/O), so that the record, once written, is the last thing that can fail.
         url, fields = objects.presigned_post(
             record.key, content_type=record.content_type, size=record.file_size
         )
-        store.insert_pending(record)
+        store.insert_pending(record, events=warnings)  # the warning commits with the record, or neither
     except Exception:
         # Nothing was promised to the client and no record exists: give the reserved bytes back.
         effects.release_quietly(record.tenant_id, record.file_size, file_id=record.file_id)
         raise
-    _warn_if_crossed(user.tenant_id, usage, body.file_size, record.file_id)
+    outbox.release(*warnings)
     return UploadTicket(
         file_id=record.file_id,
         upload=UploadForm(url=url, fields=fields, expires_at=objects.expiry(objects.UPLOAD_SECONDS)),
     )
 
 
-def _warn_if_crossed(tenant_id: str, usage: effects.Usage, reserved: int, file_id: str) -> None:
-    """`file.quota_warning` once, when this reservation took usage from below 80% to 80% or more."""
+def _warning_if_crossed(
+    tenant_id: str, usage: effects.Usage, reserved: int, file_id: str
+) -> list[ServiceEvent]:
+    """`file.quota_warning` once, when this reservation took usage from below 80% to 80% or more. It is
+    staged with the upload's record: a request that fails after the reservation warns of nothing."""
     if usage.limit <= 0:
-        return
+        return []
     before = usage.used - reserved
     threshold = usage.limit * WARNING_PERCENT  # compared with usage * 100: integers, no rounding
-    if before * 100 < threshold <= usage.used * 100:
-        effects.announce(
-            "file.quota_warning",
-            {
-                "tenantId": tenant_id,
-                "usedBytes": usage.used,
-                "limitBytes": usage.limit,
-                "percent": round(usage.used * 100 / usage.limit, 2),
-                "thresholdPercent": WARNING_PERCENT,
-                "fileId": file_id,
-            },
-            tenant_id=tenant_id,
-        )
+    if not before * 100 < threshold <= usage.used * 100:
+        return []
+    data = {
+        "tenantId": tenant_id,
+        "usedBytes": usage.used,
+        "limitBytes": usage.limit,
+        "percent": round(usage.used * 100 / usage.limit, 2),
+        "thresholdPercent": WARNING_PERCENT,
+        "fileId": file_id,
+    }
+    return [publisher.build("file.quota_warning", data, tenant_id=tenant_id)]
 
 
 # --- complete ----------------------------------------------------------------------------------------
@@ -110,23 +117,25 @@ def complete(file_id: str) -> FileOut:
     signature = scanning.scan(digest.head, digest.size)
     if signature is not None:
         return _quarantine(record, signature, etag=stored.etag)
-    if not store.make_available(record, checksum=digest.sha256, etag=stored.etag, now=utc_now_iso()):
-        return _after_lost_race(record)
-    done = find(record.tenant_id, record.file_id)
-    effects.announce(
+    uploaded = publisher.build(
         "file.uploaded",
         {
-            "fileId": done.file_id,
-            "fileName": done.file_name,
-            "fileSize": done.file_size,
-            "contentType": done.content_type,
-            "folder": done.folder,
+            "fileId": record.file_id,
+            "fileName": record.file_name,
+            "fileSize": record.file_size,  # verified above: the stored object is exactly this size
+            "contentType": record.content_type,
+            "folder": record.folder,
             "checksum": f"sha256:{digest.sha256}",
-            "key": done.key,
-            "ownerId": done.owner_id,
+            "key": record.key,
+            "ownerId": record.owner_id,
         },
-        tenant_id=done.tenant_id,
+        tenant_id=record.tenant_id,
     )
+    now = utc_now_iso()
+    if not store.make_available(record, checksum=digest.sha256, etag=stored.etag, now=now, events=[uploaded]):
+        return _after_lost_race(record)
+    done = find(record.tenant_id, record.file_id)
+    outbox.release(uploaded)
     return to_out(done)
 
 
@@ -180,11 +189,7 @@ def _quarantine(record: FileRecord, signature: str, *, etag: str) -> FileOut:
         objects.copy(record.key, target, etag=etag)
     except objects.ObjectChanged:
         return _after_object_changed(record)
-    if not store.quarantine(record, quarantine_key=target, now=utc_now_iso()):
-        return _after_lost_race(record)
-    objects.delete(record.key)
-    effects.release_quietly(record.tenant_id, record.file_size, file_id=record.file_id)
-    effects.announce(
+    detected = publisher.build(
         "file.virus_detected",
         {
             "fileId": record.file_id,
@@ -195,7 +200,13 @@ def _quarantine(record: FileRecord, signature: str, *, etag: str) -> FileOut:
         },
         tenant_id=record.tenant_id,
     )
-    return to_out(find(record.tenant_id, record.file_id))
+    if not store.quarantine(record, quarantine_key=target, now=utc_now_iso(), events=[detected]):
+        return _after_lost_race(record)
+    objects.delete(record.key)
+    effects.release_quietly(record.tenant_id, record.file_size, file_id=record.file_id)
+    quarantined = find(record.tenant_id, record.file_id)
+    outbox.release(detected)
+    return to_out(quarantined)
 
 
 def _after_object_changed(record: FileRecord) -> FileOut:

@@ -1,8 +1,10 @@
 """Each user's roles: the default one at creation, effective permissions, checks, and role changes.
 
 A user's roles item exists iff the user exists in the tenant, so every read and change of an unknown (or
-another tenant's) user id is 404 USER_NOT_FOUND. A change publishes `rbac.role_changed` and bumps the
-user's principal epoch in cache, so the authorizer reloads the permissions on the user's next request.
+another tenant's) user id is 404 USER_NOT_FOUND. A change commits `rbac.role_changed` with it (one
+transaction, shared.outbox) and bumps the user's principal epoch in cache, so the authorizer reloads the
+permissions on the user's next request; if cache cannot be told, the change and its event are undone and
+the error answered. The event is released last: a bus outage never fails a change, nor loses its event.
 """
 
 from __future__ import annotations
@@ -17,13 +19,18 @@ from functions.rbac.models import (
     UserPermissions,
     UserRoles,
 )
-from shared import permissions
+from shared import outbox, permissions
 from shared.context import UserContext
-from shared.errors import UserNotFound
+from shared.errors import ServiceUnavailable, UserNotFound
 from shared.events import publisher
+from shared.events.model import ServiceEvent
+from shared.observability import logger
 from shared.service_client import ServiceClient
 
 client = ServiceClient("rbac")
+log = logger("rbac")
+# A change is conditioned on the roles read; a concurrent change makes it read again this many times.
+CHANGE_ATTEMPTS = 5
 
 
 def assign_default_role(tenant_id: str, user_id: str, user_type: str) -> UserRoles:
@@ -65,12 +72,7 @@ def assign(caller: UserContext, user_id: str, role: str) -> UserRoles:
     permissions.require(caller, "role.assign")
     tenant_id = caller.tenant_id
     roles.require_grantable(caller, roles.role_permissions(tenant_id, role))
-    held, changed = store.add_user_role(tenant_id, user_id, role, create=False)
-    if held is None:
-        raise UserNotFound(field="userId")
-    if changed:
-        _announce(tenant_id, user_id, role, "assigned", held)
-    return UserRoles(user_id=user_id, roles=held)
+    return _change(tenant_id, user_id, role, "assigned")
 
 
 def unassign(caller: UserContext, user_id: str, role: str) -> UserRoles:
@@ -78,28 +80,47 @@ def unassign(caller: UserContext, user_id: str, role: str) -> UserRoles:
     tenant_id = caller.tenant_id
     # Taking a role away is managing it too: a lesser user may not strip an admin of tenant_admin.
     roles.require_grantable(caller, roles.permissions_of(tenant_id, [role]).get(role, []))
-    held, changed = store.remove_user_role(tenant_id, user_id, role)
-    if held is None:
-        raise UserNotFound(field="userId")
-    if changed:
-        _announce(tenant_id, user_id, role, "removed", held)
-    return UserRoles(user_id=user_id, roles=held)
+    return _change(tenant_id, user_id, role, "removed")
 
 
-def _announce(
-    tenant_id: str, user_id: str, role: str, change: Literal["assigned", "removed"], held: list[str]
-) -> None:
-    """Bump the user's principal epoch first (so the next request reloads permissions), then publish."""
-    client.post("cache", "/internal/principals/user", {"tenantId": tenant_id, "userId": user_id})
-    publisher.publish(
-        "rbac.role_changed",
-        {
-            "userId": user_id,
-            "role": role,
-            "change": change,
-            "permissions": roles.effective_permissions(tenant_id, held),
-        },
-    )
+def _change(tenant_id: str, user_id: str, role: str, change: Literal["assigned", "removed"]) -> UserRoles:
+    """Read the roles, decide, and write the new list with its event if the list is still the one read
+    (else read again). Holding the role already (or not holding a removed one) changes nothing."""
+    for _ in range(CHANGE_ATTEMPTS):
+        held = _roles_or_404(tenant_id, user_id)
+        if (role in held) == (change == "assigned"):
+            return UserRoles(user_id=user_id, roles=held)
+        after = [*held, role] if change == "assigned" else [r for r in held if r != role]
+        changed = publisher.build(
+            "rbac.role_changed",
+            {
+                "userId": user_id,
+                "role": role,
+                "change": change,
+                "permissions": roles.effective_permissions(tenant_id, after),
+            },
+            tenant_id=tenant_id,
+        )
+        if not store.replace_user_roles(tenant_id, user_id, seen=held, roles=after, events=[changed]):
+            continue
+        try:
+            client.post("cache", "/internal/principals/user", {"tenantId": tenant_id, "userId": user_id})
+        except Exception:
+            _undo(tenant_id, user_id, seen=after, roles=held, changed=changed)
+            raise
+        outbox.release(changed)
+        return UserRoles(user_id=user_id, roles=after)
+    raise ServiceUnavailable("The user's roles kept changing; try again")
+
+
+def _undo(tenant_id: str, user_id: str, *, seen: list[str], roles: list[str], changed: ServiceEvent) -> None:
+    """Put the roles back and take the event out (one transaction); logged if the list moved meanwhile."""
+    try:
+        if store.replace_user_roles(tenant_id, user_id, seen=seen, roles=roles, withdraw=[changed]):
+            return
+        log.error("role change not undone after cache failed", user_id=user_id, event_id=changed.id)
+    except Exception:
+        log.exception("role change not undone after cache failed", user_id=user_id, event_id=changed.id)
 
 
 def _roles_or_404(tenant_id: str, user_id: str) -> list[str]:

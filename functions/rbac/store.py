@@ -1,28 +1,29 @@
 """rbac's table adapter (the only module that talks to DynamoDB).
 
 One partition per tenant, `TENANT#<t>#RBAC`: role items (`ROLE#<name>`) and each user's roles item
-(`USER#<u>`). Changes of a user's roles are single conditional UpdateItems, so two concurrent assignments
-never lose one another and an unknown user is never created by accident.
+(`USER#<u>`). Changes of a user's roles are conditional writes, so two concurrent assignments never lose
+one another and an unknown user is never created by accident. A change that is announced replaces the
+list only if it is still the one read, in one transaction with the event's outbox entry (shared.outbox).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from botocore.exceptions import ClientError
 from pynamodb.attributes import BooleanAttribute, ListAttribute, UnicodeAttribute
 from pynamodb.exceptions import PutError
 
-from shared import aws
+from shared import aws, outbox
 from shared.config import settings
 from shared.errors import ServiceUnavailable
+from shared.events.model import ServiceEvent
 from shared.tables import Item, table_meta, tenant_key
 
 TABLE = "rbac"
 _ROLE = "ROLE#"
 _USER = "USER#"
-_REMOVE_ATTEMPTS = 5  # optimistic retries when the list moved between our read and our removal
 
 
 class RoleItem(Item):
@@ -133,29 +134,33 @@ def add_user_role(tenant_id: str, user_id: str, role: str, *, create: bool) -> t
     return _roles_of(response.get("Attributes")), True
 
 
-def remove_user_role(tenant_id: str, user_id: str, role: str) -> tuple[list[str] | None, bool]:
-    """Remove `role` if held. DynamoDB removes list elements by index only, so the removal is conditional
-    on that index still holding `role` and is retried if a concurrent change moved it."""
-    for _ in range(_REMOVE_ATTEMPTS):
-        roles = user_roles(tenant_id, user_id)
-        if roles is None or role not in roles:
-            return roles, False
-        index = roles.index(role)
-        try:
-            response = aws.client("dynamodb").update_item(
-                **_key(tenant_id, user_id),
-                UpdateExpression=f"REMOVE #roles[{index}]",
-                ConditionExpression=f"#roles[{index}] = :role",
-                ExpressionAttributeNames={"#roles": "roles"},
-                ExpressionAttributeValues={":role": {"S": role}},
-                ReturnValues="ALL_NEW",
-            )
-        except ClientError as exc:
-            if not _condition_failed(exc):
-                raise
-            continue
-        return _roles_of(response.get("Attributes")), True
-    raise ServiceUnavailable("The user's roles kept changing; try again")
+def replace_user_roles(
+    tenant_id: str,
+    user_id: str,
+    *,
+    seen: list[str],
+    roles: list[str],
+    events: Sequence[ServiceEvent] = (),
+    withdraw: Sequence[ServiceEvent] = (),
+) -> bool:
+    """Set the user's roles to `roles` if they are still exactly `seen` (so events built from `roles`
+    describe what was written), with the events' outbox entries put (`events`) or taken out (`withdraw`,
+    when a change is being undone) in the same transaction. False when the list moved or the user is gone.
+    """
+    update: Any = {
+        **_key(tenant_id, user_id),
+        "UpdateExpression": "SET #roles = :roles",
+        "ConditionExpression": "#roles = :seen",
+        "ExpressionAttributeNames": {"#roles": "roles"},
+        "ExpressionAttributeValues": {":roles": _list(roles), ":seen": _list(seen)},
+    }
+    if withdraw:
+        reasons = outbox.retract([{"Update": update}], withdraw, table=TABLE)
+    else:
+        reasons = outbox.transact([{"Update": update}], events, table=TABLE)
+    if reasons is not None and "ConditionalCheckFailed" not in reasons:
+        raise ServiceUnavailable(f"The rbac transaction was cancelled: {reasons}")
+    return reasons is None
 
 
 def delete_user_roles(tenant_id: str, user_id: str) -> None:
@@ -168,6 +173,10 @@ def _key(tenant_id: str, user_id: str) -> dict[str, Any]:
         "TableName": settings().table_name(TABLE),
         "Key": {"pk": {"S": partition(tenant_id)}, "sk": {"S": _USER + user_id}},
     }
+
+
+def _list(values: list[str]) -> dict[str, Any]:
+    return {"L": [{"S": value} for value in values]}
 
 
 def _roles_of(attributes: dict[str, Any] | None) -> list[str]:

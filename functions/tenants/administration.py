@@ -1,4 +1,5 @@
-"""Reading and changing a tenant through the public API: who may see it, who may change what."""
+"""Reading and changing a tenant through the public API: who may see it, who may change what. A change
+and its events (tenant.updated, tenant.plan_changed) are one transaction (shared.outbox)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,13 @@ from functions.tenants import store
 from functions.tenants.lookup import is_platform_admin, load, require_valid_id, to_model
 from functions.tenants.models import Tenant, TenantChanges
 from functions.tenants.plans import quotas_for
+from functions.tenants.store import TenantRecord
+from shared import outbox
 from shared.context import UserContext, require
 from shared.envelopes import utc_now_iso
 from shared.errors import InvalidRequest, PermissionDenied, ServiceUnavailable, TenantNotFound
 from shared.events import publisher
+from shared.events.model import ServiceEvent
 from shared.permissions import allows
 
 # An update is a compare-and-set of what it read; a concurrent change makes it re-read this many times.
@@ -66,27 +70,36 @@ def update(tenant_id: str, changes: TenantChanges) -> Tenant:
         )
         if not changed:
             return to_model(current)
+        name_after = new_name or current.name
+        events = _change_events(current, changed, name_after, new_plan, {**current.quotas, **new_quotas})
         try:
             updated = store.change_settings(
-                current, name=new_name, plan=new_plan, quotas=new_quotas, now=utc_now_iso()
+                current, name=new_name, plan=new_plan, quotas=new_quotas, now=utc_now_iso(), events=events
             )
         except store.ConditionFailed:
             continue  # someone changed it meanwhile: decide again on what is there now
-        publisher.publish(
-            "tenant.updated",
-            {"tenantId": tenant_id, "changes": changed, "name": updated.name},
-            tenant_id=tenant_id,
-        )
-        if new_plan:
-            publisher.publish(
-                "tenant.plan_changed",
-                {
-                    "tenantId": tenant_id,
-                    "oldPlan": current.plan,
-                    "newPlan": new_plan,
-                    "quotas": updated.quotas,
-                },
-                tenant_id=tenant_id,
-            )
+        outbox.release(*events)
         return to_model(updated)
     raise ServiceUnavailable("The tenant kept changing during the update; try again")
+
+
+def _change_events(
+    current: TenantRecord, changed: list[str], name: str, new_plan: str | None, quotas: dict[str, int]
+) -> list[ServiceEvent]:
+    """What the change announces, built before it from the tenant read (the write is conditioned on the
+    tenant still being that, so `name` and `quotas` are what it leaves)."""
+    tenant_id = current.tenant_id
+    events = [
+        publisher.build(
+            "tenant.updated", {"tenantId": tenant_id, "changes": changed, "name": name}, tenant_id=tenant_id
+        )
+    ]
+    if new_plan:
+        events.append(
+            publisher.build(
+                "tenant.plan_changed",
+                {"tenantId": tenant_id, "oldPlan": current.plan, "newPlan": new_plan, "quotas": quotas},
+                tenant_id=tenant_id,
+            )
+        )
+    return events

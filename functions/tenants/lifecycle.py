@@ -1,5 +1,8 @@
 """A tenant's life: created (provisioning) → activated or discarded → validated on every login →
-suspended by a platform admin."""
+suspended by a platform admin.
+
+Each status change and its event are one transaction (shared.outbox): the event is built from the tenant
+as read, and the change is conditioned on the tenant still being that way."""
 
 from __future__ import annotations
 
@@ -12,17 +15,23 @@ from functions.tenants.lookup import is_platform_admin, load, require_valid_id, 
 from functions.tenants.models import Activation, Discarded, NewTenant, Tenant, Validation
 from functions.tenants.plans import quotas_for
 from functions.tenants.store import TenantRecord
+from shared import outbox
 from shared.config import settings
 from shared.context import require
 from shared.envelopes import utc_now_iso
-from shared.errors import Conflict, PermissionDenied, TenantNotFound, TenantSuspended
+from shared.errors import Conflict, PermissionDenied, ServiceUnavailable, TenantNotFound, TenantSuspended
 from shared.events import publisher
+from shared.events.model import ServiceEvent
+from shared.observability import logger
 from shared.service_client import ServiceClient
 
 client = ServiceClient("tenants")
+log = logger("tenants")
 
 # A generated id is `<slug>-<6 hex>`; a clash is retried with a fresh suffix a few times.
 GENERATED_ID_ATTEMPTS = 3
+# A status change is conditioned on the tenant read; a concurrent change makes it read again this often.
+CHANGE_ATTEMPTS = 3
 _SLUG_MAX = 63 - len("-abcdef")
 SUSPENSION_REASON = "suspended_by_platform_admin"
 
@@ -60,28 +69,42 @@ def create(body: NewTenant) -> Tenant:
 
 
 def activate(tenant_id: str, body: Activation) -> Tenant:
-    """provisioning → active, then tenant.created. Activating an active tenant again answers the same and
-    publishes again: a retry after a failed publish must not lose the event (subscribers dedupe)."""
+    """provisioning → active, committed with tenant.created. Activating an active tenant again answers the
+    same and publishes nothing: its event was committed with the activation (the outbox delivers it even
+    if the bus refused it then), so a retry after a lost answer never announces the tenant twice."""
     require_valid_id(tenant_id)
-    try:
-        record = store.set_status(tenant_id, "active", when=("provisioning",), now=utc_now_iso())
-    except store.ConditionFailed:
+    for _ in range(CHANGE_ATTEMPTS):
         record = load(tenant_id)
+        if record.status == "active":
+            return to_model(record)
         if record.status == "suspended":
-            raise TenantSuspended("A suspended tenant cannot be activated") from None
-    publisher.publish(
-        "tenant.created",
-        {
-            "tenantId": record.tenant_id,
-            "name": record.name,
-            "plan": record.plan,
-            "adminUserId": body.admin_user_id,
-            "adminEmail": body.admin_email,
-            "quotas": record.quotas,
-        },
-        tenant_id=record.tenant_id,
-    )
-    return to_model(record)
+            raise TenantSuspended("A suspended tenant cannot be activated")
+        created = publisher.build(
+            "tenant.created",
+            {
+                "tenantId": record.tenant_id,
+                "name": record.name,
+                "plan": record.plan,
+                "adminUserId": body.admin_user_id,
+                "adminEmail": body.admin_email,
+                "quotas": record.quotas,
+            },
+            tenant_id=record.tenant_id,
+        )
+        try:
+            active = store.set_status(
+                tenant_id,
+                "active",
+                when=("provisioning",),
+                now=utc_now_iso(),
+                unchanged=record,
+                events=[created],
+            )
+        except store.ConditionFailed:
+            continue  # activated, discarded or changed meanwhile: decide again on what is there now
+        outbox.release(created)
+        return to_model(active)
+    raise ServiceUnavailable("The tenant kept changing during the activation; try again")
 
 
 def discard(tenant_id: str) -> Discarded:
@@ -106,20 +129,45 @@ def validate(tenant_id: str) -> Validation:
 
 
 def suspend(tenant_id: str) -> Tenant:
-    """Platform admins only. The cache learns first (so users lose access at once), then the event.
-    Suspending again repeats both, so a retry after a failed cache call completes the job."""
+    """Platform admins only. The status and tenant.suspended commit together, then the cache learns (so
+    users lose access at once), then the event is released. If the cache cannot be told, the suspension
+    and its event are undone and the error answered: the admin retries, and nothing half-done stands.
+    Suspending a suspended tenant tells the cache again (a run that died before it is completed) and
+    publishes nothing: the event was committed with the suspension."""
     user = require().require_user()
     if not is_platform_admin(user):
         raise PermissionDenied("Only a platform admin may suspend a tenant", details={"permission": "*"})
     require_valid_id(tenant_id)
     if tenant_id == settings().platform_tenant:
         raise PermissionDenied("The platform tenant cannot be suspended")
-    try:
-        record = store.set_status(tenant_id, "suspended", when=("active", "suspended"), now=utc_now_iso())
-    except store.ConditionFailed:
-        raise TenantNotFound(details={"tenantId": tenant_id}) from None  # absent or still provisioning
-    client.post("cache", "/internal/principals/tenant", {"tenantId": tenant_id, "status": "suspended"})
-    publisher.publish(
+    suspended = publisher.build(
         "tenant.suspended", {"tenantId": tenant_id, "reason": SUSPENSION_REASON}, tenant_id=tenant_id
     )
+    now = utc_now_iso()
+    try:
+        record = store.set_status(tenant_id, "suspended", when=("active",), now=now, events=[suspended])
+    except store.ConditionFailed:
+        already = store.get(tenant_id)
+        if already is None or already.status != "suspended":
+            raise TenantNotFound(details={"tenantId": tenant_id}) from None  # absent or provisioning
+        _tell_cache(tenant_id)
+        return to_model(already)
+    try:
+        _tell_cache(tenant_id)
+    except Exception:
+        _undo_suspension(tenant_id, suspended)
+        raise
+    outbox.release(suspended)
     return to_model(record)
+
+
+def _tell_cache(tenant_id: str) -> None:
+    client.post("cache", "/internal/principals/tenant", {"tenantId": tenant_id, "status": "suspended"})
+
+
+def _undo_suspension(tenant_id: str, suspended: ServiceEvent) -> None:
+    """Back to active, with the event taken out in the same transaction."""
+    try:
+        store.set_status(tenant_id, "active", when=("suspended",), now=utc_now_iso(), withdraw=[suspended])
+    except Exception:
+        log.exception("suspension not undone after the cache failed", tenant=tenant_id)

@@ -8,10 +8,10 @@ from typing import NamedTuple
 from functions.tenants import store
 from functions.tenants.lookup import load, require_valid_id
 from functions.tenants.models import QuotaRequest, QuotaResult, UsageCorrection
+from shared import outbox
 from shared.errors import (
     FileTooLarge,
     InvalidRequest,
-    QueueUnavailable,
     ServiceUnavailable,
     StorageQuotaExceeded,
     StratusError,
@@ -86,17 +86,17 @@ def _release(tenant_id: str, resource: Resource, amount: int) -> QuotaResult:
 
 
 def _refuse(tenant_id: str, request: QuotaRequest, resource: Resource, *, used: int, limit: int) -> None:
-    """403 with the numbers, and tenant.quota_exceeded. The event is best effort: a bus outage must not
-    turn a definite "no" into a retryable 503."""
+    """403 with the numbers, and tenant.quota_exceeded. A refusal writes nothing, so the event is put into
+    the outbox on its own before answering: a bus outage neither turns a definite "no" into a retryable
+    503 nor loses the event (the drain delivers it)."""
     numbers = {"used": used, "limit": limit, "requested": request.requested_amount}
-    try:
-        publisher.publish(
+    outbox.emit(
+        publisher.build(
             "tenant.quota_exceeded",
             {"tenantId": tenant_id, "resourceType": request.resource_type, **numbers},
             tenant_id=tenant_id,
         )
-    except QueueUnavailable:
-        log.warning("quota_exceeded event not published", tenant=tenant_id, resource=request.resource_type)
+    )
     raise resource.exceeded(f"The tenant's {request.resource_type} quota is exceeded", details=numbers)
 
 

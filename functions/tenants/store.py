@@ -1,22 +1,28 @@
 """The `tenants` table: one item per tenant (`TENANT#<id>` / `TENANT`). Every write that depends on the
-item's state carries a DynamoDB condition, so races are settled by the table, never by a read first."""
+item's state carries a DynamoDB condition, so races are settled by the table, never by a read first.
+
+A write that causes events takes them (`events`): the update and the events' outbox entries are one
+TransactWriteItems (shared.outbox). A transaction returns no attributes, so the tenant after it is read
+back (consistently) once it has succeeded."""
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from shared import aws
+from shared import aws, outbox
 from shared.config import settings
 from shared.envelopes import utc_now_iso
+from shared.errors import ServiceUnavailable
+from shared.events.model import ServiceEvent
 from shared.tables import tenant_key
 
 if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
+    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef, TransactWriteItemTypeDef
 
 TABLE = "tenants"
 SORT_KEY = "TENANT"
@@ -119,18 +125,80 @@ def _update(tenant_id: str, **request: Any) -> dict[str, Any]:
     return dict(response.get("Attributes", {}))
 
 
-def set_status(tenant_id: str, status: str, *, when: tuple[str, ...], now: str) -> TenantRecord:
-    """SET status if the current one is in `when`; ConditionFailed otherwise (or when absent)."""
-    allowed = {f":was{i}": {"S": s} for i, s in enumerate(when)}
-    attributes = _update(
-        tenant_id,
-        UpdateExpression="SET #status = :status, updatedAt = :now",
-        ConditionExpression=f"#status IN ({', '.join(allowed)})",
-        ExpressionAttributeNames={"#status": "status"},
-        ExpressionAttributeValues={":status": {"S": status}, ":now": {"S": now}, **allowed},
-        ReturnValues="ALL_NEW",
-    )
-    return _record(tenant_id, attributes)
+def _update_item(tenant_id: str, request: Mapping[str, Any]) -> TransactWriteItemTypeDef:
+    """An UpdateItem request (`_update`'s keywords, without ReturnValues) as a transaction item."""
+    update: Any = {"TableName": _table(), "Key": _key(tenant_id), **request}
+    return {"Update": update}
+
+
+def _update_with(
+    tenant_id: str,
+    request: Mapping[str, Any],
+    *,
+    events: Sequence[ServiceEvent] = (),
+    withdraw: Sequence[ServiceEvent] = (),
+) -> TenantRecord:
+    """The update and the events' outbox entries (`events` put, `withdraw` taken out) in one transaction;
+    the tenant after it. ConditionFailed when the update's condition failed."""
+    item = [_update_item(tenant_id, request)]
+    if withdraw:
+        reasons = outbox.retract(item, withdraw, table=TABLE)
+    else:
+        reasons = outbox.transact(item, events, table=TABLE)
+    if reasons is not None:
+        if "ConditionalCheckFailed" in reasons:
+            raise ConditionFailed(tenant_id)
+        raise ServiceUnavailable(f"The tenants transaction was cancelled: {reasons}")
+    after = get(tenant_id)
+    if after is None:  # deleted between our transaction and this read: only a discard could
+        raise ConditionFailed(tenant_id)
+    return after
+
+
+def set_status(
+    tenant_id: str,
+    status: str,
+    *,
+    when: tuple[str, ...],
+    now: str,
+    unchanged: TenantRecord | None = None,
+    events: Sequence[ServiceEvent] = (),
+    withdraw: Sequence[ServiceEvent] = (),
+) -> TenantRecord:
+    """SET status if the current one is in `when` (and, given `unchanged`, the settings are still the ones
+    it holds: see `_settings_condition`); ConditionFailed otherwise (or when absent). With `events` the
+    change and its events commit together; `withdraw` takes back the events of a change being undone."""
+    allowed: dict[str, AttributeValueTypeDef] = {f":was{i}": {"S": s} for i, s in enumerate(when)}
+    conditions, names, values = [f"#status IN ({', '.join(allowed)})"], {"#status": "status"}, dict(allowed)
+    if unchanged is not None:
+        _settings_condition(unchanged, conditions, names, values)
+    request: dict[str, Any] = {
+        "UpdateExpression": "SET #status = :status, updatedAt = :now",
+        "ConditionExpression": " AND ".join(conditions),
+        "ExpressionAttributeNames": names,
+        "ExpressionAttributeValues": {":status": {"S": status}, ":now": {"S": now}, **values},
+    }
+    if events or withdraw:
+        return _update_with(tenant_id, request, events=events, withdraw=withdraw)
+    return _record(tenant_id, _update(tenant_id, **request, ReturnValues="ALL_NEW"))
+
+
+def _settings_condition(
+    current: TenantRecord,
+    conditions: list[str],
+    names: dict[str, str],
+    values: dict[str, AttributeValueTypeDef],
+) -> None:
+    """Conditions that the name, plan and every quota still hold `current`'s values: an event built from
+    them before the write is then exactly what the write leaves (usage is not part of it: reservations move
+    it all the time)."""
+    names.update({"#name": "name", "#plan": "plan"})
+    conditions += ["#name = :oldName", "#plan = :oldPlan"]
+    values.update({":oldName": {"S": current.name}, ":oldPlan": {"S": current.plan}})
+    for i, (quota, value) in enumerate(sorted(current.quotas.items())):
+        names.update({"#quotas": "quotas", f"#old{i}": quota})
+        conditions.append(f"#quotas.#old{i} = :old{i}")
+        values[f":old{i}"] = {"N": str(value)}
 
 
 def delete_provisioning(tenant_id: str) -> None:
@@ -188,41 +256,37 @@ def change_settings(
     plan: str | None,
     quotas: Mapping[str, int],
     now: str,
+    events: Sequence[ServiceEvent] = (),
 ) -> TenantRecord:
-    """Compare-and-set of the changed fields: each one is written only if it still holds the value the
-    caller read (a concurrent update makes this ConditionFailed, and the caller re-reads)."""
+    """Compare-and-set: written only if the name, the plan and every quota still hold the values the
+    caller read (a concurrent update makes this ConditionFailed, and the caller re-reads), so the events
+    built from `current` and the changes describe exactly what was written. They commit with it."""
     sets = ["updatedAt = :now"]
     conditions = ["attribute_exists(pk)"]
     names: dict[str, str] = {}
     values: dict[str, AttributeValueTypeDef] = {":now": {"S": now}}
+    _settings_condition(current, conditions, names, values)
     if name is not None:
         sets.append("#name = :name")
-        conditions.append("#name = :oldName")
-        names["#name"] = "name"
-        values.update({":name": {"S": name}, ":oldName": {"S": current.name}})
+        values[":name"] = {"S": name}
     if plan is not None:
         sets.append("#plan = :plan")
-        conditions.append("#plan = :oldPlan")
-        names["#plan"] = "plan"
-        values.update({":plan": {"S": plan}, ":oldPlan": {"S": current.plan}})
+        values[":plan"] = {"S": plan}
     for i, (quota, value) in enumerate(sorted(quotas.items())):
         names.update({"#quotas": "quotas", f"#q{i}": quota})
         sets.append(f"#quotas.#q{i} = :q{i}")
         values[f":q{i}"] = {"N": str(value)}
-        if quota in current.quotas:
-            conditions.append(f"#quotas.#q{i} = :oldQ{i}")
-            values[f":oldQ{i}"] = {"N": str(current.quotas[quota])}
-        else:
+        if quota not in current.quotas:
             conditions.append(f"attribute_not_exists(#quotas.#q{i})")
     request: dict[str, Any] = {
         "UpdateExpression": "SET " + ", ".join(sets),
         "ConditionExpression": " AND ".join(conditions),
+        "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
-        "ReturnValues": "ALL_NEW",
     }
-    if names:
-        request["ExpressionAttributeNames"] = names
-    return _record(current.tenant_id, _update(current.tenant_id, **request))
+    if events:
+        return _update_with(current.tenant_id, request, events=events)
+    return _record(current.tenant_id, _update(current.tenant_id, **request, ReturnValues="ALL_NEW"))
 
 
 def tenant_ids(*, page_size: int, after: str | None) -> tuple[list[str], str | None]:

@@ -1,9 +1,11 @@
 """The outbox: an event staged with its write is published once, whether the bus takes it at once or
-only later through the drain; a young entry is left to the request that staged it."""
+only later through the drain; a young entry is left to the request that staged it. The helpers services
+use: `transact`/`retract` (with the write), `held` (around another service's change), `emit` (no write)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from moto import mock_aws
@@ -90,3 +92,64 @@ def test_an_undone_write_takes_its_event_back_out() -> None:
     write_with(evt)
     aws.client("dynamodb").transact_write_items(TransactItems=[outbox.unstaged(evt)])
     assert outbox.pending_count() == 0
+
+
+THING = {"pk": {"S": "TENANT#acme#THING#1"}, "sk": {"S": "THING"}}
+
+
+def put_thing() -> list[Any]:
+    return [{"Put": {"TableName": "stratus-test-things", "Item": THING, "ConditionExpression": NEW}}]
+
+
+NEW = "attribute_not_exists(pk)"
+
+
+def thing_exists() -> bool:
+    found = aws.client("dynamodb").get_item(TableName="stratus-test-things", Key=THING, ConsistentRead=True)
+    return "Item" in found
+
+
+def test_transact_commits_the_write_and_its_event_together_or_neither() -> None:
+    evt, again = created(), created()
+    assert outbox.transact(put_thing(), [evt], table="things") is None
+    assert (thing_exists(), outbox.pending_count()) == (True, 1)
+    # a write whose condition fails stages nothing: the reasons say which item failed
+    assert outbox.transact(put_thing(), [again], table="things") == ["ConditionalCheckFailed", "None"]
+    assert outbox.pending_count() == 1
+
+
+def test_retract_undoes_the_write_and_takes_its_event_out() -> None:
+    evt = created()
+    outbox.transact(put_thing(), [evt], table="things")
+    delete: Any = {"Delete": {"TableName": "stratus-test-things", "Key": THING}}
+    assert outbox.retract([delete], [evt], table="things") is None
+    assert (thing_exists(), outbox.pending_count()) == (False, 0)
+
+
+def test_emit_delivers_at_once_or_leaves_the_event_to_the_drain(bus: Bus) -> None:
+    first, second = created(), created()
+    outbox.emit(first)
+    bus.up = False
+    outbox.emit(second)  # no exception: the request that emits succeeds while the bus is down
+    assert [e.id for e in bus.sent] == [first.id]
+    assert outbox.pending_count() == 1
+    bus.up = True
+    assert outbox.drain(grace_seconds=0).published == 1
+    assert [e.id for e in bus.sent] == [first.id, second.id]
+
+
+def test_held_releases_after_the_change_and_withdraws_when_it_fails(bus: Bus) -> None:
+    done, failed = created(), created()
+    with outbox.held(done):
+        assert outbox.pending_count() == 1  # staged before the other service's change
+    assert ([e.id for e in bus.sent], outbox.pending_count()) == ([done.id], 0)
+    with pytest.raises(RuntimeError), outbox.held(failed):
+        raise RuntimeError("the other service refused")
+    assert ([e.id for e in bus.sent], outbox.pending_count()) == ([done.id], 0)
+
+
+def test_held_with_the_bus_down_keeps_the_event_for_the_drain(bus: Bus) -> None:
+    bus.up = False
+    with outbox.held(created()):
+        pass
+    assert outbox.pending_count() == 1

@@ -1,4 +1,5 @@
-"""Shared helpers of the auth tests: internal calls with a service token, captured events, a fake cache."""
+"""Shared helpers of the auth tests: internal calls with a service token, captured events, a fake cache,
+and the kernel's outbox table under moto (auth stages user.login and user.logout there)."""
 
 from __future__ import annotations
 
@@ -8,15 +9,26 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from moto import mock_aws
 
 from shared import service_token
 from shared.adapters.lambda_events import LocalContext, http_event
 from shared.context import UserContext
+from shared.declarations import OUTBOX_TABLE
 from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.service_client import IncomingResponse, OutgoingRequest, set_default_transport
+from stratus.provision import create_table
 
 CTX: Any = LocalContext("auth-test")  # stands in for the LambdaContext the handlers are typed with
+
+
+@pytest.fixture(autouse=True)
+def outbox_table() -> Iterator[None]:
+    """An in-process DynamoDB with the outbox table, and no bus unless a test creates one."""
+    with mock_aws():
+        create_table(OUTBOX_TABLE)
+        yield
 
 
 def body(result: dict[str, Any]) -> Any:

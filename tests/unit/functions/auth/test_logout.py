@@ -1,4 +1,5 @@
-"""logout: the cache revokes the session, then user.logout is published; a caller cannot end others'."""
+"""logout: the cache revokes the session and user.logout is delivered through the outbox (staged before the
+revocation, withdrawn if it fails, released after it); a caller cannot end others'."""
 
 from __future__ import annotations
 
@@ -7,8 +8,10 @@ import json
 import pytest
 
 from functions.auth import logout, service
-from shared import service_token
+from shared import outbox, service_token
 from shared.context import UserContext
+from shared.errors import QueueUnavailable
+from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.service_client import IncomingResponse
 from tests.unit.functions.auth.conftest import FakeCache, body, call, error_of
@@ -77,6 +80,23 @@ def test_when_the_cache_is_down_nothing_is_published_and_the_error_is_retryable(
     assert result["statusCode"] == 503
     assert error_of(result)["code"] == "CACHE_UNAVAILABLE"
     assert published == []
+    assert outbox.pending_count() == 0  # the staged user.logout was taken back out
+
+
+def test_when_the_bus_is_down_the_session_is_still_ended_and_the_event_waits_in_the_outbox(
+    cache: FakeCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # GIVEN a bus refusing PutEvents
+    def bus_down(*_events: ServiceEvent) -> None:
+        raise QueueUnavailable("PutEvents refused")
+
+    monkeypatch.setattr(publisher, "send", bus_down)
+    # WHEN logging out
+    result = call(logout, PAYLOAD, user=SIGNED_IN)
+    # THEN the session was revoked and the logout answered; user.logout waits for the drain
+    assert result["statusCode"] == 200
+    assert [r.path for r in cache.requests] == ["/internal/sessions/revoke"]
+    assert outbox.pending_count() == 1
 
 
 @pytest.mark.parametrize(

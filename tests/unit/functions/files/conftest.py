@@ -9,6 +9,7 @@ import pytest
 from moto import mock_aws
 
 from functions.files.manifest import SERVICE
+from shared.declarations import OUTBOX_TABLE
 from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.service_client import set_default_transport
@@ -23,6 +24,7 @@ def aws_resources() -> Iterator[None]:
     # test another ~0.1 s of botocore model loading.
     with mock_aws():
         create_table(SERVICE.tables[0])
+        create_table(OUTBOX_TABLE)  # events are staged with the writes that cause them
         create_bucket()
         yield
 

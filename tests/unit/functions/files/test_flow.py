@@ -196,3 +196,22 @@ def test_a_replaced_object_is_not_served() -> None:
     status, payload = call(download, params={"fileId": file_id}, caller=JANE)
     assert status == 404
     assert error_code(payload) == "FILE_NOT_FOUND"
+
+
+def test_active_content_allowed_by_a_deployment_is_served_as_an_opaque_attachment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GIVEN a deployment that allows SVG by name, and an SVG that was uploaded and verified
+    from shared.config import settings
+
+    monkeypatch.setenv("STRATUS_FILE_TYPES", "image/svg+xml")
+    settings.cache_clear()
+    svg = b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
+    file_id = uploaded(svg, content_type="image/svg+xml", name="logo.svg")
+    # WHEN it is downloaded
+    status, payload = call(download, params={"fileId": file_id}, caller=BOB)
+    # THEN the link serves opaque bytes to save, never a document a browser would run
+    assert status == 200, payload
+    query = parse_qs(urlparse(payload["data"]["url"]).query)
+    assert query["response-content-type"] == ["application/octet-stream"]
+    assert query["response-content-disposition"][0].startswith("attachment;")

@@ -109,7 +109,7 @@ def test_a_failure_after_the_reservation_releases_it(
     services: FakeServices, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN the table refuses the pending record
-    def broken(_record: Any) -> None:
+    def broken(_record: Any, **_kwargs: Any) -> None:
         raise RuntimeError("table down")
 
     monkeypatch.setattr(store, "insert_pending", broken)

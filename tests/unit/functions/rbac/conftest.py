@@ -9,7 +9,7 @@ import pytest
 from moto import mock_aws
 
 from functions.rbac import roles
-from shared.declarations import Table
+from shared.declarations import OUTBOX_TABLE, Table
 from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.service_client import set_default_transport
@@ -22,6 +22,7 @@ def _rbac_table() -> Iterator[None]:
     roles._definitions.clear()  # each test is a fresh container over a fresh table
     with mock_aws():
         create_table(Table("rbac"))
+        create_table(OUTBOX_TABLE)  # events are staged with the writes that cause them
         create_bus()
         yield
 

@@ -8,7 +8,10 @@ from typing import Any
 import pytest
 
 from functions.rbac import assign, roles_create, unassign, user_permissions
+from shared import outbox
 from shared.context import UserContext
+from shared.errors import QueueUnavailable
+from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.service_client import IncomingResponse, OutgoingRequest
 from tests.unit.functions.rbac.support import (
@@ -253,6 +256,13 @@ def test_the_last_role_may_be_removed() -> None:
     assert permissions_of("u_1")[1]["data"] == {"userId": "u_1", "roles": [], "permissions": []}
 
 
+def test_a_user_left_without_roles_can_be_given_one_again() -> None:
+    make_user("u_1")
+    assert take("u_1", "member")[1]["data"]["roles"] == []
+    status, payload = give("u_1", "member")
+    assert (status, payload["data"]["roles"]) == (200, ["member"])
+
+
 def test_removing_a_role_not_held_changes_nothing(events: list[ServiceEvent], cache: FakeCache) -> None:
     make_user("u_1")
     status, payload = take("u_1", "tenant_admin")
@@ -310,6 +320,48 @@ def test_a_cache_failure_is_reported_not_swallowed(cache: FakeCache) -> None:
     status, payload = give("u_1", "tenant_admin")
     assert status == 404
     assert error_code(payload) == "NOT_FOUND"
+    # AND the answer tells the truth: the role was not granted, and no event is left to announce it
+    from functions.rbac import store
+
+    assert store.user_roles(TENANT, "u_1") == ["member"]
+    assert outbox.pending_count() == 0
+
+
+def test_a_change_stands_and_succeeds_while_the_bus_is_down(monkeypatch: pytest.MonkeyPatch) -> None:
+    # GIVEN a bus refusing PutEvents
+    make_user("u_1")
+
+    def bus_down(*_events: ServiceEvent) -> None:
+        raise QueueUnavailable("PutEvents refused")
+
+    monkeypatch.setattr(publisher, "send", bus_down)
+    # WHEN a role is assigned, then removed
+    assert give("u_1", "tenant_admin")[0] == 200
+    status, payload = take("u_1", "member")
+    # THEN both answered 200 and stand, and both events wait in the outbox for the drain
+    assert (status, payload["data"]["roles"]) == (200, ["tenant_admin"])
+    assert outbox.pending_count() == 2
+
+
+def test_a_change_against_a_stale_read_reads_again_and_removes_only_that_role(
+    monkeypatch: pytest.MonkeyPatch, events: list[ServiceEvent]
+) -> None:
+    # GIVEN u_1 holding member, alpha, beta, and a first read that is stale (member not yet seen)
+    from functions.rbac import store
+
+    make_user("u_1")
+    for name in ("alpha", "beta"):
+        create_role(name, [f"{name}.read"])
+        store.add_user_role(TENANT, "u_1", name, create=False)
+    real = store.user_roles
+    reads = iter([["alpha", "beta"]])
+    monkeypatch.setattr(store, "user_roles", lambda t, u: next(reads, None) or real(t, u))
+    # WHEN beta is removed
+    status, payload = take("u_1", "beta")
+    # THEN the write against the stale list was refused, and the retry removed beta only
+    assert (status, payload["data"]["roles"]) == (200, ["member", "alpha"])
+    [event] = events
+    assert event.data["permissions"] == sorted([*MEMBER_PERMISSIONS, "alpha.read"])
 
 
 def test_concurrent_assignments_are_all_kept() -> None:

@@ -2,27 +2,39 @@
 
 from __future__ import annotations
 
-import pytest
-
 from functions.rbac import store
+from shared import outbox
+from shared.events import publisher
 from tests.unit.functions.rbac.support import TENANT, make_user
 
 
-def test_a_removal_against_a_stale_read_retries_instead_of_removing_the_wrong_role(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # GIVEN u_1 holding member, alpha, beta, and a first read that is stale (member not yet seen)
+def test_a_replacement_against_a_stale_read_writes_nothing_and_stages_nothing() -> None:
+    # GIVEN u_1 holding member and alpha, and an event built from a read that missed alpha
     make_user("u_1")
     store.add_user_role(TENANT, "u_1", "alpha", create=False)
-    store.add_user_role(TENANT, "u_1", "beta", create=False)
-    real = store.user_roles
-    reads = iter([["alpha", "beta"]])
-    monkeypatch.setattr(store, "user_roles", lambda t, u: next(reads, None) or real(t, u))
-    # WHEN beta is removed (the stale index 1 holds alpha in the table)
-    held, changed = store.remove_user_role(TENANT, "u_1", "beta")
-    # THEN the conditional removal refused the stale index, and the retry removed beta only
-    assert changed is True
-    assert held == ["member", "alpha"]
+    changed = publisher.build(
+        "rbac.role_changed",
+        {"userId": "u_1", "role": "member", "change": "removed", "permissions": []},
+        source="rbac",
+        tenant_id=TENANT,
+    )
+    # WHEN the list is replaced on the strength of that read
+    written = store.replace_user_roles(TENANT, "u_1", seen=["member"], roles=[], events=[changed])
+    # THEN neither the roles nor the event were written: the caller reads again
+    assert written is False
+    assert store.user_roles(TENANT, "u_1") == ["member", "alpha"]
+    assert outbox.pending_count() == 0
+    # AND against the current list, both are written in one transaction
+    assert store.replace_user_roles(
+        TENANT, "u_1", seen=["member", "alpha"], roles=["alpha"], events=[changed]
+    )
+    assert store.user_roles(TENANT, "u_1") == ["alpha"]
+    assert outbox.pending_count() == 1
+
+
+def test_an_unknown_user_is_never_created_by_a_replacement() -> None:
+    assert store.replace_user_roles(TENANT, "u_new", seen=[], roles=["member"]) is False
+    assert store.user_roles(TENANT, "u_new") is None
 
 
 def test_add_creates_the_user_only_when_asked() -> None:

@@ -16,7 +16,7 @@ from moto import mock_aws
 from shared import service_client, service_token
 from shared.adapters.lambda_events import LocalContext, http_event
 from shared.context import UserContext
-from shared.declarations import Table
+from shared.declarations import OUTBOX_TABLE, Table
 from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.service_client import IncomingResponse, OutgoingRequest
@@ -27,6 +27,7 @@ from stratus.provision import create_bus, create_table
 def aws() -> Iterator[None]:
     with mock_aws():
         create_table(Table("tenants"))
+        create_table(OUTBOX_TABLE)  # events are staged with the writes that cause them
         create_bus()
         yield
 

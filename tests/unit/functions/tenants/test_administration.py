@@ -7,7 +7,10 @@ import pytest
 
 from functions.tenants import get, store, suspend, update, validate
 from functions.tenants.plans import PLANS
+from shared import outbox
 from shared.context import UserContext
+from shared.errors import QueueUnavailable
+from shared.events import publisher
 from shared.events.model import ServiceEvent
 from tests.unit.functions.tenants.conftest import (
     PLATFORM_ADMIN,
@@ -164,6 +167,41 @@ def test_bad_updates_are_400(body: dict[str, object]) -> None:
     assert (status, payload["error"]["code"]) == (400, "INVALID_REQUEST")
 
 
+def test_a_plan_change_while_the_bus_is_down_stands_and_its_events_wait_in_the_outbox(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GIVEN a free tenant and a bus refusing PutEvents
+    seed("acme")
+
+    def bus_down(*_events: ServiceEvent) -> None:
+        raise QueueUnavailable("PutEvents refused")
+
+    monkeypatch.setattr(publisher, "send", bus_down)
+    # WHEN a platform admin renames it and moves it to standard
+    body = {"name": "Acme Two", "plan": "standard"}
+    status, payload = as_user(update, PLATFORM_ADMIN, body=body, tenantId="acme")
+    # THEN 200 and the change stands; tenant.updated and tenant.plan_changed wait for the drain
+    assert (status, payload["data"]["name"], payload["data"]["plan"]) == (200, "Acme Two", "standard")
+    assert outbox.pending_count() == 2
+
+
+def test_a_change_made_meanwhile_is_read_again_so_the_event_names_what_was_written(
+    monkeypatch: pytest.MonkeyPatch, events: list[ServiceEvent]
+) -> None:
+    # GIVEN a first read that misses a rename made meanwhile
+    seed("acme")
+    stale = store.get("acme")
+    assert stale is not None
+    store.change_settings(stale, name="Renamed", plan=None, quotas={}, now="2025-01-02T00:00:00.000Z")
+    real, reads = store.get, iter([stale])
+    monkeypatch.setattr(store, "get", lambda tenant_id: next(reads, None) or real(tenant_id))
+    # WHEN the platform admin changes the plan
+    status, _ = as_user(update, PLATFORM_ADMIN, body={"plan": "standard"}, tenantId="acme")
+    # THEN the write against the stale read was refused, and the event carries the name that is stored
+    assert status == 200
+    assert [e.data["name"] for e in events if e.type == "tenant.updated"] == ["Renamed"]
+
+
 def test_updating_an_unknown_tenant_is_404() -> None:
     status, payload = as_user(update, PLATFORM_ADMIN, body={"name": "X"}, tenantId="nobody")
     assert (status, payload["error"]["code"]) == (404, "TENANT_NOT_FOUND")
@@ -237,6 +275,9 @@ def test_a_retry_after_the_cache_failed_completes_the_suspension(
     first = as_user(suspend, PLATFORM_ADMIN, tenantId="acme")
     assert first[0] == 503
     assert events == []
+    # AND the error tells the truth: the tenant is still active, and no event waits to announce otherwise
+    assert internal(validate, tenantId="acme")[0] == 200
+    assert outbox.pending_count() == 0
     # WHEN the admin retries with the cache back
     cache.status = 200
     status, _ = as_user(suspend, PLATFORM_ADMIN, tenantId="acme")

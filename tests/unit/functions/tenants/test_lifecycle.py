@@ -8,6 +8,9 @@ import pytest
 
 from functions.tenants import activate, create, discard, store, validate
 from functions.tenants.plans import GIB, MIB, PLANS
+from shared import outbox
+from shared.errors import QueueUnavailable
+from shared.events import publisher
 from shared.events.model import ServiceEvent
 from tests.unit.functions.tenants.conftest import internal, seed
 
@@ -134,15 +137,35 @@ def test_activate_makes_the_tenant_active_and_publishes_tenant_created(events: l
     }
 
 
-def test_activating_again_answers_the_same_and_republishes(events: list[ServiceEvent]) -> None:
+def test_activating_again_answers_the_same_and_announces_the_tenant_once(
+    events: list[ServiceEvent],
+) -> None:
     # GIVEN an activation whose answer was lost (the caller retries)
     internal(create, body={"tenantId": "acme", "name": "Acme", "plan": "free"})
     internal(activate, body=ADMIN, tenantId="acme")
     status, payload = internal(activate, body=ADMIN, tenantId="acme")
-    # THEN the retry succeeds and the event is not lost (at least once)
+    # THEN the retry succeeds, and tenant.created is not announced twice: it was committed with the
+    # activation, so the outbox delivers it even if the bus refused it then
     assert status == 200
     assert payload["data"]["status"] == "active"
-    assert [e.type for e in events] == ["tenant.created", "tenant.created"]
+    assert [e.type for e in events] == ["tenant.created"]
+
+
+def test_an_activation_while_the_bus_is_down_stands_and_its_event_waits_in_the_outbox(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GIVEN a provisioning tenant and a bus refusing PutEvents
+    internal(create, body={"tenantId": "acme", "name": "Acme", "plan": "free"})
+
+    def bus_down(*_events: ServiceEvent) -> None:
+        raise QueueUnavailable("PutEvents refused")
+
+    monkeypatch.setattr(publisher, "send", bus_down)
+    # WHEN the gateway activates it
+    status, payload = internal(activate, body=ADMIN, tenantId="acme")
+    # THEN it is active, and tenant.created waits in the outbox (released by the drain later)
+    assert (status, payload["data"]["status"]) == (200, "active")
+    assert outbox.pending_count() == 1
 
 
 def test_activate_unknown_is_404_and_suspended_is_403(events: list[ServiceEvent]) -> None:
