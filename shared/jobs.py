@@ -26,15 +26,15 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
-from shared import aws
+from shared import aws, outbox
 from shared import context as request_context
 from shared.config import settings
 from shared.context import Headers, RequestContext, new_id
 from shared.declarations import IDEMPOTENCY_TABLE, Function, Schedule
 from shared.envelopes import utc_now_iso
-from shared.errors import QueueUnavailable, StratusError
+from shared.errors import StratusError
 from shared.events import publisher
 from shared.observability import log_keys, logger
 from shared.service_client import ServiceClient
@@ -182,10 +182,13 @@ class Job:
             self._announce("system.job_completed", data)
 
     def _announce(self, event_type: str, data: dict[str, Any]) -> None:
+        """Staged in the outbox, then published: a bus outage delays the event, never loses it. (The
+        outbox drain is a job too: its own events wait for its next run.)"""
         try:
-            publisher.publish(event_type, data, tenant_id=settings().platform_tenant)
-        except QueueUnavailable:
-            self.logger.exception("job event not published", event_type=event_type)
+            outbox.emit(publisher.build(event_type, data, tenant_id=settings().platform_tenant))
+        except (StratusError, BotoCoreError, ClientError):  # the outbox is unreachable: the result still
+            # goes to monitoring, and the run must report it
+            self.logger.exception("job event not staged", event_type=event_type)
 
 
 # --- the run lock: one item in the kernel's idempotency table, expiring with the function's timeout ------

@@ -10,7 +10,7 @@ import pytest
 from moto import mock_aws
 
 from shared import jobs
-from shared.declarations import IDEMPOTENCY_TABLE, Function, Layer, Schedule, Service
+from shared.declarations import IDEMPOTENCY_TABLE, OUTBOX_TABLE, Function, Layer, Schedule, Service
 from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.service_client import set_default_transport
@@ -39,6 +39,7 @@ def services() -> Iterator[FakeServices]:
     set_default_transport(fake)
     with mock_aws():
         create_table(IDEMPOTENCY_TABLE)
+        create_table(OUTBOX_TABLE)
         yield fake
     set_default_transport(None)
 
