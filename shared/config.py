@@ -19,6 +19,11 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _csv(name: str) -> tuple[str, ...]:
+    """A comma-separated setting, blanks dropped."""
+    return tuple(item.strip() for item in os.environ.get(name, "").split(",") if item.strip())
+
+
 @dataclass(frozen=True)
 class Settings:
     stage: str = "dev"
@@ -34,6 +39,8 @@ class Settings:
     service_token_secret: str = field(default="", repr=False)
     service_token_ttl_seconds: int = 60
     max_body_bytes: int = 1_048_576
+    # Browser origins the gateways answer CORS for (`shared.adapters.cors`); none unless configured.
+    cors_origins: tuple[str, ...] = ()
     # The gateway base URL, for the service client's HTTP transport.
     gateway_url: str | None = None
     events_dir: Path = _REPO_ROOT / "events"
@@ -83,6 +90,9 @@ class Settings:
             service_token_secret=_service_token_secret(),
             service_token_ttl_seconds=_int("STRATUS_SERVICE_TOKEN_TTL", 60),
             max_body_bytes=_int("STRATUS_MAX_BODY_BYTES", 1_048_576),
+            cors_origins=tuple(
+                o.strip() for o in os.environ.get("STRATUS_CORS_ORIGINS", "").split(",") if o.strip()
+            ),
             gateway_url=os.environ.get("STRATUS_GATEWAY_URL") or None,
             events_dir=Path(os.environ.get("STRATUS_EVENTS_DIR", str(_REPO_ROOT / "events"))),
             tables=tuple(t for t in os.environ.get("STRATUS_TABLES", "").split(",") if t),
@@ -93,12 +103,8 @@ class Settings:
             access_token_ttl_seconds=_int("STRATUS_ACCESS_TOKEN_TTL", 1800),
             refresh_token_ttl_seconds=_int("STRATUS_REFRESH_TOKEN_TTL", 7 * 24 * 3600),
             mail_from=os.environ.get("STRATUS_MAIL_FROM", cls.mail_from),
-            file_types=tuple(
-                t.strip().lower() for t in os.environ.get("STRATUS_FILE_TYPES", "").split(",") if t.strip()
-            ),
-            alert_emails=tuple(
-                a.strip().lower() for a in os.environ.get("STRATUS_ALERT_EMAILS", "").split(",") if a.strip()
-            ),
+            file_types=tuple(t.lower() for t in _csv("STRATUS_FILE_TYPES")),
+            alert_emails=tuple(a.lower() for a in _csv("STRATUS_ALERT_EMAILS")),
         )
 
 

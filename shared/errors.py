@@ -14,6 +14,11 @@ class ErrorCode(StrEnum):
     # general (1000-1999)
     INTERNAL_ERROR = "INTERNAL_ERROR"
     INVALID_REQUEST = "INVALID_REQUEST"
+    # Stratus additions: statuses seed 000 has no code for, which a client must tell apart
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
+    UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE"
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+    CONFLICT = "CONFLICT"
     UNAUTHORIZED = "UNAUTHORIZED"
     FORBIDDEN = "FORBIDDEN"
     NOT_FOUND = "NOT_FOUND"
@@ -39,6 +44,7 @@ class ErrorCode(StrEnum):
     TENANT_NOT_FOUND = "TENANT_NOT_FOUND"
     TENANT_QUOTA_EXCEEDED = "TENANT_QUOTA_EXCEEDED"
     TENANT_SUSPENDED = "TENANT_SUSPENDED"
+    TENANT_ALREADY_EXISTS = "TENANT_ALREADY_EXISTS"
     # files (2400-2499)
     FILE_NOT_FOUND = "FILE_NOT_FOUND"
     FILE_TOO_LARGE = "FILE_TOO_LARGE"
@@ -62,6 +68,10 @@ class Spec(NamedTuple):
 SPECS: dict[ErrorCode, Spec] = {
     ErrorCode.INTERNAL_ERROR: Spec(500, True),
     ErrorCode.INVALID_REQUEST: Spec(400, False),
+    ErrorCode.PAYLOAD_TOO_LARGE: Spec(413, False),
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE: Spec(415, False),
+    ErrorCode.METHOD_NOT_ALLOWED: Spec(405, False),
+    ErrorCode.CONFLICT: Spec(409, False),
     ErrorCode.UNAUTHORIZED: Spec(401, False),
     ErrorCode.FORBIDDEN: Spec(403, False),
     ErrorCode.NOT_FOUND: Spec(404, False),
@@ -83,6 +93,7 @@ SPECS: dict[ErrorCode, Spec] = {
     ErrorCode.TENANT_NOT_FOUND: Spec(404, False),
     ErrorCode.TENANT_QUOTA_EXCEEDED: Spec(403, False),
     ErrorCode.TENANT_SUSPENDED: Spec(403, False),
+    ErrorCode.TENANT_ALREADY_EXISTS: Spec(409, False),
     ErrorCode.FILE_NOT_FOUND: Spec(404, False),
     ErrorCode.FILE_TOO_LARGE: Spec(413, False),
     ErrorCode.INVALID_FILE_TYPE: Spec(415, False),
@@ -99,8 +110,6 @@ class StratusError(Exception):
     """Base of every error a function raises on purpose. Subclasses pick the code."""
 
     code: ClassVar[ErrorCode] = ErrorCode.INTERNAL_ERROR
-    # For the few errors seed 000 has no code of their own for (`PayloadTooLarge`, `Conflict`).
-    status_override: ClassVar[int | None] = None
     default_message: ClassVar[str] = "Internal error"
 
     def __init__(
@@ -119,23 +128,21 @@ class StratusError(Exception):
 
     @property
     def status(self) -> int:
-        return self.status_override or SPECS[self.code].status
+        return SPECS[self.code].status
 
     @property
     def retryable(self) -> bool:
         return SPECS[self.code].retryable
 
 
-def error_for(
-    code: ErrorCode | str, message: str, *, status: int | None = None, **kwargs: Any
-) -> StratusError:
-    """Rebuild a typed error from a code (and status) that crossed a wire (the service client uses it)."""
+def error_for(code: ErrorCode | str, message: str, **kwargs: Any) -> StratusError:
+    """Rebuild a typed error from a code that crossed a wire (the service client uses it): each code has
+    one status, so the code alone names the class."""
     try:
         known = ErrorCode(code)
     except ValueError:
         return InternalError(message, **kwargs)
-    cls = _BY_STATUS.get((known, status)) or _BY_CODE[known]
-    return cls(message, **kwargs)
+    return _BY_CODE[known](message, **kwargs)
 
 
 # --- general -----------------------------------------------------------------------------------------
@@ -149,21 +156,28 @@ class InvalidRequest(StratusError):
 
 
 class PayloadTooLarge(InvalidRequest):
-    status_override = 413
+    code = ErrorCode.PAYLOAD_TOO_LARGE
     default_message = "The request body is too large"
 
 
 class UnsupportedMediaType(InvalidRequest):
     """A body in a format the API does not speak (it speaks JSON in UTF-8)."""
 
-    status_override = 415
-    default_message = "The request body's media type is not supported"
+    code = ErrorCode.UNSUPPORTED_MEDIA_TYPE
+    default_message = "The request body must be JSON"
+
+
+class MethodNotAllowed(InvalidRequest):
+    """The path exists, not with this method; `Allow` lists the methods it has."""
+
+    code = ErrorCode.METHOD_NOT_ALLOWED
+    default_message = "This method is not allowed on this path"
 
 
 class Conflict(InvalidRequest):
     """A create that names something already taken (seed 000 has a 409 code only for users)."""
 
-    status_override = 409
+    code = ErrorCode.CONFLICT
     default_message = "It already exists"
 
 
@@ -278,6 +292,11 @@ class TenantQuotaExceeded(Forbidden):
     default_message = "The tenant's quota is exceeded"
 
 
+class TenantAlreadyExists(Conflict):
+    code = ErrorCode.TENANT_ALREADY_EXISTS
+    default_message = "This tenant id is taken"
+
+
 class TenantSuspended(Forbidden):
     code = ErrorCode.TENANT_SUSPENDED
     default_message = "The tenant is suspended"
@@ -334,12 +353,7 @@ def _all_subclasses(cls: type[StratusError]) -> list[type[StratusError]]:
     return [cls, *(sub for child in cls.__subclasses__() for sub in _all_subclasses(child))]
 
 
-# The most general class per code (PayloadTooLarge shares INVALID_REQUEST but is not its canonical class),
-# and the classes that change their code's status, found again by (code, status).
+# The most general class per code (a subclass that keeps its parent's code is not the canonical one).
 _BY_CODE: dict[ErrorCode, type[StratusError]] = {}
-_BY_STATUS: dict[tuple[ErrorCode, int | None], type[StratusError]] = {}
 for _cls in _all_subclasses(StratusError)[1:]:
-    if _cls.status_override is None:
-        _BY_CODE.setdefault(_cls.code, _cls)
-    else:
-        _BY_STATUS[(_cls.code, _cls.status_override)] = _cls
+    _BY_CODE.setdefault(_cls.code, _cls)

@@ -82,6 +82,10 @@ class Registry:
         for service in self.services:
             yield from service.tables
 
+    def routes_at(self, path: str) -> list[Function]:
+        """Every function whose route serves `path`, whatever its method (for 405 `Allow` and CORS)."""
+        return [fn for fn in self.http_functions if fn.route.match(fn.route.method, path) is not None]
+
     def match(self, method: str, path: str) -> RouteMatch | None:
         for fn in self.http_functions:
             params = fn.route.match(method, path)

@@ -14,8 +14,10 @@ from werkzeug.serving import make_server
 
 from shared import service_client
 from shared.access_tokens import generate_private_key_pem
+from shared.adapters.cors import LOCAL_ORIGINS, CorsPolicy
 from shared.adapters.gateway import Gateway
 from shared.adapters.wsgi import WsgiApp
+from shared.config import settings
 from shared.declarations import Route
 from shared.registry import Registry
 from shared.transports import InProcessTransport
@@ -104,7 +106,8 @@ class LocalPlatform:
             self.log(f"platform admin  {admin.email} (from STRATUS_ADMIN_EMAIL / STRATUS_ADMIN_PASSWORD)")
 
     def _start_gateway(self) -> None:
-        app = WsgiApp(Gateway(self.registry, loopback_only_internal=True))
+        cors = CorsPolicy(settings().cors_origins or LOCAL_ORIGINS)  # locally: any localhost port by default
+        app = WsgiApp(Gateway(self.registry, loopback_only_internal=True, cors=cors))
         self._server = make_server(self.host, self.port, app, threaded=True)
         self.port = self._server.server_port  # the real one when port=0
         self._server_thread = threading.Thread(target=self._server.serve_forever, name="gateway", daemon=True)

@@ -19,7 +19,14 @@ from shared import outbox
 from shared.config import settings
 from shared.context import require
 from shared.envelopes import utc_now_iso
-from shared.errors import Conflict, PermissionDenied, ServiceUnavailable, TenantNotFound, TenantSuspended
+from shared.errors import (
+    Conflict,
+    PermissionDenied,
+    ServiceUnavailable,
+    TenantAlreadyExists,
+    TenantNotFound,
+    TenantSuspended,
+)
 from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.observability import logger
@@ -65,7 +72,7 @@ def create(body: NewTenant) -> Tenant:
         except store.ConditionFailed:
             continue
         return to_model(record)
-    raise Conflict("This tenant id is taken", field="tenantId", details={"tenantId": tenant_id})
+    raise TenantAlreadyExists(field="tenantId", details={"tenantId": tenant_id})
 
 
 def activate(tenant_id: str, body: Activation) -> Tenant:

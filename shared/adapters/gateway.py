@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from shared import envelopes
+from shared.adapters.cors import CorsPolicy
 from shared.adapters.lambda_events import LocalContext, http_event
+from shared.config import settings
 from shared.context import Headers, new_id
-from shared.declarations import Auth
-from shared.errors import Forbidden, InvalidToken, NotFound, StratusError, check_body_size
+from shared.declarations import Auth, Function, Route
+from shared.errors import Forbidden, InvalidToken, MethodNotAllowed, NotFound, StratusError, check_body_size
 from shared.registry import Registry
 
 # Receives the v2 event of a protected route; returns the authorizer's context, or raises StratusError.
@@ -59,10 +61,12 @@ class Gateway:
         *,
         authorizer: Authorizer | None = None,
         loopback_only_internal: bool = False,
+        cors: CorsPolicy | None = None,
     ) -> None:
         self.registry = registry
         self.authorizer = authorizer or self._declared_authorizer()
         self.loopback_only_internal = loopback_only_internal
+        self.cors = cors or CorsPolicy(settings().cors_origins)
 
     def _declared_authorizer(self) -> Authorizer:
         """The registry's authorizer function, invoked as API Gateway invokes a Lambda authorizer."""
@@ -87,23 +91,50 @@ class Gateway:
         headers = {k.lower(): v for k, v in request.headers.items()}
         # The edge generates the request id when the client sent none; every hop after reuses it.
         headers.setdefault(Headers.REQUEST_ID, new_id("req_"))
+        origin = headers.get("origin")
         try:
-            return self._dispatch(request, headers)
+            if request.method.upper() == "OPTIONS" and origin and "access-control-request-method" in headers:
+                return self._preflight(request, origin, headers[Headers.REQUEST_ID])
+            response = self._dispatch(request, headers)
         except StratusError as exc:
-            return error_response(exc, request_id=headers[Headers.REQUEST_ID])
+            response = error_response(exc, request_id=headers[Headers.REQUEST_ID])
+        if origin and self.cors.allows(origin):
+            response.headers.update(self.cors.response_headers(origin))
+        return response
+
+    def _visible_routes(self, request: HttpRequest) -> list[Function]:
+        """The functions serving the path that this client may know about (any method)."""
+        return [fn for fn in self.registry.routes_at(request.path) if not self._hidden(fn.route, request)]
+
+    def _hidden(self, route: Route, request: HttpRequest) -> bool:
+        return (
+            self.loopback_only_internal
+            and route.auth in (Auth.SERVICE, Auth.SYSTEM)
+            and not is_loopback(request.source_ip)
+        )
+
+    def _preflight(self, request: HttpRequest, origin: str, request_id: str) -> HttpResponse:
+        methods = {fn.route.method for fn in self._visible_routes(request)}
+        if not methods:
+            raise NotFound(f"No route for {request.path}")
+        if not self.cors.allows(origin):
+            raise Forbidden(f"Origin {origin} is not allowed (STRATUS_CORS_ORIGINS)", field="Origin")
+        headers = {"X-Request-ID": request_id, **self.cors.preflight_headers(origin, methods)}
+        return HttpResponse(status=204, headers=headers, body=b"")
 
     def _dispatch(self, request: HttpRequest, headers: dict[str, str]) -> HttpResponse:
         check_body_size(len(request.body))
         found = self.registry.match(request.method, request.path)
-        if found is None:
+        if found is None or self._hidden(found.function.route, request):
+            allowed = sorted({fn.route.method for fn in self._visible_routes(request)})
+            if allowed:
+                raise MethodNotAllowed(
+                    f"{request.method.upper()} is not allowed on {request.path}; use {', '.join(allowed)}",
+                    headers={"Allow": ", ".join(allowed)},
+                    details={"allow": allowed},
+                )
             raise NotFound(f"No route for {request.method.upper()} {request.path}")
         route = found.function.route
-        if (
-            self.loopback_only_internal
-            and route.auth in (Auth.SERVICE, Auth.SYSTEM)
-            and not is_loopback(request.source_ip)
-        ):
-            raise NotFound(f"No route for {request.method.upper()} {request.path}")
         event = http_event(
             request.method,
             request.path,

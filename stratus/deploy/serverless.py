@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from shared.adapters import cors
 from shared.declarations import Auth, Authorizer, Function, Route, Schedule, Subscription
 from shared.registry import Registry
 from stratus.deploy.cloudformation import PREFIX, GenerationError, get_att, logical, resources, role
@@ -112,7 +113,7 @@ def roles(registry: Registry, mode: str) -> dict[str, Any]:
 
 
 def _http_api(registry: Registry) -> dict[str, Any]:
-    config: dict[str, Any] = {"payload": "2.0"}
+    config: dict[str, Any] = {"payload": "2.0", "cors": _cors()}
     authorizer = registry.authorizer
     if authorizer is not None:
         assert isinstance(authorizer.trigger, Authorizer)
@@ -128,6 +129,18 @@ def _http_api(registry: Registry) -> dict[str, Any]:
     return config
 
 
+def _cors() -> dict[str, Any]:
+    """Browser origins allowed to call the API: the stage's `apiCorsOrigins` param (a list; none by
+    default), with the headers and methods the local gateway answers (shared/adapters/cors.py)."""
+    return {
+        "allowedOrigins": "${param:apiCorsOrigins}",
+        "allowedHeaders": list(cors.ALLOWED_HEADERS),
+        "allowedMethods": ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+        "exposedResponseHeaders": list(cors.EXPOSED_HEADERS),
+        "maxAge": cors.MAX_AGE_SECONDS,
+    }
+
+
 def main_file(registry: Registry) -> dict[str, Any]:
     tables = ",".join(t.name for t in registry.tables())
     return {
@@ -137,6 +150,7 @@ def main_file(registry: Registry) -> dict[str, Any]:
             "default": {
                 "mode": "split",
                 "corsOrigin": "*",
+                "apiCorsOrigins": [],
                 "mailFrom": "no-reply@stratus.local",
                 "alertEmails": "",
             }

@@ -51,7 +51,7 @@ def test_an_oversized_body_is_413(local: LocalPlatform) -> None:
     big = json.dumps({"name": "w", "size": 1, "pad": "x" * (settings().max_body_bytes + 1)}).encode()
     reply = request(f"{local.url}/api/v1/echo/items", "POST", big, JSON)
     assert reply.status == 413
-    assert reply.body["error"]["code"] == "INVALID_REQUEST"
+    assert reply.body["error"]["code"] == "PAYLOAD_TOO_LARGE"
 
 
 def test_a_lying_content_length_is_refused_before_the_body_is_read(local: LocalPlatform) -> None:
@@ -64,9 +64,20 @@ def test_a_lying_content_length_is_refused_before_the_body_is_read(local: LocalP
     assert head.startswith("HTTP/1.1 413")
 
 
-@pytest.mark.parametrize(
-    ("method", "path"), [("GET", "/api/v1/nothing"), ("DELETE", "/api/v1/echo/items"), ("GET", "/")]
-)
+def test_a_wrong_method_is_405_with_allow(local: LocalPlatform) -> None:
+    reply = request(f"{local.url}/api/v1/echo/items", "DELETE")
+    assert (reply.status, reply.body["error"]["code"]) == (405, "METHOD_NOT_ALLOWED")
+    assert reply.headers["Allow"] == "GET, POST"
+
+
+def test_a_browser_app_on_another_localhost_port_passes_the_cors_preflight(local: LocalPlatform) -> None:
+    headers = {"Origin": "http://localhost:5173", "Access-Control-Request-Method": "POST"}
+    reply = request(f"{local.url}/api/v1/auth/login", "OPTIONS", headers=headers)
+    assert reply.status == 204
+    assert reply.headers["Access-Control-Allow-Origin"] == "http://localhost:5173"
+
+
+@pytest.mark.parametrize(("method", "path"), [("GET", "/api/v1/nothing"), ("GET", "/")])
 def test_unknown_routes_are_404_envelopes(local: LocalPlatform, method: str, path: str) -> None:
     reply = request(f"{local.url}{path}", method)
     assert reply.status == 404

@@ -106,7 +106,7 @@ def test_a_body_that_is_not_json_in_utf8_is_415(content_type: str) -> None:
     result = post_item('{"name": "widget", "size": 3}', **{"content-type": content_type})
     assert result["statusCode"] == 415
     error = body(result)["error"]
-    assert (error["code"], error["retryable"], error["field"]) == ("INVALID_REQUEST", False, "Content-Type")
+    assert (error["code"], error["retryable"], error["field"]) == ("UNSUPPORTED_MEDIA_TYPE", False, "Content-Type")
 
 
 @pytest.mark.parametrize(
@@ -127,7 +127,7 @@ def test_an_oversized_body_is_413_before_anything_parses_it(monkeypatch: pytest.
     result = post_item(json.dumps({"name": "w", "size": 1, "pad": "x" * 100}))
     assert result["statusCode"] == 413
     error = body(result)["error"]
-    assert error["code"] == "INVALID_REQUEST"
+    assert error["code"] == "PAYLOAD_TOO_LARGE"
     assert error["details"]["maxBytes"] == 64
 
 

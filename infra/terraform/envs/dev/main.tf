@@ -79,6 +79,19 @@ resource "aws_lambda_layer_version" "deps" {
 resource "aws_apigatewayv2_api" "http" {
   name          = "${local.prefix}-http"
   protocol_type = "HTTP"
+
+  # Browser apps on other origins (none unless the stage names them); the same policy the local gateway
+  # answers (shared/adapters/cors.py). Tokens travel in headers, so no credentials.
+  dynamic "cors_configuration" {
+    for_each = length(var.api_cors_origins) > 0 ? [1] : []
+    content {
+      allow_origins  = var.api_cors_origins
+      allow_methods  = ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
+      allow_headers  = ["authorization", "content-type", "idempotency-key", "x-api-key", "x-correlation-id", "x-request-id", "x-tenant-id"]
+      expose_headers = ["retry-after", "x-request-id"]
+      max_age        = 600
+    }
+  }
 }
 
 resource "aws_cloudwatch_log_group" "access" {

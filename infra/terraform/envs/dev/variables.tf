@@ -55,6 +55,12 @@ variable "cors_origins" {
   description = "Origins allowed to upload to the file bucket from a browser."
 }
 
+variable "api_cors_origins" {
+  type        = list(string)
+  default     = []
+  description = "Browser origins allowed to call the HTTP API (CORS), e.g. [\"https://app.example.com\"]; none by default."
+}
+
 variable "kms_key_arn" {
   type        = string
   default     = null

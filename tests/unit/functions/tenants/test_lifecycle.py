@@ -73,9 +73,9 @@ def test_a_taken_id_is_409_and_the_first_tenant_is_untouched() -> None:
     internal(create, body={"tenantId": "acme", "name": "Acme", "plan": "premium"})
     # WHEN another create names the same id
     status, payload = internal(create, body={"tenantId": "acme", "name": "Impostor", "plan": "free"})
-    # THEN 409 (Conflict keeps INVALID_REQUEST's code) and the original stays as it was
+    # THEN 409 TENANT_ALREADY_EXISTS and the original stays as it was
     assert status == 409
-    assert payload["error"]["code"] == "INVALID_REQUEST"
+    assert payload["error"]["code"] == "TENANT_ALREADY_EXISTS"
     assert payload["error"]["field"] == "tenantId"
     stored = store.get("acme")
     assert stored is not None
