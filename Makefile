@@ -7,6 +7,9 @@ STAMP  := $(VENV)/.installed
 TOOLS_VENV := .venv-deploy
 TOOLS_STAMP := $(TOOLS_VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# The test tiers on every core (pytest-xdist), a test module per worker so its platform starts once.
+# Each worker has its own emulator and local platform on free ports. PYTEST_PARALLEL= runs them in one process.
+PYTEST_PARALLEL ?= -n auto --dist loadfile
 
 .PHONY: install dev test check lint types imports unit integration e2e deploy-check clean
 
@@ -36,14 +39,15 @@ dev: $(STAMP)
 
 ## The whole suite: lint, types, layering, the deployment checks, then every test. CI runs exactly this.
 test: lint types imports deploy-check
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
-## serverless.yml and Terraform: generated files current, osls package + cfn-lint, validate, checkov.
+## osls stacks and Terraform: generated files current, osls compose package, stack sizes, cfn-lint,
+## terraform validate, checkov.
 deploy-check: $(STAMP) $(TOOLS_STAMP) $(NODE_STAMP)
 	./deploy/check.sh
 
 check: lint types imports
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
@@ -59,10 +63,10 @@ unit: $(STAMP)
 	$(BIN)/pytest tests/unit
 
 integration: $(STAMP)
-	$(BIN)/pytest tests/integration
+	$(BIN)/pytest $(PYTEST_PARALLEL) tests/integration
 
 e2e: $(STAMP)
-	$(BIN)/pytest tests/e2e
+	$(BIN)/pytest $(PYTEST_PARALLEL) tests/e2e
 
 clean:
 	rm -rf $(VENV) $(TOOLS_VENV) node_modules build .mypy_cache .ruff_cache

@@ -8,11 +8,13 @@ from functools import cache
 from functions.audit.manifest import SERVICE as audit
 from functions.auth.manifest import SERVICE as auth
 from functions.cache.manifest import SERVICE as cache_service
+from functions.config.manifest import SERVICE as config
 from functions.files.manifest import SERVICE as files
 from functions.gateway.manifest import SERVICE as gateway
 from functions.monitoring.manifest import SERVICE as monitoring
 from functions.notification.manifest import SERVICE as notification
 from functions.rbac.manifest import SERVICE as rbac
+from functions.registry.manifest import SERVICE as registry_service
 from functions.tenants.manifest import SERVICE as tenants
 from functions.users.manifest import SERVICE as users
 from shared.declarations import Service
@@ -27,6 +29,8 @@ SERVICES: tuple[Service, ...] = (
     auth,
     rbac,
     audit,
+    config,
+    registry_service,
     cache_service,
     monitoring,
 )

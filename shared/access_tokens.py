@@ -203,3 +203,74 @@ def verify_system(token: str | None) -> SystemClaims:
         return SystemClaims.model_validate(body)
     except ValidationError as exc:
         raise InvalidToken("Not a system token") from exc
+
+
+# --- app tokens: what the platform sends an external app with each request it forwards ----------------
+APP_TTL_SECONDS = 120
+
+
+class AppClaims(BaseModel):
+    """Who the platform forwards a request for: the verified caller (a user, an API key, or `anonymous` on
+    an app's public endpoint) in a tenant. Audience = the app's name."""
+
+    model_config = ConfigDict(populate_by_name=True, frozen=True)
+
+    sub: str
+    tenant_id: str = Field(alias="tenantId")
+    permissions: tuple[str, ...] = ()
+    aud: str
+    iat: int = 0
+    exp: int = 0
+
+
+def issue_app(app: str, subject: str, tenant_id: str, permissions: tuple[str, ...] = ()) -> str:
+    """A short-lived RS256 token for `app` (its audience), signed with the access-token key and typed
+    `app`: it can never pass for an access token (other audience), nor be used at another app."""
+    now = int(time.time())
+    body = {
+        "sub": subject,
+        "tenantId": tenant_id,
+        "permissions": list(permissions),
+        "typ": "app",
+        "iat": now,
+        "exp": now + APP_TTL_SECONDS,
+        "iss": ISSUER,
+        "aud": app,
+        "jti": uuid.uuid4().hex,
+    }
+    return _sign(body)
+
+
+def verify_app(token: str | None, app: str, jwks_document: dict[str, Any] | None = None) -> AppClaims:
+    """For an app: the claims of a token the platform sent it, verified with the platform's JWKS
+    (`GET /.well-known/jwks.json`, passed as `jwks_document`; this deployment's keys when omitted).
+    Raises `InvalidToken` / `TokenExpired` for a forged, foreign, expired or mistyped token."""
+    if not token:
+        raise InvalidToken("An app token is required")
+    try:
+        kid = str(jwt.get_unverified_header(token).get("kid") or "")
+        if jwks_document is None:
+            key = _verification_keys().get(kid)
+        else:
+            found = [k for k in jwks_document.get("keys", []) if k.get("kid") == kid]
+            key = RSAAlgorithm.from_jwk(json.dumps(found[0])) if found else None
+        if key is None:
+            raise InvalidToken("The app token was signed by an unknown key")
+        body: dict[str, Any] = jwt.decode(
+            token,
+            key,
+            algorithms=["RS256"],
+            audience=app,
+            issuer=ISSUER,
+            options={"require": ["exp", "iat", "sub", "aud"]},
+        )
+    except jwt.ExpiredSignatureError as exc:
+        raise TokenExpired("The app token has expired") from exc
+    except jwt.PyJWTError as exc:
+        raise InvalidToken("The app token is not valid") from exc
+    if body.get("typ") != "app":
+        raise InvalidToken("Not an app token")
+    try:
+        return AppClaims.model_validate(body)
+    except ValidationError as exc:
+        raise InvalidToken("Not an app token") from exc

@@ -63,6 +63,15 @@ class Settings:
     alert_emails: tuple[str, ...] = ()
     # Upload content types (comma-separated, a trailing * allowed); empty: the files service's defaults.
     file_types: tuple[str, ...] = ()
+    # Peppers the HMAC-SHA256 of stored secrets (API keys, app registration tokens and client secrets) and
+    # derives webhook signing secrets (`shared.peppered`). Per stage, from a secret on AWS; when not given,
+    # derived from the service-token secret (so `stratus dev`'s state keeps it across restarts).
+    secret_pepper: str = field(default="", repr=False)
+    # Apps (functions/registry): inactive after this long without a heartbeat; how long the platform waits
+    # for an external app's answer (under HTTP API's 30 s integration limit); webhook retry backoff base.
+    app_heartbeat_ttl_seconds: int = 300
+    app_timeout_seconds: float = 27.0
+    webhook_backoff_seconds: int = 30
 
     def table_name(self, logical: str) -> str:
         return f"{self.resource_prefix}-{logical}"
@@ -105,6 +114,10 @@ class Settings:
             mail_from=os.environ.get("STRATUS_MAIL_FROM", cls.mail_from),
             file_types=tuple(t.lower() for t in _csv("STRATUS_FILE_TYPES")),
             alert_emails=tuple(a.lower() for a in _csv("STRATUS_ALERT_EMAILS")),
+            secret_pepper=os.environ.get("STRATUS_SECRET_PEPPER", ""),
+            app_heartbeat_ttl_seconds=_int("STRATUS_APP_HEARTBEAT_TTL", 300),
+            app_timeout_seconds=float(os.environ.get("STRATUS_APP_TIMEOUT") or 27.0),
+            webhook_backoff_seconds=_int("STRATUS_WEBHOOK_BACKOFF", 30),
         )
 
 

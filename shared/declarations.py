@@ -29,7 +29,9 @@ class Auth(StrEnum):
     SYSTEM = "system"  # a service token and a system token from auth (maintenance endpoints of jobs)
 
 
-_PARAM = re.compile(r"\{(\w+)\}")
+_PARAM = re.compile(r"\{(\w+)\+?\}")
+# `ANY` routes (API Gateway's catch-all method) serve these methods.
+ANY_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 
 @dataclass(frozen=True)
@@ -51,27 +53,37 @@ class Route:
         return f"{self.method} {self.path}"
 
     @property
+    def methods(self) -> tuple[str, ...]:
+        """The HTTP methods this route serves (`ANY` is each of `ANY_METHODS`)."""
+        return ANY_METHODS if self.method == "ANY" else (self.method,)
+
+    @property
     def rule(self) -> str:
-        """The same path in Powertools' syntax (`<userId>`)."""
-        return _PARAM.sub(r"<\1>", self.path)
+        """The same path in Powertools' syntax (`<userId>`; a greedy `{proxy+}` is `<proxy+>`)."""
+        return re.sub(r"\{(\w+\+?)\}", r"<\1>", self.path)
 
     @property
     def params(self) -> tuple[str, ...]:
         return tuple(_PARAM.findall(self.path))
 
     def match(self, method: str, path: str) -> dict[str, str] | None:
-        if method.upper() != self.method:
+        wanted = method.upper()
+        if wanted != self.method and wanted not in self.methods:
             return None
         found = self._regex.fullmatch(path)
         return found.groupdict() if found else None
 
     @property
     def _regex(self) -> re.Pattern[str]:
-        pattern = "".join(
-            f"(?P<{part[1:-1]}>[^/]+)" if _PARAM.fullmatch(part) else re.escape(part)
-            for part in re.split(r"(\{\w+\})", self.path)
-        )
-        return re.compile(pattern)
+        """`{name}` is one segment; a greedy `{proxy+}` (API Gateway's) is one or more, slashes included."""
+        return re.compile("".join(_segment(part) for part in re.split(r"(\{\w+\+?\})", self.path)))
+
+
+def _segment(part: str) -> str:
+    found = _PARAM.fullmatch(part)
+    if found is None:
+        return re.escape(part)
+    return f"(?P<{found.group(1)}>.+)" if part.endswith("+}") else f"(?P<{found.group(1)}>[^/]+)"
 
 
 @dataclass(frozen=True)
@@ -150,9 +162,14 @@ class Function:
     reads_request_metrics: bool = False  # queries the kernel's request-metrics table (Prometheus)
     sends_messages: bool = False  # sends email (SES) and SMS (SNS)
     signs_tokens: bool = False  # holds the private signing key; every other function only verifies
+    # reads the config center's documents: flags (shared.flags), tenant settings (shared.tenant_config)
+    reads_flags: bool = False
+    kms: bool = False  # seals or unseals secrets with the deployment's KMS data key (shared.sealed)
     timeout: int = 10
     memory: int = 256
     service: str = field(default="", compare=False)
+    # Its service's layer, bound with `service`: a route refuses callers that are not above it.
+    layer: Layer | None = field(default=None, compare=False)
     description: str = ""
     package: str = "functions"  # where `<service>/<name>.py` lives (tests declare their own)
 
@@ -183,7 +200,7 @@ class Service:
     functions: tuple[Function, ...] = ()
 
     def __post_init__(self) -> None:
-        bound = tuple(replace(fn, service=self.name) for fn in self.functions)
+        bound = tuple(replace(fn, service=self.name, layer=self.layer) for fn in self.functions)
         object.__setattr__(self, "functions", bound)
 
     def function(self, name: str) -> Function:

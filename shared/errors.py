@@ -31,6 +31,8 @@ class ErrorCode(StrEnum):
     INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
     ACCOUNT_LOCKED = "ACCOUNT_LOCKED"
     MFA_REQUIRED = "MFA_REQUIRED"
+    # Stratus addition: a tenant that requires MFA for its admins refuses an admin without it (403)
+    MFA_ENROLLMENT_REQUIRED = "MFA_ENROLLMENT_REQUIRED"
     # users (2100-2199)
     USER_NOT_FOUND = "USER_NOT_FOUND"
     USER_ALREADY_EXISTS = "USER_ALREADY_EXISTS"
@@ -83,6 +85,7 @@ SPECS: dict[ErrorCode, Spec] = {
     ErrorCode.INVALID_CREDENTIALS: Spec(401, False),
     ErrorCode.ACCOUNT_LOCKED: Spec(423, False),
     ErrorCode.MFA_REQUIRED: Spec(401, False),
+    ErrorCode.MFA_ENROLLMENT_REQUIRED: Spec(403, False),
     ErrorCode.USER_NOT_FOUND: Spec(404, False),
     ErrorCode.USER_ALREADY_EXISTS: Spec(409, False),
     ErrorCode.USER_INACTIVE: Spec(403, False),
@@ -237,6 +240,11 @@ class InvalidCredentials(Unauthorized):
 class MfaRequired(Unauthorized):
     code = ErrorCode.MFA_REQUIRED
     default_message = "Multi-factor authentication is required"
+
+
+class MfaEnrollmentRequired(Forbidden):
+    code = ErrorCode.MFA_ENROLLMENT_REQUIRED
+    default_message = "This tenant requires multi-factor authentication for administrators: enroll first"
 
 
 class AccountLocked(StratusError):

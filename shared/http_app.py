@@ -10,14 +10,16 @@ A function module is:
     def handler(event, context):
         return app.resolve(event, context)
 
-`HttpApp` binds the request context, checks the caller (service token on internal routes, the authorizer's
-verified user on protected ones), validates input with pydantic, wraps the returned model in seed 000's
-envelope and turns every exception into the error envelope — here, and nowhere else.
+`HttpApp` binds the request context, checks the caller (on internal routes a service token from a service
+of a higher layer, or of its own; on protected ones the authorizer's verified user), validates input with
+pydantic, wraps the returned model in seed 000's envelope and turns every exception into the error
+envelope — here, and nowhere else.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
 from typing import Any, TypeVar
@@ -32,7 +34,7 @@ from shared import context as request_context
 from shared import envelopes, observability, request_body, request_metrics, service_token
 from shared.config import settings
 from shared.context import Headers, RequestContext, UserContext, new_id
-from shared.declarations import Auth, Function
+from shared.declarations import Auth, Function, Layer
 from shared.errors import (
     Forbidden,
     InternalError,
@@ -55,9 +57,15 @@ _LOG_KEYS = ("request_id", "correlation_id", "tenant_id", "caller")
 
 
 class HttpApp(APIGatewayHttpResolver):
-    def __init__(self, function: Function) -> None:
+    """`anonymous=True` (a `user` route some of whose callers need no credential, e.g. an app's public
+    endpoints): a request the authorizer found *no* valid credential on (none sent, or a bearer that is not
+    an access token) reaches the handler with no user, and the handler decides; every other refusal
+    (expired, suspended, rate limited) is still answered as it is."""
+
+    def __init__(self, function: Function, *, anonymous: bool = False) -> None:
         super().__init__(enable_validation=True)
         self.function = function
+        self.anonymous = anonymous
         self.declared = function.route
         self.service = function.service
         self.logger = observability.logger(function.service)
@@ -89,17 +97,33 @@ class HttpApp(APIGatewayHttpResolver):
 
     # --- registration -------------------------------------------------------------------------------
     def endpoint(self, func: F) -> F:
-        """Register `func` as this function's one route, exactly as declared."""
+        """Register `func` as this function's one route, exactly as declared (an `ANY` route: once per
+        method it serves, each operation named `<function>-<method>`)."""
         doc = (func.__doc__ or "").strip()
-        return self.route(
-            rule=self.declared.rule,
-            method=self.declared.method,
-            operation_id=self.function.qualified_name,
-            tags=[self.service],
-            summary=doc.splitlines()[0] if doc else None,
-            description=doc or None,
-            responses={self.declared.status: {"description": "Success"}},
-        )(func)
+        methods = self.declared.methods
+        for method in methods:
+            name = self.function.qualified_name
+            self.route(
+                rule=self.declared.rule,
+                method=method,
+                operation_id=name if len(methods) == 1 else f"{name}-{method.lower()}",
+                tags=[self.service],
+                summary=doc.splitlines()[0] if doc else None,
+                description=doc or None,
+                responses={self.declared.status: {"description": "Success"}},
+            )(func)
+        return func
+
+    @staticmethod
+    def _compile_regex(rule: str, base_regex: str = "^{}$") -> Any:
+        """Powertools' rule regex, plus API Gateway's greedy parameter: `<proxy+>` matches the rest of the
+        path, slashes included (Powertools' own `<name>` stops at a slash)."""
+        greedy = re.findall(r"<(\w+)\+>", rule)
+        marked = re.sub(r"<(\w+)\+>", r"GREEDY__\1__", rule)
+        pattern = APIGatewayHttpResolver._compile_regex(marked, base_regex).pattern
+        for name in greedy:
+            pattern = pattern.replace(f"GREEDY__{name}__", f"(?P<{name}>.+)")
+        return re.compile(pattern)
 
     # --- the entry point ----------------------------------------------------------------------------
     def resolve(self, event: Mapping[str, Any], context: LambdaContext) -> dict[str, Any]:
@@ -151,11 +175,13 @@ class HttpApp(APIGatewayHttpResolver):
         caller: str | None = None
         user: UserContext | None = None
         if self.declared.auth in (Auth.SERVICE, Auth.SYSTEM):
-            caller = service_token.verify(
+            verified = service_token.verify(
                 headers.get(Headers.SERVICE_TOKEN),
                 audience=self.service,
                 claimed_caller=headers.get(Headers.SERVICE_NAME),
             )
+            _refuse_upward_call(verified, self.function)
+            caller = verified.name
             if self.declared.auth is Auth.SYSTEM:
                 from shared import access_tokens  # RS256 (cryptography): only maintenance routes need it
 
@@ -163,9 +189,9 @@ class HttpApp(APIGatewayHttpResolver):
             if Headers.USER_CONTEXT in headers:
                 user = UserContext.from_header(headers[Headers.USER_CONTEXT])
         elif self.declared.auth is Auth.USER:
-            user = _authorizer_user(event)
+            user = _authorizer_user(event, anonymous=self.anonymous)
             claimed_tenant = headers.get(Headers.TENANT_ID)
-            if claimed_tenant and claimed_tenant != user.tenant_id:
+            if user is not None and claimed_tenant and claimed_tenant != user.tenant_id:
                 # DESIGN §5: on an authenticated request the tenant is the token's, never the header's.
                 raise Forbidden("X-Tenant-ID does not match the token's tenant", field="X-Tenant-ID")
         return ctx.model_copy(
@@ -224,11 +250,36 @@ def _envelope(app: HttpApp, next_middleware: Callable[[HttpApp], Response[Any]])
     return response
 
 
-def _authorizer_user(event: APIGatewayProxyEventV2) -> UserContext:
+def _refuse_upward_call(caller: service_token.ServiceCaller, callee: Function) -> None:
+    """Seed 000's layering at run time: a service calls only lower layers (its own service aside). The
+    declarations say the same (`Registry.problems`); this holds it for whatever token arrives."""
+    if caller.name == callee.service:
+        return
+    if caller.layer is None or callee.layer is None or caller.layer <= callee.layer:
+        raise Forbidden(
+            f"{caller.name} ({_layer_name(caller.layer)}) may not call {callee.service} "
+            f"({_layer_name(callee.layer)}): a service calls only lower layers",
+            field="X-Service-Token",
+            details={"caller": caller.name, "callerLayer": _layer_name(caller.layer)},
+        )
+
+
+def _layer_name(layer: int | None) -> str:
+    if layer is None:
+        return "no layer"
+    try:
+        return Layer(layer).name.lower()
+    except ValueError:
+        return f"layer {layer}"
+
+
+def _authorizer_user(event: APIGatewayProxyEventV2, *, anonymous: bool = False) -> UserContext | None:
     """The user the gateway's authorizer verified (HTTP API passes the authorizer's context through), or
-    the exact error it refused the request with."""
+    the exact error it refused the request with (`anonymous`: None when it found no valid credential)."""
     authorizer = (event.get("requestContext") or {}).get("authorizer") or {}
     context = authorizer.get("lambda") or {}
+    if anonymous and not context.get("userContext") and context.get("errorCode") in (None, "INVALID_TOKEN"):
+        return None
     if context.get("errorCode"):
         retry_after = context.get("retryAfter")
         raise error_for(

@@ -1,22 +1,33 @@
 """`Job`: the one shape of a scheduled job function (seed 000 scenario 4, DESIGN §4).
 
-    job = Job(SERVICE.function("cleanup-job"), job_type="file-cleanup")
+    auth, files, monitoring = AuthClient(SERVICE), FilesClient(SERVICE), MonitoringClient(SERVICE)
+
+    job = Job(
+        SERVICE.function("cleanup-job"),
+        job_type="file-cleanup",
+        system_token=lambda service_id, operation: auth.system_token(
+            SystemTokenRequest(service_id=service_id, operation=operation)
+        ).system_token,
+        record=lambda report: monitoring.execution_result(ExecutionReport.model_validate(report.as_dict())),
+    )
 
     @job.work
     def cleanup(run: JobRun) -> JobResult:
-        done = run.client.post("files", "/internal/maintenance/cleanup-temp-files", {...},
-                               headers=run.system_headers)
-        return JobResult(processed_items=done["processedItems"], errors=done["errors"])
+        done = files.cleanup_temp_files(CleanupRequest(older_than="7d"), system_token=run.system_token)
+        return JobResult(processed_items=done.processed_items, errors=done.errors)
 
     def handler(event, context):
         return job.handle(event, context)
 
 A run: take the job's lock (a second run while one is going does nothing) → `system.job_started` → a
-system token from auth (`/internal/auth/system-token`) → the work, through the service's maintenance
-endpoint with `X-System-Token` → the result to monitoring (`/internal/jobs/execution-result`) →
+system token (`system_token`: the job's module asks auth) → the work, through the service's maintenance
+endpoint with that token → the result recorded (`record`: the job's module sends it to monitoring) →
 `system.job_completed` or `system.job_failed` (which the notification service turns into an alert for
 the platform admins) → the lock released. The work itself must be safe to repeat (each maintenance
 endpoint claims every item it touches), so a retried or overlapping run never does anything twice.
+
+The kernel names no service: who signs system tokens and who keeps results is the job module's to say,
+with the typed clients of those services (the kernel never imports `functions/`).
 """
 
 from __future__ import annotations
@@ -31,13 +42,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 from shared import aws, outbox
 from shared import context as request_context
 from shared.config import settings
-from shared.context import Headers, RequestContext, new_id
+from shared.context import RequestContext, new_id
 from shared.declarations import IDEMPOTENCY_TABLE, Function, Schedule
 from shared.envelopes import utc_now_iso
 from shared.errors import StratusError
 from shared.events import publisher
 from shared.observability import log_keys, logger
-from shared.service_client import ServiceClient
 
 
 @dataclass(frozen=True)
@@ -54,12 +64,14 @@ class JobResult:
 class JobRun:
     job_id: str
     job_type: str
-    client: ServiceClient
-    system_token: str | None
+    token: str | None  # the run's system token; None for a job made without `system_token`
 
     @property
-    def system_headers(self) -> dict[str, str]:
-        return {Headers.SYSTEM_TOKEN: self.system_token} if self.system_token else {}
+    def system_token(self) -> str:
+        """The system token for the maintenance endpoints this run calls (`X-System-Token`)."""
+        if self.token is None:
+            raise RuntimeError(f"job {self.job_type} was made without a system token source")
+        return self.token
 
 
 @dataclass(frozen=True)
@@ -85,21 +97,31 @@ class JobReport:
 
 
 Work = Callable[[JobRun], JobResult]
+# (service id, operation) → a system token: the job module asks auth (its typed client).
+SystemTokenSource = Callable[[str, str], str]
+# A finished run's report → recorded: the job module sends it to monitoring (its typed client).
+Recorder = Callable[[JobReport], object]
 
 
 class Job:
     def __init__(
-        self, function: Function, *, job_type: str, system_token: bool = True, report_idle: bool = True
+        self,
+        function: Function,
+        *,
+        job_type: str,
+        record: Recorder,
+        system_token: SystemTokenSource | None = None,
+        report_idle: bool = True,
     ) -> None:
         if not isinstance(function.trigger, Schedule):
             raise TypeError(f"{function.qualified_name} is not a scheduled function")
         self.function = function
         self.job_type = job_type
-        self.needs_system_token = system_token
+        self.record = record
+        self.system_token = system_token  # None: the work calls no maintenance endpoint
         # A frequent job that found nothing to do (the outbox drain, every minute) need not fill the
         # audit log and the executions list with empty runs.
         self.report_idle = report_idle
-        self.client = ServiceClient(function.service)
         self.logger = logger(function.service)
         self._work: Work | None = None
 
@@ -149,27 +171,21 @@ class Job:
         """The work; an exception is the run's failure (recorded and alerted), not the function's."""
         assert self._work is not None
         try:
-            token = self._system_token() if self.needs_system_token else None
-            return self._work(JobRun(job_id, self.job_type, self.client, token))
+            token = None
+            if self.system_token is not None:
+                token = self.system_token(self.function.qualified_name, self.job_type)
+            return self._work(JobRun(job_id, self.job_type, token))
         except Exception as exc:  # the job's own failure: report it, never lose it in a log
             self.logger.exception("job failed")
             message = exc.message if isinstance(exc, StratusError) else f"{type(exc).__name__}: {exc}"
             return JobResult(errors=[message or type(exc).__name__])
 
-    def _system_token(self) -> str:
-        answer = self.client.post(
-            "auth",
-            "/internal/auth/system-token",
-            {"serviceId": self.function.qualified_name, "operation": self.job_type},
-        )
-        return str(answer["systemToken"])
-
     def _report(self, report: JobReport) -> None:
-        """To monitoring, then the event. Either may fail without hiding the other."""
+        """Recorded (monitoring), then the event. Either may fail without hiding the other."""
         try:
-            self.client.post("monitoring", "/internal/jobs/execution-result", report.as_dict())
-        except StratusError:
-            self.logger.exception("execution result not recorded by monitoring")
+            self.record(report)
+        except Exception:  # a refusal, an outage, or a report the recorder's model would not take
+            self.logger.exception("execution result not recorded")
         data: dict[str, Any] = {
             "jobId": report.job_id,
             "jobType": report.job_type,

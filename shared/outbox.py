@@ -138,7 +138,7 @@ def held(*events: ServiceEvent) -> Iterator[None]:
     if it returns.
 
         with outbox.held(logged_out):
-            client.post("cache", "/internal/sessions/revoke", ...)
+            cache.sessions_revoke(RevokeRequest(...))
     """
     stage(*events)
     try:

@@ -4,6 +4,10 @@ token whose audience is the callee.
 
 The transport is pluggable — HTTP through the gateway, Lambda Invoke, or in-process — and the callee's
 handler, validation and envelope are the same in all three (see `shared.transports`).
+
+Functions do not use it directly: each callee's typed client (`functions/<service>/client.py`, on
+`shared.typed_client.TypedClient`) builds the path from the callee's manifest, sends the callee's request
+model and validates the answer into its response model, through this client.
 """
 
 from __future__ import annotations
@@ -14,11 +18,28 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from shared import service_token
 from shared.context import Headers, current
 from shared.errors import InvalidRequest, NotFound, ServiceUnavailable, StratusError, Timeout, error_for
+from shared.wire import IncomingResponse, OutgoingRequest, Transport
+
+# Re-exported: callers and tests name them through the client.
+__all__ = [
+    "DEFAULT_POLICY",
+    "POLICIES",
+    "CallPolicy",
+    "CircuitBreaker",
+    "IncomingResponse",
+    "OutgoingRequest",
+    "ServiceClient",
+    "Transport",
+    "breaker_for",
+    "default_transport",
+    "reset_breakers",
+    "set_default_transport",
+]
 
 
 @dataclass(frozen=True)
@@ -42,29 +63,6 @@ POLICIES: dict[str, CallPolicy] = {
     ),
 }
 DEFAULT_POLICY = CallPolicy(timeout=10, retries=2, retry_delay=0.2, backoff_multiplier=2, breaker_threshold=5)
-
-
-@dataclass(frozen=True)
-class OutgoingRequest:
-    service: str
-    method: str
-    path: str
-    headers: dict[str, str]
-    query: dict[str, str]
-    body: bytes | None
-
-
-@dataclass(frozen=True)
-class IncomingResponse:
-    status: int
-    body: Any  # the parsed envelope
-
-
-class Transport(Protocol):
-    def send(self, request: OutgoingRequest, *, timeout: float) -> IncomingResponse:
-        """Deliver the request. Raise `Timeout` when the callee does not answer in time and
-        `ServiceUnavailable` when it cannot be reached; return anything the callee answered."""
-        ...
 
 
 class CircuitBreaker:
@@ -150,11 +148,16 @@ class ServiceClient:
         self,
         caller: str,
         *,
+        layer: int | None = None,
         transport: Transport | None = None,
         policies: Mapping[str, CallPolicy] = POLICIES,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.caller = caller
+        # The caller's layer goes into its service tokens: a callee refuses a caller that is not above it
+        # (shared.http_app). Typed clients (shared.typed_client) pass their service's; without one, only
+        # the caller's own service answers.
+        self.layer = layer
         self._transport = transport
         self._policies = policies
         self._sleep = sleep
@@ -214,7 +217,7 @@ class ServiceClient:
             "content-type": "application/json",
             "accept": "application/json",
             Headers.SERVICE_NAME: self.caller,
-            Headers.SERVICE_TOKEN: service_token.for_call(self.caller, service),
+            Headers.SERVICE_TOKEN: service_token.for_call(self.caller, service, layer=self.layer),
         }
         if ctx is not None:
             headers.update(ctx.outgoing_headers())
@@ -247,7 +250,6 @@ def _error_of(response: IncomingResponse) -> StratusError | None:
     return error_for(
         err.get("code", "INTERNAL_ERROR"),
         err.get("message", ""),
-        status=response.status,
         field=err.get("field"),
         details=details,
         headers={"Retry-After": str(retry_after)} if isinstance(retry_after, int) else None,

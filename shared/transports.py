@@ -21,7 +21,7 @@ from shared import aws
 from shared.adapters.lambda_events import LocalContext, http_event
 from shared.errors import NotFound, ServiceUnavailable, Timeout
 from shared.registry import Registry
-from shared.service_client import IncomingResponse, OutgoingRequest
+from shared.wire import IncomingResponse, OutgoingRequest
 
 
 def _parse(raw: bytes) -> Any:

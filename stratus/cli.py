@@ -19,6 +19,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
+        if getattr(args, "endpoint_from_state", False) and args.endpoint is None:
+            args.endpoint = _default_endpoint()
         return int(args.run(args) or 0)
     except KeyboardInterrupt:
         return 130
@@ -38,7 +40,18 @@ def _parser() -> argparse.ArgumentParser:
         "--emulator-port", type=int, default=4566, help="embedded moto server port (default 4566)"
     )
     dev.add_argument("--endpoint", help="use this AWS emulator (e.g. LocalStack) instead of the embedded one")
+    dev.add_argument(
+        "--reset", action="store_true", help="start clean: forget the data, keys and admin kept in .stratus/"
+    )
     dev.set_defaults(run=_dev)
+
+    status = sub.add_parser(
+        "status", help="the running `stratus dev`: its URLs, admin, queue depths (from .stratus/)"
+    )
+    status.set_defaults(run=_status)
+
+    routes = sub.add_parser("routes", help="every route, queue subscriber and schedule of the platform")
+    routes.set_defaults(run=_routes)
 
     invoke = sub.add_parser("invoke", help="invoke one function with an event file, against an emulator")
     invoke.add_argument("function", help="qualified name, e.g. monitoring-health")
@@ -57,10 +70,12 @@ def _parser() -> argparse.ArgumentParser:
     _endpoint_option(redrive)
     redrive.set_defaults(run=_redrive)
 
-    jobs = sub.add_parser("jobs", help="scheduled jobs: `stratus jobs run NAME` runs one now")
+    jobs = sub.add_parser("jobs", help="scheduled jobs: `stratus jobs list`, `stratus jobs run NAME`")
     jobs_sub = jobs.add_subparsers(required=True, metavar="ACTION")
-    run = jobs_sub.add_parser("run", help="run a job now (e.g. files-cleanup-job)")
-    run.add_argument("name", help="the job function's qualified name")
+    listed = jobs_sub.add_parser("list", help="every job: its name, function and schedule")
+    listed.set_defaults(run=_jobs_list)
+    run = jobs_sub.add_parser("run", help="run a job now (e.g. file-cleanup)")
+    run.add_argument("name", help="the job's name (`stratus jobs list`; its function's name works too)")
     _endpoint_option(run)
     run.add_argument("--gateway", help="call the services of a deployment through its gateway URL")
     run.set_defaults(run=_jobs_run)
@@ -83,8 +98,11 @@ def _parser() -> argparse.ArgumentParser:
     _endpoint_option(prov)
     prov.set_defaults(run=_provision)
 
-    openapi = sub.add_parser("openapi", help="write (or --check) functions/gateway/openapi.json")
-    openapi.add_argument("--check", action="store_true", help="fail if the committed document is stale")
+    openapi = sub.add_parser(
+        "openapi",
+        help="write (or --check) the public (functions/gateway/openapi.json) and internal OpenAPI documents",
+    )
+    openapi.add_argument("--check", action="store_true", help="fail if a committed document is stale")
     openapi.set_defaults(run=_openapi)
 
     generate = sub.add_parser("generate", help="write (or --check) serverless.yml and the Terraform wiring")
@@ -113,13 +131,61 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("check", help="check the declarations: names, routes, tables, call layering")
     check.set_defaults(run=_check)
+    _config_commands(sub)
+    _app_commands(sub)
     return parser
+
+
+def _app_commands(sub: Any) -> None:
+    apps = sub.add_parser("app", help="external apps: `stratus app serve-example` runs a sample one")
+    apps_sub = apps.add_subparsers(required=True, metavar="ACTION")
+    example = apps_sub.add_parser(
+        "serve-example",
+        help="a sample external app on loopback: registers, heartbeats, serves, receives webhooks",
+    )
+    example.add_argument("--platform", help="the platform's URL (default: the running `stratus dev`)")
+    example.add_argument("--name", default="example", help="the app's name (default example)")
+    example.add_argument("--port", type=int, default=0, help="its port (default: a free one)")
+    example.add_argument("--email", help="a platform admin's (default: STRATUS_ADMIN_EMAIL, .stratus/)")
+    example.add_argument("--password", help="that admin's (default: STRATUS_ADMIN_PASSWORD, .stratus/)")
+    example.add_argument("--heartbeat-every", type=float, default=30.0, help="seconds (default 30)")
+    example.set_defaults(run=_serve_example)
+
+
+def _serve_example(args: argparse.Namespace) -> int:
+    from stratus.example_app import ExampleApp, serve
+    from stratus.state import State
+
+    state = State()
+    found, admin = state.running(), state.admin() or {}
+    platform = args.platform or (found.gateway if found is not None else "http://127.0.0.1:3000")
+    email = args.email or os.environ.get("STRATUS_ADMIN_EMAIL") or admin.get("email")
+    password = args.password or os.environ.get("STRATUS_ADMIN_PASSWORD") or admin.get("password")
+    app = ExampleApp(
+        platform.rstrip("/"),
+        email=email,
+        password=password,
+        name=args.name,
+        port=args.port,
+        heartbeat_every=args.heartbeat_every,
+    )
+    return serve(app)
 
 
 def _endpoint_option(command: argparse.ArgumentParser) -> None:
     command.add_argument(
-        "--endpoint", default=DEFAULT_ENDPOINT, help=f"AWS endpoint (default {DEFAULT_ENDPOINT})"
+        "--endpoint",
+        help=f"AWS endpoint (default: the running `stratus dev`'s emulator, else {DEFAULT_ENDPOINT})",
     )
+    command.set_defaults(endpoint_from_state=True)
+
+
+def _default_endpoint() -> str:
+    """The emulator of the `stratus dev` running from this directory (.stratus/), else the default."""
+    from stratus.state import State
+
+    found = State().running()
+    return found.emulator if found is not None else DEFAULT_ENDPOINT
 
 
 def _registry() -> Any:
@@ -135,12 +201,22 @@ def _registry() -> Any:
 
 def _dev(args: argparse.Namespace) -> int:
     from stratus.local import LocalPlatform
+    from stratus.state import state_dir
 
     platform = LocalPlatform(
-        _registry(), host=args.host, port=args.port, emulator_port=args.emulator_port, endpoint=args.endpoint
+        _registry(),
+        host=args.host,
+        port=args.port,
+        emulator_port=args.emulator_port,
+        endpoint=args.endpoint,
+        state_dir=state_dir(),
+        reset=args.reset,
     )
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    # The terminal closed: stop (and save) as on Ctrl-C — unless started to outlive it (nohup).
+    if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
+        signal.signal(signal.SIGHUP, lambda *_: stopped.set())
     platform.start()
     try:
         while not stopped.wait(0.5):
@@ -155,7 +231,14 @@ def _dev(args: argparse.Namespace) -> int:
 
 def _at(endpoint: str) -> None:
     from stratus.emulator import Emulator, point_process_at
+    from stratus.state import State
 
+    # The running `stratus dev`'s emulator: sign and verify as it does (its key and service secret from
+    # .stratus/), with its stage's resource names.
+    state = State()
+    found = state.running()
+    if found is not None and found.emulator.rstrip("/") == endpoint.rstrip("/"):
+        state.export_for_tools(found)
     Emulator.external(endpoint)
     tables = ",".join(t.name for t in _registry().tables())
     point_process_at(endpoint, extra={"STRATUS_TABLES": tables})
@@ -203,21 +286,56 @@ def _redrive(args: argparse.Namespace) -> int:
     return 0
 
 
+def _status(_args: argparse.Namespace) -> int:
+    from stratus.state import State
+    from stratus.status import block
+
+    state = State()
+    found = state.running()
+    if found is None:
+        last = state.instance()
+        if last is not None:
+            print(f"stratus dev is not running (its last run, pid {last.pid}, did not stop cleanly)")
+        else:
+            print(f"stratus dev is not running (nothing in {state.path}/ says otherwise)")
+        return 1
+    _at(found.emulator)
+    for line in block(found, _registry(), state):
+        print(line)
+    return 0
+
+
+def _routes(_args: argparse.Namespace) -> int:
+    from stratus.status import routes
+
+    for line in routes(_registry()):
+        print(line)
+    return 0
+
+
+def _jobs_list(_args: argparse.Namespace) -> int:
+    from stratus.jobs import scheduled_jobs
+
+    jobs = scheduled_jobs(_registry())
+    width = max((len(job.name) for job in jobs), default=0)
+    for job in jobs:
+        print(f"{job.name:{width}}  {job.expression:18}  {job.function.qualified_name}")
+    return 0
+
+
 def _jobs_run(args: argparse.Namespace) -> int:
     from shared import service_client
     from shared.adapters.lambda_events import LocalContext, scheduled_event
-    from shared.declarations import Schedule
     from shared.transports import HttpTransport, InProcessTransport
+    from stratus.jobs import find_job
 
     registry = _registry()
-    fn = registry.function(args.name)
-    if not isinstance(fn.trigger, Schedule):
-        jobs = ", ".join(sorted(f.qualified_name for f in registry.scheduled))
-        raise ValueError(f"{args.name} is not a scheduled job (jobs: {jobs})")
+    job = find_job(registry, args.name)
+    fn = job.function
     _at(args.endpoint)
     transport: Any = HttpTransport(args.gateway) if args.gateway else InProcessTransport(registry)
     service_client.set_default_transport(transport)
-    print(f"running {fn.qualified_name} ({fn.trigger.expression}) now …", file=sys.stderr)
+    print(f"running job {job.name} ({fn.qualified_name}, {job.expression}) now …", file=sys.stderr)
     report = registry.handler(fn)(
         scheduled_event(f"manual-{fn.qualified_name}"), LocalContext.for_function(fn)
     )
@@ -260,17 +378,19 @@ def _provision(args: argparse.Namespace) -> int:
 
 
 def _openapi(args: argparse.Namespace) -> int:
-    from stratus.openapi import DOCUMENT, render
+    from stratus import openapi
 
-    text = render(_registry())
+    registry = _registry()
     if args.check:
-        if not DOCUMENT.exists() or DOCUMENT.read_text() != text:
-            print(f"{DOCUMENT} is stale: run `stratus openapi`", file=sys.stderr)
+        stale = openapi.stale(registry)
+        for path in stale:
+            print(f"{path} is stale: run `stratus openapi`", file=sys.stderr)
+        if stale:
             return 1
-        print(f"{DOCUMENT} is current")
+        print("the OpenAPI documents are current")
         return 0
-    DOCUMENT.write_text(text)
-    print(f"wrote {DOCUMENT}")
+    for path in openapi.write(registry):
+        print(f"wrote {path}")
     return 0
 
 
@@ -348,6 +468,60 @@ def _check(_args: argparse.Namespace) -> int:
     if not problems:
         print(f"✓ {len(_registry().functions)} functions declared correctly")
     return 1 if problems else 0
+
+
+def _config_commands(sub: Any) -> None:
+    """`stratus config …` and `stratus flags …`: the config center through a running gateway's API
+    (stratus/config_cli.py; docs/config-center.md)."""
+    from stratus import config_cli
+
+    def who(command: argparse.ArgumentParser) -> None:
+        command.add_argument("--gateway", help="the gateway URL (default: the running `stratus dev`'s)")
+        command.add_argument(
+            "--as",
+            dest="as_user",
+            metavar="EMAIL@TENANT",
+            help="act as this user (default: the platform admin; password: $STRATUS_PASSWORD or asked)",
+        )
+
+    def addressed(command: argparse.ArgumentParser) -> None:
+        command.add_argument("scope", help="platform, plan:<plan>, tenant, tenant:<id> or app:<name>")
+        command.add_argument("key", help="the configuration key, e.g. flags")
+        who(command)
+
+    config = sub.add_parser("config", help="configuration documents: get, set, history, rollback")
+    config_sub = config.add_subparsers(required=True, metavar="ACTION")
+    get = config_sub.add_parser("get", help="a key's effective value at a scope and each scope's part")
+    addressed(get)
+    get.add_argument("--effective", action="store_true", help="print only the merged value")
+    get.set_defaults(run=config_cli.config_get)
+    put = config_sub.add_parser("set", help="write a scope's document of a key (a new version)")
+    addressed(put)
+    put.add_argument("value", nargs="?", help="the document, as JSON")
+    put.add_argument("--file", type=Path, help="read the document (JSON) from this file")
+    put.add_argument(
+        "--if-version", type=int, help="the version you read (default: the current one, read first)"
+    )
+    put.set_defaults(run=config_cli.config_set)
+    history = config_sub.add_parser("history", help="the versions of a scope's document, newest first")
+    addressed(history)
+    history.add_argument("--limit", type=int, default=20, help="how many (default 20, at most 100)")
+    history.set_defaults(run=config_cli.config_history)
+    rollback = config_sub.add_parser("rollback", help="write an earlier version again, as a new one")
+    addressed(rollback)
+    rollback.add_argument("version", type=int, help="the version to go back to")
+    rollback.add_argument("--if-version", type=int, help="the current version you read")
+    rollback.set_defaults(run=config_cli.config_rollback)
+
+    flags = sub.add_parser("flags", help="feature flags: `stratus flags eval NAME --as EMAIL@TENANT`")
+    flags_sub = flags.add_subparsers(required=True, metavar="ACTION")
+    evaluate = flags_sub.add_parser("eval", help="a flag as a user gets it (GET /api/v1/flags as them)")
+    evaluate.add_argument("name", help="the flag")
+    who(evaluate)
+    evaluate.set_defaults(run=config_cli.flags_eval)
+    bench = flags_sub.add_parser("bench", help="µs per cached flag evaluation, and its DynamoDB calls")
+    bench.add_argument("--evaluations", type=int, default=100_000, help="how many (default 100000)")
+    bench.set_defaults(run=config_cli.flags_bench)
 
 
 if __name__ == "__main__":

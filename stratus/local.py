@@ -1,12 +1,18 @@
 """`LocalPlatform`: the whole platform in one process — emulator, provisioned resources, the HTTP gateway
-on 127.0.0.1, one pump per subscriber queue, the scheduler. `stratus dev` runs it; e2e tests use it too."""
+on 127.0.0.1, one pump per subscriber queue, the scheduler. `stratus dev` runs it; e2e tests use it too.
+
+With a state directory (`stratus dev`: `.stratus/`, see `stratus.state`) it survives restarts: the
+emulator's data, the signing key, the service-token secret and the admin are restored at start; the data
+is saved every `save_every` seconds when something changed, and on stop."""
 
 from __future__ import annotations
 
 import logging
 import os
 import threading
+import time
 from collections.abc import Callable
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -18,13 +24,13 @@ from shared.adapters.cors import LOCAL_ORIGINS, CorsPolicy
 from shared.adapters.gateway import Gateway
 from shared.adapters.wsgi import WsgiApp
 from shared.config import settings
-from shared.declarations import Route
 from shared.registry import Registry
 from shared.transports import InProcessTransport
-from stratus.emulator import Emulator, point_process_at
+from stratus.emulator import Emulator, EmulatorError, point_process_at
 from stratus.provision import Provisioned, provision
 from stratus.pumps import QueuePump
 from stratus.schedules import Scheduler
+from stratus.state import Instance, State, StateError, now_iso
 
 Log = Callable[[str], None]
 
@@ -42,6 +48,9 @@ class LocalPlatform:
         schedules: bool = True,
         bootstrap: bool = True,
         log: Log = print,
+        state_dir: Path | None = None,
+        reset: bool = False,
+        save_every: float = 30.0,
     ) -> None:
         self.registry = registry
         self.host, self.port = host, port
@@ -57,6 +66,14 @@ class LocalPlatform:
         self.scheduler: Scheduler | None = None
         self._server: Any = None
         self._server_thread: threading.Thread | None = None
+        self.state = State(state_dir) if state_dir is not None else None
+        self.reset_state = reset
+        self.save_every = save_every
+        self.instance: Instance | None = None
+        self._from_state: tuple[str, ...] = ()
+        self._saver: threading.Thread | None = None
+        self._save_lock = threading.Lock()
+        self.saved_changes = -1  # the emulator's change count the last save included
 
     @property
     def url(self) -> str:
@@ -65,15 +82,20 @@ class LocalPlatform:
     def start(self) -> LocalPlatform:
         # Our own request log replaces werkzeug's (the gateway's and the moto server's) access lines.
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
+        if self.state is not None:
+            self._open_state(self.state)
+        else:
+            # One signing key per run unless one is given: an earlier run's tokens stop working.
+            os.environ.setdefault("STRATUS_JWT_PRIVATE_KEY", generate_private_key_pem())
+        restored = False
         if self.endpoint:
             self.emulator = Emulator.external(self.endpoint)
             self.log(f"emulator  {self.emulator.endpoint_url} (external)")
         else:
             self.emulator = Emulator.start_moto(self.host, self.emulator_port)
             self.log(f"emulator  {self.emulator.endpoint_url} (moto server)")
+            restored = self._restore()
         tables = ",".join(t.name for t in self.registry.tables())
-        # One signing key per run unless one is given: an earlier run's tokens stop working, as they should.
-        os.environ.setdefault("STRATUS_JWT_PRIVATE_KEY", generate_private_key_pem())
         point_process_at(self.emulator.endpoint_url, extra={"STRATUS_TABLES": tables})
         self.log("provisioning")
         self.resources = provision(self.registry, log=self.log)
@@ -91,16 +113,112 @@ class LocalPlatform:
             self.scheduler.start()
         if self.bootstrap and "tenants" in self.registry.by_service:
             self._bootstrap_admin()
+        self._record_instance()
+        if self.state is not None and self.emulator.embedded:
+            if restored:  # provisioning what was there changed nothing worth a save
+                self.saved_changes = self.emulator.changes
+            else:
+                self.save()
+            self._saver = threading.Thread(target=self._save_periodically, name="state-saver", daemon=True)
+            self._saver.start()
         self._print_summary()
         return self
 
+    # --- state -----------------------------------------------------------------------------------------
+    def _open_state(self, state: State) -> None:
+        """Before anything reads settings: the state directory, and the secrets it keeps."""
+        try:
+            state.prepare()
+        except StateError as exc:
+            raise RuntimeError(str(exc)) from exc
+        other = state.running()
+        if other is not None and other.pid != os.getpid():
+            raise RuntimeError(
+                f"another stratus dev (pid {other.pid}, {other.gateway}) runs with the state in "
+                f"{state.path}; stop it first, or give this one its own STRATUS_STATE_DIR"
+            )
+        if self.reset_state:
+            state.reset()
+            self.log(f"state     {state.path}/ reset: no data, new keys, a new admin")
+        self._from_state = state.export_secrets()
+
+    def _restore(self) -> bool:
+        assert self.emulator is not None
+        if self.state is None:
+            return False
+        data = self.state.emulator_data()
+        if data is None:
+            self.log(f"state     {self.state.path}/ (new)")
+            return False
+        began = time.monotonic()
+        try:
+            services = self.emulator.restore(data)
+        except EmulatorError as exc:
+            self.emulator.stop()
+            raise RuntimeError(
+                f"{exc}. The file is kept: move {self.state.emulator_file} away, or start clean with "
+                "`stratus dev --reset`"
+            ) from exc
+        took = time.monotonic() - began
+        self.log(
+            f"state     restored from {self.state.path}/ ({', '.join(services)}; "
+            f"{len(data) / 1e6:.1f} MB in {took:.1f} s)"
+        )
+        return True
+
+    def save(self) -> bool:
+        """Save the emulator's data to the state directory now (embedded emulator only); → saved."""
+        if self.state is None or self.emulator is None or not self.emulator.embedded:
+            return False
+        with self._save_lock:
+            snapshot = self.emulator.snapshot()
+            self.state.save_emulator(snapshot.data)
+            self.saved_changes = snapshot.changes
+        return True
+
+    def _save_periodically(self) -> None:
+        assert self.emulator is not None
+        while not self.stop_event.wait(self.save_every):
+            if self.emulator.changes != self.saved_changes:
+                try:
+                    self.save()
+                except (OSError, EmulatorError, RuntimeError) as exc:
+                    self.log(f"! saving the emulator's data failed: {exc!r}")
+
+    def _record_instance(self) -> None:
+        from shared.config import settings
+        from stratus.status import docs_url
+
+        assert self.emulator is not None
+        self.instance = Instance(
+            pid=os.getpid(),
+            gateway=self.url,
+            emulator=self.emulator.endpoint_url,
+            embedded=self.emulator.embedded,
+            started_at=now_iso(),
+            stage=settings().stage,
+            resource_prefix=settings().resource_prefix,
+            docs=docs_url(self.registry, self.url),
+            from_state=self._from_state,
+        )
+        if self.state is not None:
+            self.state.write_instance(self.instance)
+
     def _bootstrap_admin(self) -> None:
+        from shared.config import settings
         from stratus.bootstrap import bootstrap_admin, credentials_from_env
 
         email, password, generated = credentials_from_env()
+        stored = self.state.admin() if self.state is not None else None
+        if stored is not None and generated:  # the admin of an earlier run (made again if the data is gone)
+            email, password, generated = stored["email"], stored["password"], False
         admin = bootstrap_admin(email, password)
         self.admin = admin
-        if admin.created and generated:
+        if self.state is not None:
+            if admin.created:
+                self.state.save_admin(admin.email, password, settings().platform_tenant)
+                self.log(f"platform admin  {admin.email} created; password in {self.state.admin_file}")
+        elif admin.created and generated:
             self.log(f"platform admin  {admin.email} / {admin.password}   (tenant `platform`; shown once)")
         elif admin.created:
             self.log(f"platform admin  {admin.email} (from STRATUS_ADMIN_EMAIL / STRATUS_ADMIN_PASSWORD)")
@@ -114,15 +232,11 @@ class LocalPlatform:
         self._server_thread.start()
 
     def _print_summary(self) -> None:
-        self.log(f"gateway   {self.url}")
-        for fn in self.registry.http_functions:
-            route = fn.trigger
-            assert isinstance(route, Route)
-            self.log(f"  {route.method:6} {route.path:45} {fn.qualified_name} ({route.auth})")
-        for fn in self.registry.subscribers:
-            self.log(f"  queue  → {fn.qualified_name}")
-        for fn in self.registry.scheduled:
-            self.log(f"  {getattr(fn.trigger, 'expression', '')} → {fn.qualified_name}")
+        from stratus.status import block
+
+        assert self.instance is not None
+        for line in block(self.instance, self.registry, self.state):
+            self.log(line)
         self.log("ready — Ctrl-C stops everything")
 
     def stop(self) -> None:
@@ -135,6 +249,15 @@ class LocalPlatform:
             pump.join(timeout=5)
         if self.scheduler is not None:
             self.scheduler.join(timeout=5)
+        if self._saver is not None:
+            self._saver.join(timeout=30)
+            self._saver = None
+            try:
+                self.save()
+            except (OSError, EmulatorError, RuntimeError) as exc:
+                self.log(f"! saving the emulator's data failed: {exc!r}")
+        if self.state is not None and self.instance is not None:
+            self.state.clear_instance(self.instance.pid)
         service_client.set_default_transport(None)
         if self.emulator is not None:
             self.emulator.stop()

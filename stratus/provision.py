@@ -1,12 +1,13 @@
 """Create what the declarations need on an AWS API (the emulator, or LocalStack): tables, the bus, one
-queue + DLQ + rule per subscriber service, the file bucket. Safe to run again: existing resources stay."""
+queue + DLQ + rule per subscriber service, the file bucket, the KMS data key. Safe to run again: existing
+resources stay."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from botocore.exceptions import ClientError
 
@@ -34,6 +35,7 @@ class Provisioned:
     bus: str = ""
     bucket: str = ""
     mail_from: str = ""
+    data_key: str = ""
 
 
 def provision(registry: Registry, log: Log = print) -> Provisioned:
@@ -48,10 +50,27 @@ def provision(registry: Registry, log: Log = print) -> Provisioned:
         log(f"  queue   {settings().queue_name(fn.service)} (+ DLQ) ← rule for {fn.service}")
     out.bucket = create_bucket()
     log(f"  bucket  {out.bucket}")
+    if any(fn.kms for fn in registry.functions.values()):
+        out.data_key = create_data_key()
+        log(f"  key     {out.data_key}")
     if any(fn.sends_messages for fn in registry.functions.values()):
         out.mail_from = create_mail_sender()
         log(f"  mail    {out.mail_from} (SES identity)")
     return out
+
+
+def create_data_key() -> str:
+    """The KMS key (and its alias) that seals secrets at rest (shared.sealed); kept if it exists."""
+    alias = f"alias/{settings().resource_prefix}-data"
+    kms: Any = aws.client(cast(Any, "kms"))  # no stubs for KMS
+    try:
+        kms.describe_key(KeyId=alias)
+    except ClientError as exc:
+        if exc.response["Error"]["Code"] != "NotFoundException":
+            raise
+        key_id = kms.create_key(Description="stratus: seals secrets at rest")["KeyMetadata"]["KeyId"]
+        kms.create_alias(AliasName=alias, TargetKeyId=key_id)
+    return alias
 
 
 def create_mail_sender() -> str:

@@ -26,13 +26,15 @@ class QueueState:
     oldest_dead_type: str | None
 
 
-def states(registry: Registry) -> list[QueueState]:
+def states(registry: Registry, *, peek: bool = True) -> list[QueueState]:
+    """Every subscriber queue's depths; with `peek`, the oldest dead letter's age and type too (a receive
+    with visibility 0: it counts as a receive of those messages)."""
     out = []
     for fn in registry.subscribers:
         visible, in_flight = _depth(_url(settings().queue_name(fn.service)))
         dlq = _url(settings().dlq_name(fn.service))
         dead, _ = _depth(dlq)
-        age, kind = _oldest(dlq) if dead else (None, None)
+        age, kind = _oldest(dlq) if dead and peek else (None, None)
         out.append(
             QueueState(
                 fn.qualified_name, settings().queue_name(fn.service), visible, in_flight, dead, age, kind

@@ -116,7 +116,9 @@ class Scheduler(threading.Thread):
         try:
             self.registry.handler(fn)(scheduled_event(fn.qualified_name), LocalContext.for_function(fn))
         except Exception as exc:
-            self.log(f"! {fn.qualified_name} failed: {exc!r}")
+            from stratus.jobs import job_name
+
+            self.log(f"! job {job_name(fn)} ({fn.qualified_name}) failed: {exc!r}")
 
 
 def _expr(fn: Function) -> str:

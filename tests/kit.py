@@ -49,7 +49,7 @@ def call(
         path = path.replace("{" + name + "}", value)
     sent = {"content-type": "application/json", **(headers or {})}
     if service is not None:
-        sent["x-service-token"] = service_token.issue(service, audience=module.app.function.service)
+        sent["x-service-token"] = service_token_for(service, module.app.function.service)
         sent["x-service-name"] = service
     if system_token is not None:
         sent["x-system-token"] = system_token
@@ -65,6 +65,16 @@ def call(
     )
     result = module.handler(event, LocalContext(module.app.function.qualified_name))
     return int(result["statusCode"]), json.loads(result["body"]) if result.get("body") else {}
+
+
+def service_token_for(caller: str, audience: str) -> str:
+    """The service token `caller`'s typed clients send to `audience`, with the caller's declared layer (the
+    catalog's, or a test service's). An undeclared caller's token names no layer: only its own service
+    would accept it."""
+    from tests.fixtures.registry import test_registry
+
+    declared = test_registry().by_service.get(caller)
+    return service_token.issue(caller, audience=audience, layer=declared.layer if declared else None)
 
 
 def error_code(payload: dict[str, Any]) -> str:

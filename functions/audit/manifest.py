@@ -11,15 +11,23 @@ SERVICE = Service(
     functions=(
         Function(
             "subscriber",
-            Subscription(("user.*", "tenant.*", "file.*", "system.*", "rbac.*")),
+            Subscription(("user.*", "tenant.*", "file.*", "system.*", "rbac.*", "config.*")),
             tables=TABLES,
-            description="Record every user, tenant, file, system and rbac event once.",
+            publishes=True,  # tenant.purge_progress (offboarding)
+            timeout=30,
+            description="Record each user, tenant, file, system, rbac, config event; purge deleted tenants.",
         ),
         Function(
             "query",
             Route("GET", "/api/v1/audit"),
             tables=TABLES,
             description="The tenant's audit records, newest first, by type, user and time (audit.read).",
+        ),
+        Function(
+            "tenant-export",
+            Route("POST", "/internal/audit/tenant-export"),
+            tables=TABLES,
+            description="A page of a tenant's audit records for its export (offboarding).",
         ),
     ),
 )

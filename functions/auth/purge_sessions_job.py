@@ -8,17 +8,31 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from functions.auth.client import AuthClient, SystemTokenRequest
 from functions.auth.manifest import SERVICE
+from functions.cache.client import CacheClient, Purge
+from functions.monitoring.client import ExecutionReport, MonitoringClient
 from shared.jobs import Job, JobResult, JobRun
 
-job = Job(SERVICE.function("purge-sessions-job"), job_type="session-purge")
+auth = AuthClient(SERVICE)  # its own system-token route, called like any other service's
+cache = CacheClient(SERVICE)
+monitoring = MonitoringClient(SERVICE)
+
+job = Job(
+    SERVICE.function("purge-sessions-job"),
+    job_type="session-purge",
+    system_token=lambda service_id, operation: (
+        auth.system_token(SystemTokenRequest(service_id=service_id, operation=operation)).system_token
+    ),
+    record=lambda report: monitoring.execution_result(ExecutionReport.model_validate(report.as_dict())),
+)
 logger = job.logger
 
 
 @job.work
 def purge(run: JobRun) -> JobResult:
-    done = run.client.post("cache", "/internal/maintenance/purge-sessions", {}, headers=run.system_headers)
-    return JobResult(processed_items=int(done["processedItems"]), errors=list(done.get("errors", [])))
+    done = cache.purge_sessions(Purge(), system_token=run.system_token)
+    return JobResult(processed_items=done.processed_items, errors=done.errors)
 
 
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

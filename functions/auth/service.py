@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from functions.auth.manifest import SERVICE
 from functions.auth.models import (
     IssuedToken,
     LoggedOut,
@@ -27,13 +28,13 @@ from functions.auth.models import (
     TokensRequest,
     VerifiedClaims,
 )
+from functions.cache.client import CacheClient, RevokeRequest
 from shared import access_tokens, outbox, passwords
 from shared.context import current
 from shared.errors import Forbidden, InvalidToken
 from shared.events import publisher
-from shared.service_client import ServiceClient
 
-client = ServiceClient("auth")
+cache = CacheClient(SERVICE)
 
 # EventBridge entries are capped at 256 KB; a user agent is recorded, never needed whole.
 MAX_USER_AGENT = 1024
@@ -129,11 +130,7 @@ def logout(request: LogoutRequest) -> LoggedOut:
         user_id=request.user_id,
     )
     with outbox.held(logged_out):
-        client.post(
-            "cache",
-            "/internal/sessions/revoke",
-            {"tenantId": request.tenant_id, "sessionId": request.session_id},
-        )
+        cache.sessions_revoke(RevokeRequest(tenant_id=request.tenant_id, session_id=request.session_id))
     return LoggedOut()
 
 

@@ -30,6 +30,12 @@ SERVICE = Service(
             description="Revoke a session (idempotent).",
         ),
         Function(
+            "sessions-end-all",
+            Route("POST", "/internal/sessions/end-all"),
+            tables=("sessions",),
+            description="End every session of a user at once (a password reset).",
+        ),
+        Function(
             "principals-user",
             Route("POST", "/internal/principals/user"),
             tables=("sessions",),
@@ -50,8 +56,12 @@ SERVICE = Service(
         ),
         Function(
             "subscriber",
-            Subscription(("user.updated", "user.deleted", "tenant.updated", "rbac.role_changed")),
+            Subscription(
+                ("user.updated", "user.deleted", "tenant.updated", "rbac.role_changed", "tenant.deleting")
+            ),
             tables=("sessions",),
+            publishes=True,  # tenant.purge_progress (offboarding)
+            timeout=30,
             description="Invalidate on events: move the principal's epoch once per event.",
         ),
     ),

@@ -74,6 +74,17 @@ class SessionRevoked(_Response):
     revoked: Literal[True] = True
 
 
+class UserSessionsEnd(_Request):
+    tenant_id: TenantId = Field(alias="tenantId")
+    user_id: UserId = Field(alias="userId")
+
+
+class SessionsEnded(_Response):
+    # The user's session generation now: every session opened under an earlier one has ended.
+    generation: int
+    epoch: int
+
+
 class UserPrincipalChange(_Request):
     tenant_id: TenantId = Field(alias="tenantId")
     user_id: UserId = Field(alias="userId")

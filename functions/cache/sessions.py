@@ -15,6 +15,7 @@ from functions.cache.models import (
     SessionCreated,
     SessionRef,
     SessionRotated,
+    SessionsEnded,
     SessionState,
 )
 from shared.config import settings
@@ -36,6 +37,9 @@ def _user_epoch(tenant_id: str, user_id: str) -> int:
 
 def create(request: NewSession) -> SessionCreated:
     now = int(time.time())
+    # Read before the put: a session-ending that lands in between ends this session too (never the
+    # other way round, a session surviving an end it was opened before).
+    principal = store.get_principal(store.user_pk(request.tenant_id, request.user_id))
     session_id = new_session_id()
     token = refresh_tokens.new_token(request.tenant_id, session_id)
     record = store.SessionRecord(
@@ -46,6 +50,7 @@ def create(request: NewSession) -> SessionCreated:
         previous_hashes=(),
         expires_at=now + settings().refresh_token_ttl_seconds,
         revoked=False,
+        generation=principal.generation if principal else 0,
     )
     store.put_session(
         record,
@@ -57,7 +62,9 @@ def create(request: NewSession) -> SessionCreated:
         session_id=session_id,
         refresh_token=str(token),
         expires_at=record.expires_at,
-        epoch=_user_epoch(request.tenant_id, request.user_id),
+        # The epoch read with the generation: a bump landing meanwhile only makes the authorizer re-read
+        # the permissions once (the token's epoch is then behind), never keep stale ones.
+        epoch=principal.epoch if principal else 0,
     )
 
 
@@ -68,7 +75,7 @@ def check(request: SessionRef) -> SessionState:
     # A session of another user reads as unknown: the ids must belong together.
     if session is None or session.user_id != request.user_id:
         reason = "unknown"
-    elif session.revoked:
+    elif session.revoked or (user is not None and session.generation < user.generation):
         reason = "revoked"
     elif session.is_expired(time.time()):  # TTL deletes late; expiry is decided here
         reason = "expired"
@@ -91,7 +98,7 @@ def rotate(raw_token: str) -> SessionRotated:
     now = int(time.time())
     presented = token.secret_hash
     if refresh_tokens.matches(presented, session.refresh_hash):
-        if session.revoked:
+        if session.revoked or _ended(token.tenant_id, session):
             raise InvalidToken("The session has been revoked")
         if session.is_expired(now):
             raise TokenExpired("The refresh token has expired")
@@ -121,6 +128,20 @@ def rotate(raw_token: str) -> SessionRotated:
         _revoke_for_reuse(token)
     # An unknown secret for a real session id proves nothing about a leak: refuse, do not revoke.
     raise InvalidToken("The refresh token is not valid")
+
+
+def _ended(tenant_id: str, session: store.SessionRecord) -> bool:
+    """Whether every session of the user was ended (`end_all`) after this one opened."""
+    principal = store.get_principal(store.user_pk(tenant_id, session.user_id))
+    return principal is not None and session.generation < principal.generation
+
+
+def end_all(tenant_id: str, user_id: str) -> SessionsEnded:
+    """End every session the user has, at once and without listing them: the user's session generation
+    moves, and a session opened under an earlier one is refused by the check and the rotation. The epoch
+    moves too (whatever was cached about the user is re-read)."""
+    principal = store.end_sessions(store.user_pk(tenant_id, user_id))
+    return SessionsEnded(generation=principal.generation, epoch=principal.epoch)
 
 
 def _revoke_for_reuse(token: refresh_tokens.RefreshToken) -> NoReturn:

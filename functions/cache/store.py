@@ -39,6 +39,8 @@ class SessionRecord:
     previous_hashes: tuple[str, ...]
     expires_at: int
     revoked: bool
+    # The user's session generation when the session opened: a later generation ends it (end_all).
+    generation: int = 0
 
     def is_expired(self, now: float) -> bool:
         return self.expires_at <= now
@@ -48,6 +50,8 @@ class SessionRecord:
 class Principal:
     epoch: int
     status: str
+    # Moved only by `end_sessions`: sessions opened under an earlier generation have ended.
+    generation: int = 0
 
 
 def _table() -> str:
@@ -85,6 +89,7 @@ def put_session(record: SessionRecord, *, created_at: str, ip: str | None, user_
         "createdAt": {"S": created_at},
         "expiresAt": {"N": str(record.expires_at)},
         "revoked": {"BOOL": False},
+        "generation": {"N": str(record.generation)},
         # Listed by expiry day on gsi1, so the purge job finds expired sessions without a Scan (DynamoDB's
         # TTL deletes them too, but late, and emulators never do).
         "gsi1pk": {"S": expiry_partition(record.expires_at)},
@@ -220,6 +225,20 @@ def bump_principal(pk: str, status: str | None) -> int:
     return int(result["Attributes"]["epoch"]["N"])
 
 
+def end_sessions(pk: str) -> Principal:
+    """ADD 1 to the user's session generation (every session opened before has ended) and to its epoch,
+    in one UpdateItem; the principal after it."""
+    result = aws.client("dynamodb").update_item(
+        TableName=_table(),
+        Key=_key(pk, PRINCIPAL_SK),
+        UpdateExpression="ADD #generation :one, #epoch :one",
+        ExpressionAttributeNames={"#generation": "generation", "#epoch": "epoch"},
+        ExpressionAttributeValues={":one": {"N": "1"}},
+        ReturnValues="ALL_NEW",
+    )
+    return _principal(result["Attributes"])
+
+
 def bump_principal_once(pk: str, status: str | None, event_id: str) -> bool:
     """Like `bump_principal`, at most once per event: a `BUMP#<eventId>` marker is put in the same
     transaction (conditional), so a redelivered event moves nothing. False when it was already done."""
@@ -304,6 +323,7 @@ def _session(tenant_id: str, session_id: str, item: Attrs) -> SessionRecord:
         previous_hashes=tuple(v["S"] for v in item.get("previousHashes", {}).get("L", [])),
         expires_at=int(item["expiresAt"]["N"]),
         revoked=bool(item.get("revoked", {}).get("BOOL", False)),
+        generation=int(item.get("generation", {}).get("N", "0")),
     )
 
 
@@ -311,4 +331,5 @@ def _principal(item: Attrs) -> Principal:
     return Principal(
         epoch=int(item.get("epoch", {}).get("N", "0")),
         status=item.get("status", {}).get("S", "active"),
+        generation=int(item.get("generation", {}).get("N", "0")),
     )

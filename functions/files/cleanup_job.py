@@ -7,23 +7,32 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from functions.auth.client import AuthClient, SystemTokenRequest
+from functions.files.client import CleanupRequest, FilesClient
 from functions.files.manifest import SERVICE
+from functions.monitoring.client import ExecutionReport, MonitoringClient
 from shared.jobs import Job, JobResult, JobRun
 
-job = Job(SERVICE.function("cleanup-job"), job_type="file-cleanup")
+auth = AuthClient(SERVICE)
+files = FilesClient(SERVICE)  # its own maintenance route
+monitoring = MonitoringClient(SERVICE)
+
+job = Job(
+    SERVICE.function("cleanup-job"),
+    job_type="file-cleanup",
+    system_token=lambda service_id, operation: (
+        auth.system_token(SystemTokenRequest(service_id=service_id, operation=operation)).system_token
+    ),
+    record=lambda report: monitoring.execution_result(ExecutionReport.model_validate(report.as_dict())),
+)
 logger = job.logger
 OLDER_THAN = "7d"
 
 
 @job.work
 def cleanup(run: JobRun) -> JobResult:
-    done = run.client.post(
-        "files",
-        "/internal/maintenance/cleanup-temp-files",
-        {"olderThan": OLDER_THAN},
-        headers=run.system_headers,
-    )
-    return JobResult(processed_items=int(done["processedItems"]), errors=list(done["errors"]))
+    done = files.cleanup_temp_files(CleanupRequest(older_than=OLDER_THAN), system_token=run.system_token)
+    return JobResult(processed_items=done.processed_items, errors=done.errors)
 
 
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

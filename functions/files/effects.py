@@ -3,13 +3,18 @@ and release, through tenants). Its events go through the outbox (shared.outbox),
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple
 
-from shared.errors import PermissionDenied
+from pydantic import ValidationError
+
+from functions.files.manifest import SERVICE
+from functions.rbac.client import CheckRequest, RbacClient
+from functions.tenants.client import QuotaRequest, QuotaResult, TenantsClient
+from shared.errors import InvalidRequest, PermissionDenied
 from shared.observability import logger as service_logger
-from shared.service_client import ServiceClient
 
-client = ServiceClient("files")
+rbac = RbacClient(SERVICE)
+tenants = TenantsClient(SERVICE)
 logger = service_logger("files")
 
 
@@ -22,12 +27,10 @@ class Usage(NamedTuple):
 
 def require_permission(tenant_id: str, user_id: str, action: str, context: dict[str, Any]) -> None:
     """Ask rbac (the authority, fresher than the token's permission list); a "no" is 403."""
-    answer = client.post(
-        "rbac",
-        "/internal/permissions/check",
-        {"userId": user_id, "tenantId": tenant_id, "resource": "file", "action": action, "context": context},
+    answer = rbac.check(
+        CheckRequest(user_id=user_id, tenant_id=tenant_id, resource="file", action=action, context=context)
     )
-    if not isinstance(answer, dict) or answer.get("allowed") is not True:
+    if not answer.allowed:
         raise PermissionDenied(f"Requires file.{action}", details={"permission": f"file.{action}"})
 
 
@@ -35,7 +38,7 @@ def reserve_storage(tenant_id: str, amount: int) -> Usage:
     """Reserve `amount` bytes. tenants refuses with 403 STORAGE_QUOTA_EXCEEDED or 413 FILE_TOO_LARGE (the
     plan's largest file), which propagate to the caller as they are."""
     answer = _quota(tenant_id, amount, "reserve")
-    return Usage(used=int(answer.get("used", 0)), limit=int(answer.get("limit", 0)))
+    return Usage(used=answer.used, limit=answer.limit)
 
 
 def release_storage(tenant_id: str, amount: int) -> None:
@@ -43,13 +46,14 @@ def release_storage(tenant_id: str, amount: int) -> None:
         _quota(tenant_id, amount, "release")
 
 
-def _quota(tenant_id: str, amount: int, operation: str) -> dict[str, Any]:
-    answer = client.post(
-        "tenants",
-        f"/internal/tenants/{tenant_id}/check-quota",
-        {"resourceType": "storage", "requestedAmount": amount, "operation": operation},
-    )
-    return answer if isinstance(answer, dict) else {}
+def _quota(tenant_id: str, amount: int, operation: Literal["reserve", "release"]) -> QuotaResult:
+    try:
+        request = QuotaRequest(resource_type="storage", requested_amount=amount, operation=operation)
+    except ValidationError as exc:  # more bytes than tenants counts at all: refused as tenants would
+        raise InvalidRequest(
+            "The amount is outside what a storage quota counts", field="requestedAmount"
+        ) from exc
+    return tenants.check_quota(tenant_id, request)
 
 
 def release_quietly(tenant_id: str, amount: int, **log_keys: Any) -> bool:

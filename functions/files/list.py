@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.files import service
 from functions.files.manifest import SERVICE
-from functions.files.models import FileOut
+from functions.files.models import FOLDER_PATTERN, FileOut
 from shared.envelopes import Page
 from shared.http_app import HttpApp
 
@@ -19,7 +19,9 @@ logger = app.logger
 
 @app.endpoint
 def list(
-    folder: Annotated[str | None, Query(max_length=260)] = None,
+    folder: Annotated[
+        str | None, Query(max_length=260, json_schema_extra={"pattern": FOLDER_PATTERN})
+    ] = None,
     page_size: Annotated[int, Query(alias="pageSize", ge=1, le=100)] = 20,
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Page[FileOut]:

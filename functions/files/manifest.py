@@ -1,7 +1,7 @@
 """files (application): presigned uploads into the tenant's prefix, verification, downloads, deletion and
 the maintenance endpoints of the file jobs (docs/platform-services.md)."""
 
-from shared.declarations import Auth, Function, Layer, Route, Schedule, Service, Table
+from shared.declarations import Auth, Function, Layer, Route, Schedule, Service, Subscription, Table
 
 TABLES = ("files",)
 
@@ -17,6 +17,7 @@ SERVICE = Service(
             calls=("rbac", "tenants"),
             publishes=True,
             bucket=True,
+            reads_flags=True,  # the tenant's allowed content types (config center key `files`)
             description="Seed 000 scenario 3: permission, quota reservation, pending record, presigned POST.",
         ),
         Function(
@@ -81,6 +82,35 @@ SERVICE = Service(
             publishes=True,
             timeout=300,
             description="Storage-quota reconciliation: each tenant's usage set to what its files hold.",
+        ),
+        # --- offboarding: the tenant export, and the purge of a deleted tenant (docs/identity.md) ---------
+        Function(
+            "export-request",
+            Route("POST", "/api/v1/tenants/{tenantId}/export", status=202),
+            tables=TABLES,
+            calls=("tenants",),
+            publishes=True,
+            description="Ask for an archive of a tenant's data (tenant or platform admin); built async.",
+        ),
+        Function(
+            "export-get",
+            Route("GET", "/api/v1/tenants/{tenantId}/exports/{exportId}"),
+            tables=TABLES,
+            bucket=True,
+            description="An export's status and progress, and a presigned link to the archive once built.",
+        ),
+        Function(
+            "subscriber",
+            Subscription(
+                ("tenant.export_requested", "tenant.deleting"), batch_size=1, visibility_timeout=960
+            ),
+            tables=TABLES,
+            calls=("users", "rbac", "audit", "notification"),
+            publishes=True,
+            bucket=True,
+            timeout=900,
+            memory=1024,
+            description="Build tenant exports (a zip in the bucket); purge deleted tenants' data.",
         ),
     ),
 )

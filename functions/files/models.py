@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
 from shared.errors import InvalidRequest
+from shared.schema_patterns import CONTROL_AND_FORMAT, WHITESPACE
 
 TENANT_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
 ROOT_FOLDER = "root"
@@ -77,9 +78,32 @@ def _check_folder(raw: str) -> str:
         raise ValueError(exc.message.removeprefix("folder: ")) from None
 
 
-FileName = Annotated[str, AfterValidator(_check_file_name)]
-ContentType = Annotated[str, AfterValidator(normalize_content_type)]
-Folder = Annotated[str, Field(max_length=MAX_FOLDER_LENGTH + 2), AfterValidator(_check_folder)]
+# The same rules as the published patterns (a validator's rule is invisible to the schema otherwise).
+_SPACE = f"[{WHITESPACE}]*"
+FILE_NAME_PATTERN = rf"^(?!{_SPACE}\.{{0,2}}{_SPACE}$)[^/\\{CONTROL_AND_FORMAT}]{{1,{MAX_NAME_LENGTH}}}$"
+# The media type itself (`normalize_content_type` also trims whitespace around it): what it allows, the
+# validator accepts.
+CONTENT_TYPE_PATTERN = "^" + _MEDIA_TYPE.pattern.replace(r"\s", f"[{WHITESPACE}]") + "$"
+_FOLDER_SEGMENT = rf"(?!\.\.?(?:/|$)){_SEGMENT.pattern}"
+FOLDER_PATTERN = (
+    rf"^/*(?:(?=[A-Za-z0-9 _./-]{{1,{MAX_FOLDER_LENGTH}}}/*$){_FOLDER_SEGMENT}(?:/{_FOLDER_SEGMENT})*)?/*$"
+)
+
+FileName = Annotated[
+    str,
+    Field(min_length=1, max_length=MAX_NAME_LENGTH, json_schema_extra={"pattern": FILE_NAME_PATTERN}),
+    AfterValidator(_check_file_name),
+]
+ContentType = Annotated[
+    str,
+    Field(json_schema_extra={"pattern": CONTENT_TYPE_PATTERN, "maxLength": 255}),
+    AfterValidator(normalize_content_type),
+]
+Folder = Annotated[
+    str,
+    Field(max_length=MAX_FOLDER_LENGTH + 2, json_schema_extra={"pattern": FOLDER_PATTERN}),
+    AfterValidator(_check_folder),
+]
 # Durations the maintenance jobs take: a positive number of days, hours or minutes.
 Duration = Annotated[str, Field(pattern=r"^[1-9][0-9]{0,4}[dhm]$")]
 
@@ -95,7 +119,8 @@ class _Out(BaseModel):
 # --- requests ----------------------------------------------------------------------------------------
 class UploadRequest(_Body):
     file_name: FileName = Field(alias="fileName")
-    file_size: Annotated[StrictInt, Field(ge=1)] = Field(alias="fileSize")
+    # At most what a storage quota counts (the tenants service refuses more, as a 400 on its own field).
+    file_size: Annotated[StrictInt, Field(ge=1, le=10**18)] = Field(alias="fileSize")
     content_type: ContentType = Field(alias="contentType")
     folder: Folder | None = None  # None (or absent, or `/`) is the root folder
 

@@ -8,13 +8,29 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from functions.auth.client import AuthClient, SystemTokenRequest
+from functions.files.client import FilesClient, ReconcileRequest
 from functions.files.manifest import SERVICE
+from functions.monitoring.client import ExecutionReport, MonitoringClient
+from functions.tenants.client import StorageUsage, TenantsClient
 from shared.errors import StratusError
 from shared.jobs import Job, JobResult, JobRun
 
-job = Job(SERVICE.function("reconcile-job"), job_type="storage-reconciliation")
+auth = AuthClient(SERVICE)
+files = FilesClient(SERVICE)  # its own maintenance route
+tenants = TenantsClient(SERVICE)
+monitoring = MonitoringClient(SERVICE)
+
+job = Job(
+    SERVICE.function("reconcile-job"),
+    job_type="storage-reconciliation",
+    system_token=lambda service_id, operation: (
+        auth.system_token(SystemTokenRequest(service_id=service_id, operation=operation)).system_token
+    ),
+    record=lambda report: monitoring.execution_result(ExecutionReport.model_validate(report.as_dict())),
+)
 logger = job.logger
-PAGE = "100"
+PAGE = 100
 
 
 @job.work
@@ -22,32 +38,21 @@ def reconcile(run: JobRun) -> JobResult:
     processed, errors = 0, []
     cursor: str | None = None
     while True:
-        query = {"pageSize": PAGE, **({"cursor": cursor} if cursor else {})}
-        page = run.client.get("tenants", "/internal/tenants", query=query)
-        for tenant_id in page["tenantIds"]:
+        page = tenants.directory(page_size=PAGE, cursor=cursor)
+        for tenant_id in page.tenant_ids:
             try:
                 _reconcile(run, tenant_id)
                 processed += 1
             except StratusError as exc:  # one tenant's failure is reported; the others still get done
                 errors.append(f"{tenant_id}: {exc.code}: {exc.message}")
-        cursor = page.get("nextCursor")
+        cursor = page.next_cursor
         if not cursor:
             return JobResult(processed_items=processed, errors=errors)
 
 
 def _reconcile(run: JobRun, tenant_id: str) -> None:
-    held = run.client.post(
-        "files",
-        "/internal/maintenance/reconcile-storage",
-        {"tenantId": tenant_id},
-        headers=run.system_headers,
-    )
-    run.client.post(
-        "tenants",
-        f"/internal/tenants/{tenant_id}/storage-usage",
-        {"bytes": int(held["bytes"])},
-        headers=run.system_headers,
-    )
+    held = files.reconcile_storage(ReconcileRequest(tenant_id=tenant_id), system_token=run.system_token)
+    tenants.storage_usage(tenant_id, StorageUsage(bytes=held.bytes), system_token=run.system_token)
 
 
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

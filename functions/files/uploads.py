@@ -37,7 +37,7 @@ WARNING_PERCENT = 80
 # --- upload-request ----------------------------------------------------------------------------------
 def request_upload(body: UploadRequest) -> UploadTicket:
     user = caller()
-    content_types.require_allowed(body.content_type)
+    content_types.require_allowed(body.content_type, user.tenant_id)
     folder = body.folder or ROOT_FOLDER
     effects.require_permission(
         user.tenant_id, user.user_id, "upload", {"folder": folder, "fileSize": body.file_size}

@@ -2,15 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from shared.emails import Email
+from shared.schema_patterns import WHITESPACE
 
 TENANT_ID = r"^[a-z0-9][a-z0-9-]{2,62}$"
+# The rules the services behind each flow apply, stated (and checked) here at the edge, so that the
+# published document says them: a new password has 10 to 128 characters with a letter and a digit
+# (shared.passwords); a tenant's name is visible text without control characters (tenants).
+NEW_PASSWORD_PATTERN = r"[A-Za-z][\s\S]*[0-9]|[0-9][\s\S]*[A-Za-z]"  # noqa: S105 - a rule, not a secret
+TENANT_NAME = rf"^[^\x00-\x1f\x7f]*[^\x00-\x1f\x7f{WHITESPACE}][^\x00-\x1f\x7f]*$"
+NewPassword = Annotated[str, Field(min_length=10, max_length=128, pattern=NEW_PASSWORD_PATTERN)]
+Password = Annotated[str, Field(min_length=1, max_length=128)]
+# A small flat map of strings (name, locale, timezone, ...), as the users service keeps it.
+ProfileKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,39}$")]
+ProfileValue = Annotated[str, StringConstraints(max_length=500)]
+Profile = Annotated[
+    dict[ProfileKey, ProfileValue], Field(max_length=20, json_schema_extra={"additionalProperties": False})
+]
+# Strict: `"5"`, `5.0` and `true` are not amounts (as the tenants service counts them).
+Amount = Annotated[int, Field(strict=True, ge=0, le=10**18)]
 
 
 class _Body(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", str_strip_whitespace=True)
+    # Nothing is trimmed: a value is taken (and published) as sent; a password's spaces are its own.
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
 
 class _Out(BaseModel):
@@ -18,10 +37,10 @@ class _Out(BaseModel):
 
 
 class RegisterBody(_Body):
-    email: str = Field(min_length=3, max_length=254)
-    password: str = Field(min_length=1, max_length=128)
+    email: Email
+    password: NewPassword
     tenant_id: str = Field(alias="tenantId", pattern=TENANT_ID)
-    profile: dict[str, Any] | None = None
+    profile: Profile | None = None
 
 
 class RegisteredUser(_Out):
@@ -32,8 +51,8 @@ class RegisteredUser(_Out):
 
 
 class LoginBody(_Body):
-    email: str = Field(min_length=3, max_length=254)
-    password: str = Field(min_length=1, max_length=128)
+    email: Email
+    password: Password
     tenant_id: str = Field(alias="tenantId", pattern=TENANT_ID)
 
 
@@ -58,23 +77,23 @@ class RefreshBody(_Body):
 
 
 class ChangePasswordBody(_Body):
-    current_password: str = Field(alias="currentPassword", min_length=1, max_length=128)
-    new_password: str = Field(alias="newPassword", min_length=1, max_length=128)
+    current_password: Password = Field(alias="currentPassword")
+    new_password: NewPassword = Field(alias="newPassword")
 
 
 class Quotas(_Body):
-    storage_bytes: int | None = Field(default=None, alias="storageBytes", ge=0)
-    max_users: int | None = Field(default=None, alias="maxUsers", ge=0)
-    max_file_bytes: int | None = Field(default=None, alias="maxFileBytes", ge=0)
-    api_calls_per_day: int | None = Field(default=None, alias="apiCallsPerDay", ge=0)
+    storage_bytes: Amount | None = Field(default=None, alias="storageBytes")
+    max_users: Amount | None = Field(default=None, alias="maxUsers")
+    max_file_bytes: Amount | None = Field(default=None, alias="maxFileBytes")
+    api_calls_per_day: Amount | None = Field(default=None, alias="apiCallsPerDay")
 
 
 class CreateTenantBody(_Body):
     tenant_id: str | None = Field(default=None, alias="tenantId", pattern=TENANT_ID)
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=100, pattern=TENANT_NAME)
     plan: Literal["free", "standard", "premium"]
-    admin_email: str = Field(alias="adminEmail", min_length=3, max_length=254)
-    admin_password: str = Field(alias="adminPassword", min_length=1, max_length=128)
+    admin_email: Email = Field(alias="adminEmail")
+    admin_password: NewPassword = Field(alias="adminPassword")
     quotas: Quotas | None = None
 
 

@@ -8,14 +8,17 @@ A request refused by the principal's bucket is not counted in the tenant's: a no
 ceiling and costs its colleagues nothing. Public auth routes have one bucket per client address.
 
 Defaults (requests per window): auth 100 per 15 min per address; files 50 per minute per principal and
-500 per tenant; other tenant routes 1,000 per 15 min per principal and 10,000 per tenant.
+500 per tenant; other tenant routes 1,000 per 15 min per principal and 10,000 per tenant; an app's
+routes (`/api/v1/apps/{name}/...`) the same, in buckets of their own per app.
 `STRATUS_RATE_LIMITS` (JSON, `{"class": [requests, windowSeconds]}` or `[requests, windowSeconds,
 tenantRequests]`) changes them per stage, e.g. for load tests."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import re
 import time
 from functools import cache
 from typing import NamedTuple
@@ -38,7 +41,13 @@ DEFAULTS = {
     "auth": Limit(100, 900, 100 * TENANT_SHARE),
     "files": Limit(50, 60, 50 * TENANT_SHARE),
     "tenant": Limit(1000, 900, 1000 * TENANT_SHARE),
+    # Mail to one address (forgot-password, resend-verification): 5 an hour, whoever asks, so that the
+    # routes cannot flood an inbox, nor be timed over many tries about one address.
+    "email": Limit(5, 3600, 5 * TENANT_SHARE),
+    # `/api/v1/apps/{name}/...`: buckets per app, so one app's traffic never spends another's allowance
+    "apps": Limit(1000, 900, 1000 * TENANT_SHARE),
 }
+_APP_PATH = re.compile(r"^/api/v1/apps/([a-z][a-z0-9-]{1,39})(/|$)")
 
 
 @cache
@@ -65,7 +74,18 @@ def route_class(path: str) -> str:
         return "auth"
     if path.startswith("/api/v1/files"):
         return "files"
+    if path.startswith("/api/v1/apps/"):
+        return "apps"
     return "tenant"
+
+
+def _bucket(path: str) -> tuple[str, tuple[str, ...]]:
+    """The route class and its key parts: an app's requests count in buckets of that app."""
+    name = route_class(path)
+    if name == "apps":
+        found = _APP_PATH.match(path)
+        return name, (name, found.group(1) if found else "-")
+    return name, (name,)
 
 
 def _hit(key: str, allowed: int, window_seconds: int, whose: str) -> None:
@@ -97,11 +117,19 @@ def _hit(key: str, allowed: int, window_seconds: int, whose: str) -> None:
 def hit_principal(tenant_id: str, kind: str, principal_id: str, path: str) -> None:
     """Count a protected request by `kind` (`USER`, `KEY`) `principal_id`: the principal's bucket, then
     (if that allowed it) the tenant's."""
-    name = route_class(path)
+    name, parts = _bucket(path)
     limit = limits()[name]
-    own = tenant_key(tenant_id, "RL", name, kind, principal_id)
+    own = tenant_key(tenant_id, "RL", *parts, kind, principal_id)
     _hit(own, limit.requests, limit.window_seconds, "caller")
-    _hit(tenant_key(tenant_id, "RL", name), limit.tenant_requests, limit.window_seconds, "tenant")
+    _hit(tenant_key(tenant_id, "RL", *parts), limit.tenant_requests, limit.window_seconds, "tenant")
+
+
+def hit_email(tenant_id: str, email: str) -> None:
+    """Count one more email asked for `email` in the tenant (its own bucket, keyed on a digest: the
+    rate-limit table holds no addresses)."""
+    limit = limits()["email"]
+    digest = hashlib.sha256(f"{tenant_id}\n{email}".encode()).hexdigest()[:32]
+    _hit(f"EMAIL#{digest}#RL#email", limit.requests, limit.window_seconds, "email address")
 
 
 def hit_client(address: str, path: str) -> None:

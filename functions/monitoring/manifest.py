@@ -27,9 +27,12 @@ SERVICE = Service(
                     "file.deleted",
                     "tenant.created",
                     "system.*",
+                    "tenant.deleting",
                 )
             ),
             tables=TABLES,
+            publishes=True,  # tenant.purge_progress (offboarding)
+            timeout=30,
             description="Per-tenant, per-day counters of logins, uploads, users, tenants and jobs.",
         ),
         Function(

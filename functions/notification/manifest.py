@@ -24,9 +24,11 @@ SERVICE = Service(
                     "file.quota_warning",
                     "file.virus_detected",
                     "system.job_failed",
+                    "tenant.deleting",
                 )
             ),
             tables=TABLES,
+            publishes=True,  # tenant.purge_progress (offboarding)
             sends_messages=True,
             timeout=30,
             description="Welcome, password, quota, virus and job-failure messages; the recipient projection.",
@@ -61,6 +63,25 @@ SERVICE = Service(
             tables=TABLES,
             sends_messages=True,
             description="Seed 000 scenario 4: alert the platform admins (and given addresses).",
+        ),
+        Function(
+            "messages-send",
+            Route("POST", "/internal/messages/send"),
+            tables=TABLES,
+            sends_messages=True,
+            description="One account-link email (verify, reset, invitation) to one address, once per key.",
+        ),
+        Function(
+            "templates-put",
+            Route("PUT", "/api/v1/notifications/templates/{name}"),
+            tables=TABLES,
+            description="A tenant's own subject and body for a template (notification.manage).",
+        ),
+        Function(
+            "tenant-export",
+            Route("POST", "/internal/notifications/tenant-export"),
+            tables=TABLES,
+            description="Given users' inboxes and preferences for their tenant's export (offboarding).",
         ),
     ),
 )

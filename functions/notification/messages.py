@@ -11,7 +11,7 @@ import hashlib
 import json
 from typing import Any
 
-from functions.notification import dispatch, recipients
+from functions.notification import dispatch, overrides, recipients
 from functions.notification.models import AlertRequest
 from functions.notification.recipients import Recipient
 from functions.notification.templates import (
@@ -53,14 +53,15 @@ def welcome(event: ServiceEvent) -> None:
     tenant_id, user_id, email = str(data["tenantId"]), str(data["userId"]), str(data["email"])
     profile = data.get("profile") or {}
     name = str(profile.get("name") or "").strip() or email.split("@", 1)[0]
-    message = WELCOME.render({"name": name, "email": email, "tenantId": tenant_id})
+    message = overrides.render(tenant_id, WELCOME, {"name": name, "email": email, "tenantId": tenant_id})
     to = Recipient(email=email, user_id=user_id, phone=recipients.phone_of(profile))
     dispatch.deliver(tenant_id, event.id, message, [to])
 
 
 def password_changed(event: ServiceEvent, tenant_id: str) -> None:
     data = event.data
-    message = PASSWORD_CHANGED.render({"email": data["email"], "changedAt": data["changedAt"]})
+    values = {"email": data["email"], "changedAt": data["changedAt"]}
+    message = overrides.render(tenant_id, PASSWORD_CHANGED, values)
     to = recipients.user(tenant_id, str(data["userId"]), email=str(data["email"]))
     dispatch.deliver(tenant_id, event.id, message, [to])
 

@@ -5,10 +5,19 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator
+from pydantic.config import JsonDict
 
 from shared.emails import Email
 
 MAX_ALERT_RECIPIENTS = 50
+
+
+def _boolean_only(schema: JsonDict) -> None:
+    """`X | None = None` publishes `anyOf: [X, null]`; where null is refused, publish `X` alone."""
+    options = schema.pop("anyOf", [])
+    schema.pop("default", None)
+    if isinstance(options, list):
+        schema.update(next(o for o in options if isinstance(o, dict) and o.get("type") != "null"))
 
 
 class _Body(BaseModel):
@@ -24,9 +33,10 @@ class PreferencesPatch(_Body):
     """Only the channels given change; a field left out keeps its value. `null` is not a value: a field
     given must be a JSON boolean (strict: "true" and 1 are refused too)."""
 
-    email: StrictBool | None = None
-    sms: StrictBool | None = None
-    in_app: StrictBool | None = Field(default=None, alias="inApp")
+    # Optional but never null, and published so: a boolean, not "boolean or null".
+    email: StrictBool | None = Field(default=None, json_schema_extra=_boolean_only)
+    sms: StrictBool | None = Field(default=None, json_schema_extra=_boolean_only)
+    in_app: StrictBool | None = Field(default=None, alias="inApp", json_schema_extra=_boolean_only)
 
     @field_validator("email", "sms", "in_app", mode="before")
     @classmethod

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from functions.notification import messages, recipients
+from functions.notification import messages, offboarding, recipients
 from functions.notification.manifest import SERVICE
 from shared.events.model import ServiceEvent
 from shared.events.subscriber import Subscriber
@@ -93,6 +93,13 @@ def virus_detected(event: ServiceEvent) -> None:
 @subscriber.on("system.job_failed")
 def job_failed(event: ServiceEvent) -> None:
     messages.job_failed(event)
+
+
+@subscriber.on("tenant.deleting")
+def purge_tenant(event: ServiceEvent) -> None:
+    """Offboarding: a batch of the deleted tenant's items in this service's table, then
+    tenant.purge_progress (shared.tenant_purge; docs/identity.md)."""
+    offboarding.purge(event)
 
 
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

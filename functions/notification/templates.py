@@ -132,5 +132,83 @@ ALERT = _template(
     "jobId",
 )
 
+# --- the account links (sent through `messages-send` by the gateway's flows; `mailer`) ------------------
+# `{{link}}` is built by the mailer from the token the call carries; no other variable holds a secret.
+VERIFY_EMAIL = _template(
+    "verify_email",
+    "Verify your email address for {{tenantId}}",
+    "Hello,\n\nplease confirm that {{email}} is your address in {{tenantId}} by opening this link:\n\n"
+    "{{link}}\n\nThe link works once, until {{expiresAt}}. If you did not sign up, ignore this message.",
+    "tenantId",
+    "email",
+    "link",
+    "expiresAt",
+)
+VERIFY_EMAIL_UNNEEDED = _template(
+    "verify_email_unneeded",
+    "About verifying {{email}} in {{tenantId}}",
+    "Someone asked for a verification link for {{email}} in {{tenantId}}, but no unverified account "
+    "there uses this address: it is verified already, or there is none.\n\n"
+    "If this was not you, ignore this message.",
+    "tenantId",
+    "email",
+)
+PASSWORD_RESET = _template(
+    "password_reset",
+    "Reset your password for {{tenantId}}",
+    "Hello,\n\nsomeone (hopefully you) asked to reset the password of {{email}} in {{tenantId}}. "
+    "Choose a new one here:\n\n{{link}}\n\nThe link works once, until {{expiresAt}}; every session "
+    "of the account ends when it is used. If you did not ask, ignore this message: your password stays.",
+    "tenantId",
+    "email",
+    "link",
+    "expiresAt",
+)
+PASSWORD_RESET_UNKNOWN = _template(
+    "password_reset_unknown",
+    "Password reset request for {{tenantId}}",
+    "Someone asked to reset the password of {{email}} in {{tenantId}}, but no account there uses this "
+    "address, so there is nothing to reset.\n\nIf this was you, you may have signed up with another "
+    "address or in another organisation. If it was not you, ignore this message.",
+    "tenantId",
+    "email",
+)
+INVITATION = _template(
+    "invitation",
+    "You are invited to {{tenantId}}",
+    "Hello,\n\nyou are invited to join {{tenantId}} as {{email}} (roles: {{roles}}). Accept the "
+    "invitation and choose your password here:\n\n{{link}}\n\nThe invitation works once, until "
+    "{{expiresAt}}. If you do not know {{tenantId}}, ignore this message.",
+    "tenantId",
+    "email",
+    "roles",
+    "link",
+    "expiresAt",
+)
+
 TEMPLATES = {t.name: t for t in (WELCOME, PASSWORD_CHANGED, QUOTA_EXCEEDED, QUOTA_WARNING, VIRUS_DETECTED)}
 TEMPLATES.update({t.name: t for t in (JOB_FAILED, ALERT)})
+LINKS = (VERIFY_EMAIL, VERIFY_EMAIL_UNNEEDED, PASSWORD_RESET, PASSWORD_RESET_UNKNOWN, INVITATION)
+TEMPLATES.update({t.name: t for t in LINKS})
+# What a tenant admin may reword (`PUT /api/v1/notifications/templates/{name}`): the messages its own
+# users and invitees read. The operators' alerts are the platform's.
+OVERRIDABLE = frozenset({WELCOME.name, PASSWORD_CHANGED.name, *(t.name for t in LINKS)})
+# Variables an override must keep: a link message without its link would be useless.
+REQUIRED = {t.name: frozenset({"link"}) for t in LINKS if "link" in t.variables}
+
+
+class InvalidOverride(ValueError):
+    """A tenant's text for a template uses a variable the template does not have, or drops one it needs."""
+
+
+def overridden(template: Template, subject: str, body: str) -> Template:
+    """The template with a tenant's own subject and body: any of its variables (each is filled in, none
+    is an empty hole), and always the ones it requires."""
+    used = set(_PLACEHOLDER.findall(subject)) | set(_PLACEHOLDER.findall(body))
+    unknown = sorted(used - template.variables)
+    if unknown:
+        raise InvalidOverride(f"{template.name} has no variable {', '.join(unknown)}")
+    missing = sorted(REQUIRED.get(template.name, frozenset()) - used)
+    if missing:
+        raise InvalidOverride(f"{template.name} must use {', '.join('{{' + m + '}}' for m in missing)}")
+    return Template(name=template.name, subject=subject, body=body, variables=frozenset(used))

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Literal
 
+from functions.cache.client import CacheClient, UserPrincipalChange
 from functions.rbac import roles, store
+from functions.rbac.manifest import SERVICE
 from functions.rbac.models import (
     CheckRequest,
     CheckResult,
@@ -25,9 +27,8 @@ from shared.errors import ServiceUnavailable, UserNotFound
 from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.observability import logger
-from shared.service_client import ServiceClient
 
-client = ServiceClient("rbac")
+cache = CacheClient(SERVICE)
 log = logger("rbac")
 # A change is conditioned on the roles read; a concurrent change makes it read again this many times.
 CHANGE_ATTEMPTS = 5
@@ -104,7 +105,7 @@ def _change(tenant_id: str, user_id: str, role: str, change: Literal["assigned",
         if not store.replace_user_roles(tenant_id, user_id, seen=held, roles=after, events=[changed]):
             continue
         try:
-            client.post("cache", "/internal/principals/user", {"tenantId": tenant_id, "userId": user_id})
+            cache.principals_user(UserPrincipalChange(tenant_id=tenant_id, user_id=user_id))
         except Exception:
             _undo(tenant_id, user_id, seen=after, roles=held, changed=changed)
             raise

@@ -1,6 +1,6 @@
 """rbac (core layer): built-in and tenant roles, each user's roles, effective permissions and checks."""
 
-from shared.declarations import Function, Layer, Route, Service, Table
+from shared.declarations import Function, Layer, Route, Service, Subscription, Table
 
 TABLES = ("rbac",)
 
@@ -26,6 +26,18 @@ SERVICE = Service(
             Route("POST", "/internal/permissions/check"),
             tables=TABLES,
             description="Whether a user holds `resource.action`.",
+        ),
+        Function(
+            "grant-check",
+            Route("POST", "/internal/roles/grant-check"),
+            tables=TABLES,
+            description="The privilege guard for an invitation: the granter holds every role it grants.",
+        ),
+        Function(
+            "assign-roles",
+            Route("POST", "/internal/users/{userId}/assign-roles"),
+            tables=TABLES,
+            description="Give a new user exactly the given roles (an accepted invitation).",
         ),
         Function(
             "forget-user",
@@ -72,6 +84,20 @@ SERVICE = Service(
             calls=("cache",),
             publishes=True,
             description="Take a role from a user (role.assign); publishes rbac.role_changed.",
+        ),
+        Function(
+            "tenant-export",
+            Route("POST", "/internal/rbac/tenant-export"),
+            tables=TABLES,
+            description="A page of a tenant's roles and role assignments for its export (offboarding).",
+        ),
+        Function(
+            "subscriber",
+            Subscription(("tenant.deleting",)),
+            tables=TABLES,
+            publishes=True,
+            timeout=30,
+            description="Purge a deleted tenant's roles and assignments, a batch per round.",
         ),
     ),
 )

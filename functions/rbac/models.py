@@ -48,6 +48,33 @@ class CheckResult(_Response):
     permission: str
 
 
+# An invitation names a few roles; a grant of more is not a use case (and would bound nothing).
+GrantedRoles = Annotated[list[RoleName], Field(min_length=1, max_length=20)]
+
+
+class GrantCheck(_Request):
+    """May a caller holding `granter_permissions` hand out `roles` (rbac's privilege guard)? The
+    permissions are the caller's as the gateway's authorizer verified them (a user's effective ones, or
+    an API key's scopes), exactly what the guard reads on rbac's own routes."""
+
+    tenant_id: TenantId = Field(alias="tenantId")
+    # A union of roles' permissions: several roles' worth.
+    granter_permissions: Annotated[list[Permission], Field(max_length=10 * MAX_PERMISSIONS)] = Field(
+        alias="granterPermissions"
+    )
+    roles: GrantedRoles
+
+
+class GrantChecked(_Response):
+    roles: list[str]
+    permissions: list[str]  # the union of the roles' permissions
+
+
+class RolesRequest(_Request):
+    tenant_id: TenantId = Field(alias="tenantId")
+    roles: GrantedRoles
+
+
 class ForgetRequest(_Request):
     tenant_id: TenantId = Field(alias="tenantId")
 

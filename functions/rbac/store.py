@@ -134,6 +134,24 @@ def add_user_role(tenant_id: str, user_id: str, role: str, *, create: bool) -> t
     return _roles_of(response.get("Attributes")), True
 
 
+def put_user_roles(tenant_id: str, user_id: str, roles: list[str]) -> bool:
+    """Create the user's roles item with `roles`, unless it exists; True also when it already holds
+    exactly `roles` (a retry), False when it holds something else."""
+    try:
+        aws.client("dynamodb").put_item(
+            TableName=settings().table_name(TABLE),
+            Item={**_key(tenant_id, user_id)["Key"], "roles": _list(roles)},
+            ConditionExpression="attribute_not_exists(pk) OR #roles = :roles",
+            ExpressionAttributeNames={"#roles": "roles"},
+            ExpressionAttributeValues={":roles": _list(roles)},
+        )
+    except ClientError as exc:
+        if _condition_failed(exc):
+            return False
+        raise
+    return True
+
+
 def replace_user_roles(
     tenant_id: str,
     user_id: str,

@@ -3,9 +3,9 @@ and its events (tenant.updated, tenant.plan_changed) are one transaction (shared
 
 from __future__ import annotations
 
-from functions.tenants import store
+from functions.tenants import deletion, store
 from functions.tenants.lookup import is_platform_admin, load, require_valid_id, to_model
-from functions.tenants.models import Tenant, TenantChanges
+from functions.tenants.models import Tenant, TenantChanges, TenantSettings
 from functions.tenants.plans import quotas_for
 from functions.tenants.store import TenantRecord
 from shared import outbox
@@ -30,7 +30,10 @@ def get(tenant_id: str) -> Tenant:
     user = require().require_user()
     require_valid_id(tenant_id)
     _require_visible(user, tenant_id)
-    return to_model(load(tenant_id))
+    record = load(tenant_id)
+    if record.status == "deleting":  # a platform admin watches the purge (functions/tenants/deletion.py)
+        return to_model(record).model_copy(update={"deletion": deletion.progress(tenant_id)})
+    return to_model(record)
 
 
 def _require_may_change(user: UserContext, tenant_id: str, changes: TenantChanges) -> None:
@@ -54,19 +57,23 @@ def update(tenant_id: str, changes: TenantChanges) -> Tenant:
     user = require().require_user()
     require_valid_id(tenant_id)
     _require_may_change(user, tenant_id, changes)
-    if changes.name is None and changes.plan is None and changes.quotas is None:
-        raise InvalidRequest("Nothing to update: give name, plan or quotas", field="body")
+    if changes.name is None and changes.plan is None and changes.quotas is None and changes.settings is None:
+        raise InvalidRequest("Nothing to update: give name, plan, quotas or settings", field="body")
     overrides = changes.quotas.given() if changes.quotas else {}
     for _ in range(UPDATE_ATTEMPTS):
         current = load(tenant_id)
+        if current.status == "deleting":
+            raise TenantNotFound(details={"tenantId": tenant_id})
         new_plan = changes.plan if changes.plan not in (None, current.plan) else None
         target = quotas_for(new_plan, overrides) if new_plan else {**current.quotas, **overrides}
         new_quotas = {k: v for k, v in target.items() if current.quotas.get(k) != v}
         new_name = changes.name if changes.name not in (None, current.name) else None
+        switched = _switched(current, changes)
         changed = (
             (["name"] if new_name else [])
             + (["plan"] if new_plan else [])
             + [f"quotas.{k}" for k in sorted(new_quotas)]
+            + [f"settings.{k}" for k in sorted(switched)]
         )
         if not changed:
             return to_model(current)
@@ -74,13 +81,28 @@ def update(tenant_id: str, changes: TenantChanges) -> Tenant:
         events = _change_events(current, changed, name_after, new_plan, {**current.quotas, **new_quotas})
         try:
             updated = store.change_settings(
-                current, name=new_name, plan=new_plan, quotas=new_quotas, now=utc_now_iso(), events=events
+                current,
+                name=new_name,
+                plan=new_plan,
+                quotas=new_quotas,
+                now=utc_now_iso(),
+                events=events,
+                switches={**current.settings, **switched} if switched else None,
             )
         except store.ConditionFailed:
             continue  # someone changed it meanwhile: decide again on what is there now
         outbox.release(*events)
         return to_model(updated)
     raise ServiceUnavailable("The tenant kept changing during the update; try again")
+
+
+def _switched(current: TenantRecord, changes: TenantChanges) -> dict[str, bool]:
+    """The settings the request changes (a switch set to the value it already has, or to its default
+    while never set, changes nothing)."""
+    if changes.settings is None:
+        return {}
+    effective = {**TenantSettings().model_dump(by_alias=True), **current.settings}
+    return {k: v for k, v in changes.settings.given().items() if effective.get(k) != v}
 
 
 def _change_events(

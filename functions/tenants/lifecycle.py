@@ -10,9 +10,11 @@ import re
 import secrets
 import unicodedata
 
+from functions.cache.client import CacheClient, TenantPrincipalChange
 from functions.tenants import store
 from functions.tenants.lookup import is_platform_admin, load, require_valid_id, to_model
-from functions.tenants.models import Activation, Discarded, NewTenant, Tenant, Validation
+from functions.tenants.manifest import SERVICE
+from functions.tenants.models import Activation, Discarded, NewTenant, Tenant, TenantSettings, Validation
 from functions.tenants.plans import quotas_for
 from functions.tenants.store import TenantRecord
 from shared import outbox
@@ -30,9 +32,8 @@ from shared.errors import (
 from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.observability import logger
-from shared.service_client import ServiceClient
 
-client = ServiceClient("tenants")
+cache = CacheClient(SERVICE)
 log = logger("tenants")
 
 # A generated id is `<slug>-<6 hex>`; a clash is retried with a fresh suffix a few times.
@@ -125,14 +126,20 @@ def discard(tenant_id: str) -> Discarded:
 
 
 def validate(tenant_id: str) -> Validation:
-    """A tenant still provisioning does not exist yet for anyone outside its creation."""
+    """A tenant still provisioning does not exist yet for anyone outside its creation; one being deleted
+    no longer does (its logins are 404 at once, before its data is gone)."""
     require_valid_id(tenant_id)
     record = store.get(tenant_id)
-    if record is None or record.status == "provisioning":
+    if record is None or record.status in ("provisioning", "deleting"):
         raise TenantNotFound(details={"tenantId": tenant_id})
     if record.status == "suspended":
         raise TenantSuspended(details={"tenantId": tenant_id})
-    return Validation(tenant_id=tenant_id, status="active", plan=record.plan)
+    return Validation(
+        tenant_id=tenant_id,
+        status="active",
+        plan=record.plan,
+        settings=TenantSettings.model_validate(record.settings),
+    )
 
 
 def suspend(tenant_id: str) -> Tenant:
@@ -169,7 +176,7 @@ def suspend(tenant_id: str) -> Tenant:
 
 
 def _tell_cache(tenant_id: str) -> None:
-    client.post("cache", "/internal/principals/tenant", {"tenantId": tenant_id, "status": "suspended"})
+    cache.principals_tenant(TenantPrincipalChange(tenant_id=tenant_id, status="suspended"))
 
 
 def _undo_suspension(tenant_id: str, suspended: ServiceEvent) -> None:

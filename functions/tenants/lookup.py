@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from functions.tenants import store
-from functions.tenants.models import TENANT_ID_PATTERN, Quotas, Tenant, Usage
+from functions.tenants.models import TENANT_ID_PATTERN, Quotas, Tenant, TenantSettings, Usage
 from functions.tenants.store import TenantRecord
 from shared.config import settings
 from shared.context import UserContext
@@ -43,4 +43,5 @@ def to_model(record: TenantRecord) -> Tenant:
         quotas=Quotas.model_validate(record.quotas),
         usage=Usage.model_validate({"storageBytes": 0, "users": 0, **record.usage}),
         created_at=record.created_at,
+        settings=TenantSettings.model_validate(record.settings),
     )

@@ -1,4 +1,4 @@
-from shared.declarations import Auth, Function, Layer, Route, Service, Table
+from shared.declarations import Auth, Function, Layer, Route, Service, Subscription, Table
 
 SERVICE = Service(
     name="tenants",
@@ -50,6 +50,12 @@ SERVICE = Service(
             description="Check, reserve (atomically) or release storage or user quota.",
         ),
         Function(
+            "list",
+            Route("GET", "/api/v1/tenants"),
+            tables=("tenants",),
+            description="Every tenant, a page at a time, by status and plan (platform admins).",
+        ),
+        Function(
             "get",
             Route("GET", "/api/v1/tenants/{tenantId}"),
             tables=("tenants",),
@@ -60,7 +66,7 @@ SERVICE = Service(
             Route("PATCH", "/api/v1/tenants/{tenantId}"),
             tables=("tenants",),
             publishes=True,
-            description="Rename a tenant (tenant admin) or change its plan and quotas (platform admin).",
+            description="Rename or change settings (tenant admin); change plan and quotas (platform admin).",
         ),
         Function(
             "suspend",
@@ -69,6 +75,23 @@ SERVICE = Service(
             calls=("cache",),
             publishes=True,
             description="Suspend a tenant (platform admin): its users lose access at once.",
+        ),
+        # --- offboarding: docs/identity.md, "Deleting a tenant" ------------------------------------------
+        Function(
+            "delete",
+            Route("DELETE", "/api/v1/tenants/{tenantId}", status=202),
+            tables=("tenants",),
+            calls=("cache",),
+            publishes=True,
+            description="Delete a tenant (platform admin): logins stop at once; services purge their data.",
+        ),
+        Function(
+            "subscriber",
+            Subscription(("tenant.purge_progress",)),
+            tables=("tenants",),
+            publishes=True,
+            timeout=30,
+            description="Record each service's purge of a deleted tenant; continue, sweep, then finish it.",
         ),
     ),
 )

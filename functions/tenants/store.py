@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
-from shared import aws, outbox
+from functions.tenants import listing
+from shared import aws, outbox, tables
 from shared.config import settings
 from shared.envelopes import utc_now_iso
 from shared.errors import ServiceUnavailable
@@ -43,6 +44,8 @@ class TenantRecord:
     usage: dict[str, int]
     created_at: str
     updated_at: str
+    # Tenant-wide switches (`requireVerifiedEmail`, ...); a switch never set is absent (its default).
+    settings: dict[str, bool] = field(default_factory=dict)
 
 
 def _table() -> str:
@@ -61,6 +64,10 @@ def _ints(value: Any) -> dict[str, int]:
     return {k: int(v["N"]) for k, v in (value or {}).get("M", {}).items()}
 
 
+def _switches(value: Any) -> dict[str, bool]:
+    return {k: bool(v["BOOL"]) for k, v in (value or {}).get("M", {}).items() if "BOOL" in v}
+
+
 def _record(tenant_id: str, item: Mapping[str, Any]) -> TenantRecord:
     return TenantRecord(
         tenant_id=tenant_id,
@@ -71,6 +78,7 @@ def _record(tenant_id: str, item: Mapping[str, Any]) -> TenantRecord:
         usage=_ints(item.get("usage")),
         created_at=item["createdAt"]["S"],
         updated_at=item.get("updatedAt", item["createdAt"])["S"],
+        settings=_switches(item.get("settings")),
     )
 
 
@@ -105,14 +113,17 @@ def put_new(record: TenantRecord) -> None:
         "gsi1pk": {"S": DIRECTORY},
         "gsi1sk": {"S": record.tenant_id},
     }
-    try:
-        aws.client("dynamodb").put_item(
-            TableName=_table(), Item=item, ConditionExpression="attribute_not_exists(pk)"
-        )
-    except ClientError as exc:
-        if _is_condition_failure(exc):
-            raise ConditionFailed(record.tenant_id) from exc
-        raise
+    put: Any = {"TableName": _table(), "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}
+    # With its listing items (the platform admins' filtered list: functions/tenants/listing.py).
+    written: list[TransactWriteItemTypeDef] = [
+        {"Put": put},
+        *listing.put_items(record.tenant_id, record.status, record.plan),
+    ]
+    reasons = tables.transact(written, table=TABLE)
+    if reasons is not None:
+        if reasons[0] == "ConditionalCheckFailed":
+            raise ConditionFailed(record.tenant_id)
+        raise ServiceUnavailable(f"The tenants transaction was cancelled: {reasons}")
 
 
 def _update(tenant_id: str, **request: Any) -> dict[str, Any]:
@@ -137,10 +148,12 @@ def _update_with(
     *,
     events: Sequence[ServiceEvent] = (),
     withdraw: Sequence[ServiceEvent] = (),
+    also: Sequence[TransactWriteItemTypeDef] = (),
 ) -> TenantRecord:
-    """The update and the events' outbox entries (`events` put, `withdraw` taken out) in one transaction;
-    the tenant after it. ConditionFailed when the update's condition failed."""
-    item = [_update_item(tenant_id, request)]
+    """The update and the events' outbox entries (`events` put, `withdraw` taken out) in one transaction,
+    with `also` (the listing items the change moves); the tenant after it. ConditionFailed when the
+    update's condition failed."""
+    item = [_update_item(tenant_id, request), *also]
     if withdraw:
         reasons = outbox.retract(item, withdraw, table=TABLE)
     else:
@@ -178,9 +191,9 @@ def set_status(
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": {":status": {"S": status}, ":now": {"S": now}, **values},
     }
-    if events or withdraw:
-        return _update_with(tenant_id, request, events=events, withdraw=withdraw)
-    return _record(tenant_id, _update(tenant_id, **request, ReturnValues="ALL_NEW"))
+    # The listing items move with the status, in the same transaction (functions/tenants/listing.py).
+    moved = listing.status_moved(tenant_id, status)
+    return _update_with(tenant_id, request, events=events, withdraw=withdraw, also=moved)
 
 
 def _settings_condition(
@@ -202,19 +215,47 @@ def _settings_condition(
 
 
 def delete_provisioning(tenant_id: str) -> None:
-    """Delete the tenant if it is still provisioning; an absent tenant is fine (idempotent)."""
-    try:
-        aws.client("dynamodb").delete_item(
-            TableName=_table(),
-            Key=_key(tenant_id),
-            ConditionExpression="attribute_not_exists(pk) OR #status = :provisioning",
-            ExpressionAttributeNames={"#status": "status"},
-            ExpressionAttributeValues={":provisioning": {"S": "provisioning"}},
+    """Delete the tenant (and its listing items) if it is still provisioning; an absent tenant is fine
+    (idempotent)."""
+    delete: Any = {
+        "TableName": _table(),
+        "Key": _key(tenant_id),
+        "ConditionExpression": "attribute_not_exists(pk) OR #status = :provisioning",
+        "ExpressionAttributeNames": {"#status": "status"},
+        "ExpressionAttributeValues": {":provisioning": {"S": "provisioning"}},
+    }
+    reasons = tables.transact([{"Delete": delete}, *listing.delete_items(tenant_id)], table=TABLE)
+    if reasons is not None:
+        if reasons[0] == "ConditionalCheckFailed":
+            raise ConditionFailed(tenant_id)
+        raise ServiceUnavailable(f"The tenants transaction was cancelled: {reasons}")
+
+
+def get_many(tenant_ids: Sequence[str]) -> list[TenantRecord]:
+    """The tenants with these ids, in that order (one BatchGetItem of at most 100, strongly consistent);
+    an id whose tenant is gone (or expired) is left out."""
+    if not tenant_ids:
+        return []
+    keys = [_key(t) for t in dict.fromkeys(tenant_ids)]
+    found: dict[str, TenantRecord] = {}
+    now = time.time()
+    for attempt in range(4):
+        result: Any = aws.client("dynamodb").batch_get_item(
+            RequestItems={_table(): {"Keys": keys, "ConsistentRead": True}}
         )
-    except ClientError as exc:
-        if _is_condition_failure(exc):
-            raise ConditionFailed(tenant_id) from exc
-        raise
+        for item in result.get("Responses", {}).get(_table(), []):
+            expires = item.get("expiresAt", {}).get("N")
+            if expires is None or float(expires) > now:
+                tenant_id = str(item["pk"]["S"]).removeprefix("TENANT#")
+                found[tenant_id] = _record(tenant_id, item)
+        unprocessed = result.get("UnprocessedKeys", {}).get(_table(), {}).get("Keys")
+        if not unprocessed:
+            break
+        keys = list(unprocessed)
+        time.sleep(0.02 * 2**attempt)
+    else:
+        raise ServiceUnavailable("The tenants table is throttling reads")
+    return [found[t] for t in tenant_ids if t in found]
 
 
 def add_usage(tenant_id: str, usage: str, quota: str, amount: int, limit: int) -> TenantRecord:
@@ -257,10 +298,12 @@ def change_settings(
     quotas: Mapping[str, int],
     now: str,
     events: Sequence[ServiceEvent] = (),
+    switches: Mapping[str, bool] | None = None,
 ) -> TenantRecord:
     """Compare-and-set: written only if the name, the plan and every quota still hold the values the
     caller read (a concurrent update makes this ConditionFailed, and the caller re-reads), so the events
-    built from `current` and the changes describe exactly what was written. They commit with it."""
+    built from `current` and the changes describe exactly what was written. They commit with it.
+    `switches` is the tenant's whole settings map after the change (conditioned on the one read)."""
     sets = ["updatedAt = :now"]
     conditions = ["attribute_exists(pk)"]
     names: dict[str, str] = {}
@@ -278,14 +321,24 @@ def change_settings(
         values[f":q{i}"] = {"N": str(value)}
         if quota not in current.quotas:
             conditions.append(f"attribute_not_exists(#quotas.#q{i})")
+    if switches is not None:
+        names["#settings"] = "settings"
+        sets.append("#settings = :settings")
+        values[":settings"] = {"M": {k: {"BOOL": v} for k, v in switches.items()}}
+        if current.settings:
+            conditions.append("#settings = :oldSettings")
+            values[":oldSettings"] = {"M": {k: {"BOOL": v} for k, v in current.settings.items()}}
+        else:
+            conditions.append("attribute_not_exists(#settings)")
     request: dict[str, Any] = {
         "UpdateExpression": "SET " + ", ".join(sets),
         "ConditionExpression": " AND ".join(conditions),
         "ExpressionAttributeNames": names,
         "ExpressionAttributeValues": values,
     }
-    if events:
-        return _update_with(current.tenant_id, request, events=events)
+    moved = listing.plan_moved(current.tenant_id, plan, current.status) if plan is not None else []
+    if events or moved:
+        return _update_with(current.tenant_id, request, events=events, also=moved)
     return _record(current.tenant_id, _update(current.tenant_id, **request, ReturnValues="ALL_NEW"))
 
 

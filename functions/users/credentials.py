@@ -21,7 +21,7 @@ from functions.users.service import find
 from functions.users.store import UserRecord
 from shared import passwords
 from shared.envelopes import utc_now_iso
-from shared.errors import AccountLocked, InvalidCredentials, UserSuspended
+from shared.errors import AccountLocked, InvalidCredentials, UserInactive, UserSuspended
 
 MAX_FAILURES = 5  # consecutive failures from one source before that source is locked out
 LOCK_SECONDS = 15 * 60  # the first lock; each further lock of the same source doubles it
@@ -69,6 +69,9 @@ def validate(body: Credentials) -> VerifiedUser:
     _check_password(user, body.password, source, lockout)
     if user.status == "suspended":
         raise UserSuspended()
+    if body.require_verified_email and not user.email_verified:
+        # Only after the right password: an unverified account is no easier to discover than any other.
+        raise UserInactive("Verify your email address first: the tenant requires it")
     return VerifiedUser(user_id=user.user_id, email=user.email, status=user.status, profile=user.profile)
 
 

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from functions.cache.client import CacheClient, UserPrincipalChange, UserStatus
+from functions.rbac.client import DefaultRoleRequest, ForgetRequest, RbacClient
+from functions.users.manifest import SERVICE
+from functions.users.models import UserType
 from shared import outbox
 from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.observability import logger as service_logger
-from shared.service_client import ServiceClient
 
-client = ServiceClient("users")
+rbac = RbacClient(SERVICE)
+cache = CacheClient(SERVICE)
 logger = service_logger("users")
 
 
@@ -27,21 +31,14 @@ def announce(event: ServiceEvent) -> None:
     outbox.release(event)
 
 
-def assign_default_role(tenant_id: str, user_id: str, user_type: str) -> None:
-    client.post(
-        "rbac",
-        f"/internal/users/{user_id}/assign-default-role",
-        {"tenantId": tenant_id, "userType": user_type},
-    )
+def assign_default_role(tenant_id: str, user_id: str, user_type: UserType) -> None:
+    rbac.assign_default_role(user_id, DefaultRoleRequest(tenant_id=tenant_id, user_type=user_type))
 
 
 def forget_roles(tenant_id: str, user_id: str) -> None:
-    client.post("rbac", f"/internal/users/{user_id}/forget", {"tenantId": tenant_id})
+    rbac.forget_user(user_id, ForgetRequest(tenant_id=tenant_id))
 
 
-def touch_principal(tenant_id: str, user_id: str, status: str | None = None) -> None:
+def touch_principal(tenant_id: str, user_id: str, status: UserStatus | None = None) -> None:
     """Bump the user's epoch (and set its status) so that its live sessions see the change at once."""
-    body: dict[str, Any] = {"tenantId": tenant_id, "userId": user_id}
-    if status is not None:
-        body["status"] = status
-    client.post("cache", "/internal/principals/user", body)
+    cache.principals_user(UserPrincipalChange(tenant_id=tenant_id, user_id=user_id, status=status))

@@ -84,3 +84,14 @@ def lock(tenant_id: str, user_id: str, source: str, *, until: int, threshold: in
 def clear(tenant_id: str, user_id: str, source: str) -> None:
     """Forget the source's failures and lock history (the right password from it)."""
     LockoutItem(partition(tenant_id), _sk(user_id, source)).delete()
+
+
+def clear_all(tenant_id: str, user_id: str) -> int:
+    """Forget every source's failures and locks of the user (a password reset: whoever was guessing, the
+    password is a new one now). One Query of the user's lockout items, then a delete of each."""
+    items = LockoutItem.query(partition(tenant_id), LockoutItem.sk.startswith(f"LOCKOUT#{user_id}#"))
+    cleared = 0
+    for item in items:
+        item.delete()
+        cleared += 1
+    return cleared

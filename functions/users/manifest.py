@@ -1,6 +1,6 @@
 """users (business): user accounts per tenant, unique email per tenant, credentials and lockout."""
 
-from shared.declarations import Function, Layer, Route, Service, Table
+from shared.declarations import Auth, Function, Layer, Route, Service, Subscription, Table
 
 _TABLES = ("users",)
 
@@ -67,6 +67,135 @@ SERVICE = Service(
             calls=("cache",),
             publishes=True,
             description="Suspend a user and end its sessions.",
+        ),
+        # --- links and invitations (password reset, email verification): docs/identity.md ---------------
+        Function(
+            "password-reset-request",
+            Route("POST", "/internal/users/password-reset-request"),
+            tables=_TABLES,
+            publishes=True,
+            description="A password-reset token for an address of the tenant (none if it has no account).",
+        ),
+        Function(
+            "password-reset",
+            Route("POST", "/internal/users/password-reset"),
+            tables=_TABLES,
+            calls=("cache",),
+            publishes=True,
+            description="Use a reset token once: new password, every session ended, lockouts cleared.",
+        ),
+        Function(
+            "email-verification-issue",
+            Route("POST", "/internal/users/email-verification-issue"),
+            tables=_TABLES,
+            description="An email-verification token for an unverified user of the tenant.",
+        ),
+        Function(
+            "email-verify",
+            Route("POST", "/internal/users/email-verify"),
+            tables=_TABLES,
+            publishes=True,
+            description="Use a verification token once: the user's email is verified.",
+        ),
+        Function(
+            "invitations-create",
+            Route("POST", "/internal/invitations", status=201),
+            tables=_TABLES,
+            publishes=True,
+            description="A pending invitation (7 days) and its token, for the invitee's email.",
+        ),
+        Function(
+            "invitations-lookup",
+            Route("POST", "/internal/invitations/lookup"),
+            tables=_TABLES,
+            description="The tenant, address and roles of a usable invitation token.",
+        ),
+        Function(
+            "invitations-accept",
+            Route("POST", "/internal/invitations/accept", status=201),
+            tables=_TABLES,
+            calls=("rbac",),
+            publishes=True,
+            description="Accept an invitation once: a verified user holding exactly the invited roles.",
+        ),
+        Function(
+            "invitations-list",
+            Route("GET", "/api/v1/invitations"),
+            tables=_TABLES,
+            description="The tenant's invitations, newest first, with their status (user.invite).",
+        ),
+        Function(
+            "invitations-revoke",
+            Route("DELETE", "/api/v1/invitations/{invitationId}", status=204),
+            tables=_TABLES,
+            publishes=True,
+            description="Revoke a pending invitation: its token stops working (user.invite).",
+        ),
+        # --- MFA (TOTP) and offboarding: docs/identity.md -------------------------------------------------
+        Function(
+            "mfa-enroll",
+            Route("POST", "/api/v1/auth/mfa/enroll"),
+            tables=_TABLES,
+            kms=True,
+            description="Start TOTP enrolment: a new secret (sealed at rest) and its otpauth:// URL.",
+        ),
+        Function(
+            "mfa-activate",
+            Route("POST", "/api/v1/auth/mfa/activate"),
+            tables=_TABLES,
+            kms=True,
+            publishes=True,
+            description="Activate MFA with a first code; 10 single-use recovery codes; user.mfa_enabled.",
+        ),
+        Function(
+            "mfa-disable",
+            Route("POST", "/api/v1/auth/mfa/disable", status=204),
+            tables=_TABLES,
+            kms=True,
+            publishes=True,
+            description="Turn MFA off with a valid code; user.mfa_disabled.",
+        ),
+        Function(
+            "mfa-enrollment",
+            Route("POST", "/api/v1/auth/mfa/enrollment", auth=Auth.PUBLIC),
+            tables=_TABLES,
+            kms=True,
+            description="Start enrolment with the token of a login refused with MFA_ENROLLMENT_REQUIRED.",
+        ),
+        Function(
+            "mfa-enrollment-activate",
+            Route("POST", "/api/v1/auth/mfa/enrollment/activate", auth=Auth.PUBLIC),
+            tables=_TABLES,
+            kms=True,
+            publishes=True,
+            description="Finish that enrolment with a first code (the token is used up); user.mfa_enabled.",
+        ),
+        Function(
+            "mfa-verify",
+            Route("POST", "/internal/users/mfa/verify"),
+            tables=_TABLES,
+            kms=True,
+            description="A login's second step: the mfaToken and a TOTP or recovery code, with lockout.",
+        ),
+        Function(
+            "mfa-challenge",
+            Route("POST", "/internal/users/{userId}/mfa-challenge"),
+            tables=_TABLES,
+            description="A single-use enrolment token for an admin refused for lack of MFA.",
+        ),
+        Function(
+            "tenant-export",
+            Route("POST", "/internal/users/tenant-export"),
+            tables=_TABLES,
+            description="A page of a tenant's users for its export (no hashes, no MFA secrets).",
+        ),
+        Function(
+            "subscriber",
+            Subscription(("tenant.deleting",)),
+            tables=_TABLES,
+            publishes=True,
+            timeout=30,
+            description="Purge a deleted tenant's items from the users table, a batch per round.",
         ),
     ),
 )

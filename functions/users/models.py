@@ -17,9 +17,16 @@ Status = Literal["active", "suspended"]
 ProfileKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,39}$")]
 ProfileValue = Annotated[str, StringConstraints(max_length=500)]
 # A small flat map of strings (name, locale, timezone, ...): enough for a profile, too small to abuse.
-Profile = Annotated[dict[ProfileKey, ProfileValue], Field(max_length=20)]
+# Its keys are checked against ProfileKey's pattern: no other key is allowed (and so published).
+_ONLY_PATTERN_KEYS = {"additionalProperties": False}
+Profile = Annotated[
+    dict[ProfileKey, ProfileValue], Field(max_length=20, json_schema_extra=_ONLY_PATTERN_KEYS)
+]
 # In a PATCH, a null value removes the key.
-ProfilePatch = Annotated[dict[ProfileKey, ProfileValue | None], Field(min_length=1, max_length=20)]
+ProfilePatch = Annotated[
+    dict[ProfileKey, ProfileValue | None],
+    Field(min_length=1, max_length=20, json_schema_extra=_ONLY_PATTERN_KEYS),
+]
 
 
 class _Body(BaseModel):
@@ -48,6 +55,9 @@ class Credentials(_Body):
     password: Password
     tenant_id: TenantId = Field(alias="tenantId")
     source: Source | None = None
+    # The tenant's `requireVerifiedEmail` (the gateway has it from tenants' validate): an unverified
+    # user's right password is then 403 USER_INACTIVE.
+    require_verified_email: bool = Field(default=False, alias="requireVerifiedEmail")
 
 
 class PasswordChange(_Body):
@@ -86,6 +96,7 @@ class UserOut(_Out):
     profile: dict[str, str]
     created_at: str = Field(alias="createdAt")
     updated_at: str = Field(alias="updatedAt")
+    email_verified: bool = Field(default=False, alias="emailVerified")
 
 
 class Me(UserOut):

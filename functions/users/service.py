@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from functions.users import effects, store
+from functions.users import effects, mfa_store, store
 from functions.users.models import CreatedUser, Me, NewUser, UserOut, UserPatch
 from functions.users.store import UserRecord
 from shared import outbox, permissions
@@ -30,6 +30,7 @@ def to_out(user: UserRecord) -> UserOut:
             "profile": user.profile,
             "createdAt": user.created_at,
             "updatedAt": user.updated_at,
+            "emailVerified": user.email_verified,
         }
     )
 
@@ -179,4 +180,5 @@ def delete(user_id: str) -> None:
         store.remove(target, also=[outbox.staged(deleted)])
     except store.UserGone:
         raise UserNotFound() from None
+    mfa_store.forget(target.tenant_id, user_id)  # its MFA factor, if any, goes with it
     effects.announce(deleted)

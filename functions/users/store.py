@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from boto3.dynamodb.types import TypeSerializer
 from botocore.exceptions import ClientError
-from pynamodb.attributes import MapAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 
 from shared import aws, outbox, tables
 from shared.config import settings
@@ -48,6 +48,8 @@ class UserItem(Item):
     profile = MapAttribute[str, Any](default=dict)  # type: ignore[no-untyped-call]
     created_at = UnicodeAttribute(attr_name="createdAt")
     updated_at = UnicodeAttribute(attr_name="updatedAt")
+    # Proved by a verification link (or by accepting an invitation sent to the address).
+    email_verified = BooleanAttribute(attr_name="emailVerified", default=False)
 
 
 class CountItem(Item):
@@ -66,6 +68,7 @@ class UserRecord:
     profile: dict[str, str] = field(default_factory=dict)
     created_at: str = ""
     updated_at: str = ""
+    email_verified: bool = False
 
 
 # --- keys --------------------------------------------------------------------------------------------
@@ -101,6 +104,7 @@ def _record(tenant_id: str, item: UserItem) -> UserRecord:
         profile={str(k): str(v) for k, v in profile.items()},
         created_at=item.created_at,
         updated_at=item.updated_at,
+        email_verified=bool(item.email_verified),
     )
 
 
@@ -166,6 +170,7 @@ def insert(user: UserRecord, *, also: Sequence[TransactWriteItemTypeDef] = ()) -
         "profile": user.profile,
         "createdAt": user.created_at,
         "updatedAt": user.updated_at,
+        "emailVerified": user.email_verified,
     }
     claim = {"pk": partition(user.tenant_id), "sk": _email_sk(user.email), "userId": user.user_id}
     new = "attribute_not_exists(pk)"

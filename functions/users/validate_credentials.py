@@ -6,7 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.users import credentials
+from functions.users import credentials, mfa
 from functions.users.manifest import SERVICE
 from functions.users.models import Credentials, VerifiedUser
 from shared.http_app import HttpApp
@@ -17,8 +17,11 @@ logger = app.logger
 
 @app.endpoint
 def validate_credentials(body: Credentials) -> VerifiedUser:
-    """Check an email and password; 401, 423 (locked) or 403 (suspended) otherwise."""
-    return credentials.validate(body)
+    """Check an email and password; 401, 423 (locked) or 403 (suspended) otherwise. With MFA on, the
+    right password answers 401 MFA_REQUIRED with an mfaToken for the second step."""
+    verified = credentials.validate(body)
+    mfa.require_second_factor(body.tenant_id, verified.user_id)
+    return verified
 
 
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -114,7 +114,7 @@ class Gateway:
         )
 
     def _preflight(self, request: HttpRequest, origin: str, request_id: str) -> HttpResponse:
-        methods = {fn.route.method for fn in self._visible_routes(request)}
+        methods = {m for fn in self._visible_routes(request) for m in fn.route.methods}
         if not methods:
             raise NotFound(f"No route for {request.path}")
         if not self.cors.allows(origin):
@@ -126,7 +126,7 @@ class Gateway:
         check_body_size(len(request.body))
         found = self.registry.match(request.method, request.path)
         if found is None or self._hidden(found.function.route, request):
-            allowed = sorted({fn.route.method for fn in self._visible_routes(request)})
+            allowed = sorted({m for fn in self._visible_routes(request) for m in fn.route.methods})
             if allowed:
                 raise MethodNotAllowed(
                     f"{request.method.upper()} is not allowed on {request.path}; use {', '.join(allowed)}",

@@ -25,6 +25,7 @@ from aws_lambda_powertools.utilities.idempotency import (
     IdempotencyConfig,
     idempotent_function,
 )
+from botocore.exceptions import BotoCoreError, ClientError
 
 from shared import aws, observability
 from shared import context as request_context
@@ -38,11 +39,20 @@ EventHandler = Callable[[ServiceEvent], None]
 REMEMBER_SECONDS = 14 * 24 * 3600
 
 
+# SQS's ceiling for a message's visibility timeout.
+MAX_VISIBILITY_SECONDS = 12 * 3600
+
+
 class Subscriber:
-    def __init__(self, function: Function) -> None:
+    """`backoff` (optional): receive count → seconds. A message whose event failed is hidden that long
+    before it comes back (ChangeMessageVisibility), instead of the queue's fixed visibility timeout — so
+    redeliveries back off, e.g. exponentially, until `max_receive_count` moves it to the DLQ."""
+
+    def __init__(self, function: Function, *, backoff: Callable[[int], int] | None = None) -> None:
         if not isinstance(function.trigger, Subscription):
             raise TypeError(f"{function.qualified_name} is not a subscriber")
         self.function = function
+        self.backoff = backoff
         self.subscription = function.trigger
         self.service = function.service
         self.logger = observability.logger(function.service)
@@ -74,7 +84,27 @@ class Subscriber:
         return dict(response)
 
     def _record(self, record: SQSRecord) -> None:
-        self.process(ServiceEvent.from_sqs_body(record.body))
+        try:
+            self.process(ServiceEvent.from_sqs_body(record.body))
+        except Exception:
+            if self.backoff is not None:
+                self._delay(record)
+            raise
+
+    def _delay(self, record: SQSRecord) -> None:
+        """Hide a failed message for `backoff(receive count)` seconds; if that fails, the queue's own
+        visibility timeout applies (the message still comes back)."""
+        assert self.backoff is not None
+        receives = int(record.attributes.approximate_receive_count or 1)
+        seconds = max(0, min(MAX_VISIBILITY_SECONDS, self.backoff(receives)))
+        try:
+            sqs = aws.client("sqs")
+            url = sqs.get_queue_url(QueueName=record.event_source_arn.rsplit(":", 1)[-1])["QueueUrl"]
+            sqs.change_message_visibility(
+                QueueUrl=url, ReceiptHandle=record.receipt_handle, VisibilityTimeout=seconds
+            )
+        except (BotoCoreError, ClientError):
+            self.logger.warning("backoff not applied; the queue's visibility timeout holds", exc_info=True)
 
     def process(self, event: ServiceEvent, context: Any = None) -> None:
         """Run the handlers for one event, once. Raises if a handler fails (the message is retried).

@@ -2,7 +2,8 @@
 (bus → one rule per subscriber → its queue → the queue pump → the subscriber function), and a sustained
 rate with zero loss; beside it, the emulator's own PutEvents → ReceiveMessage time.
 
-`user.deleted` is the probe: all four subscribers (notification, audit, monitoring, cache) take it.
+`user.deleted` is the probe: every subscriber that takes it (notification, audit, monitoring, cache, and
+the registry's webhook delivery) must be done.
 Completion is observed where the subscriber's processing of the event returns (its idempotency record
 written), before the pump deletes the message.
 """

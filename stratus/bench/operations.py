@@ -75,9 +75,11 @@ def operations(bench: Bench, world: World) -> list[Op]:
         return lambda: bench.registry.handler(fn)(scheduled_event(name), LocalContext.for_function(fn))
 
     def internal(method: str, path: str, service: str, body: Any = None) -> Callable[[], Any]:
+        from shared.declarations import Layer
         from shared.service_client import ServiceClient
 
-        client = ServiceClient("bench")
+        # An outside caller of internal routes, as the top layer would call them (the callee checks it).
+        client = ServiceClient("bench", layer=Layer.APPLICATION)
         return lambda: client.call(
             service, method, path, body=json.dumps(body).encode() if body is not None else None
         )

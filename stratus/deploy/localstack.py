@@ -73,6 +73,14 @@ def script(registry: Registry) -> str:
         "",
         f"awslocal s3api create-bucket --bucket {bucket} >/dev/null 2>&1 || true",
         f"awslocal s3api put-bucket-cors --bucket {bucket} --cors-configuration {_q(cors)}",
+    ]
+    if any(fn.kms for fn in registry.functions.values()):  # the data key that seals secrets (shared.sealed)
+        lines += [
+            f"awslocal kms describe-key --key-id alias/{prefix}-data >/dev/null 2>&1 || "
+            f"awslocal kms create-alias --alias-name alias/{prefix}-data --target-key-id "
+            '"$(awslocal kms create-key --query KeyMetadata.KeyId --output text)"',
+        ]
+    lines += [
         f'echo "stratus: stage {STAGE} is provisioned"',
         "",
     ]

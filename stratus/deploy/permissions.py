@@ -4,7 +4,9 @@ A function gets only: its own log group; the tables it names (plus the idempoten
 subscribes or runs on a schedule, the outbox if it publishes); UpdateItem on the request-metrics table
 if it serves HTTP (and Query if it reads them); its own queue; PutEvents on the bus if it
 publishes; the bucket's objects if it uses the bucket; SES SendEmail and SNS Publish if it sends
-messages; and Describe/Head on every table, the bus and the bucket if it inspects the platform.
+messages; Describe/Head on every table, the bus and the bucket if it inspects the platform; and reads of
+the config table if it evaluates feature flags (`reads_flags`); GenerateDataKey and Decrypt on the
+deployment's data key if it seals secrets (`kms`).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from shared.config_docs import TABLE as CONFIG_TABLE
 from shared.declarations import (
     IDEMPOTENCY_TABLE,
     OUTBOX_TABLE,
@@ -23,7 +26,9 @@ from shared.declarations import (
 )
 from shared.registry import Registry
 
-Kind = Literal["log_group", "table", "table_indexes", "bus", "queue", "bucket", "bucket_objects", "any"]
+Kind = Literal[
+    "log_group", "table", "table_indexes", "bus", "queue", "bucket", "bucket_objects", "kms_key", "any"
+]
 
 
 @dataclass(frozen=True, order=True)
@@ -76,6 +81,13 @@ def statements_for(fn: Function, registry: Registry) -> list[Statement]:
     if isinstance(fn.trigger, Route):
         actions = ("dynamodb:UpdateItem",) + (("dynamodb:Query",) if fn.reads_request_metrics else ())
         out.append(Statement("RequestMetrics", actions, (Resource("table", REQUEST_METRICS_TABLE.name),)))
+    if fn.reads_flags and CONFIG_TABLE not in fn.tables:
+        # shared.flags reads the current documents on a cache miss (GetItem + BatchGetItem, never a write)
+        out.append(
+            Statement(
+                "Flags", ("dynamodb:GetItem", "dynamodb:BatchGetItem"), (Resource("table", CONFIG_TABLE),)
+            )
+        )
     if fn.publishes:
         out.append(Statement("Publish", ("events:PutEvents",), (Resource("bus"),)))
     if fn.bucket:
@@ -86,6 +98,9 @@ def statements_for(fn: Function, registry: Registry) -> list[Statement]:
         )
         # Without ListBucket, S3 answers 403 instead of 404 for an object not uploaded yet.
         out.append(Statement("FilesList", ("s3:ListBucket",), (Resource("bucket"),)))
+    if fn.kms:
+        # Envelope encryption (shared.sealed): a data key per secret, decrypted again to open it.
+        out.append(Statement("DataKey", ("kms:GenerateDataKey", "kms:Decrypt"), (Resource("kms_key"),)))
     if fn.sends_messages:
         # SMS goes to phone numbers (no topic ARN to name) and SES identities are per deployment.
         out.append(Statement("Messages", ("ses:SendEmail", "sns:Publish"), (Resource("any"),)))

@@ -1,9 +1,15 @@
-"""serverless.yml and its parts, generated from the declarations.
+"""The Serverless Framework (osls) deployment, generated from the declarations.
 
-`serverless.yml` holds the provider, packaging and the deps layer; `deploy/serverless/` holds the
-functions and IAM roles for each mode (`split`: one Lambda per declaration; `monolith`: every route on one
-Lambda through serverless-wsgi) and the shared resources. The mode is a parameter:
-`npx osls package --param="mode=monolith"`.
+- `serverless-compose.yml` (osls compose): one stack per service plus the shared stack they depend on,
+  each `deploy/serverless/<stack>/serverless.yml`. `npx osls deploy --stage dev` at the root deploys
+  shared first, then every service stack in parallel; `npx osls <service>:deploy` deploys one.
+- `deploy/monolith/serverless.yml`: every route on one Lambda (serverless-wsgi), subscribers and jobs as
+  their own functions, everything in one stack.
+
+The code ships as `build/code.zip` and the dependencies as `build/deps-layer.zip` (`stratus package`).
+The deps layer lives in the shared stack; compose hands its version ARN and the shared deployment bucket
+to the service stacks as params. Everything else a service stack needs from the shared stack (the API
+and its authorizer, the bus, the bucket, the kernel tables) it imports (`Fn::ImportValue`).
 """
 
 from __future__ import annotations
@@ -15,31 +21,68 @@ import yaml
 from shared.adapters import cors
 from shared.declarations import Auth, Authorizer, Function, Route, Schedule, Subscription
 from shared.registry import Registry
-from stratus.deploy.cloudformation import PREFIX, GenerationError, get_att, logical, resources, role
+from stratus.deploy.cloudformation import (
+    API_CORS_PARAMETER,
+    PREFIX,
+    GenerationError,
+    Refs,
+    exports,
+    get_att,
+    http_api,
+    import_value,
+    logical,
+    resources,
+    role,
+)
 from stratus.deploy.permissions import Resource, Statement, merged, statements_for
+from stratus.deploy.stacks import SHARED, Layout, Stack, layout, monolith
 
 SERVICE = "stratus"
-PARTS = "deploy/serverless"
+COMPOSE = "serverless-compose.yml"
+STACKS = "deploy/serverless"  # deploy/serverless/<stack>/serverless.yml
+MONOLITH_DIR = "deploy/monolith"
 MONOLITH = "http-monolith"
 RUNTIME = "python3.12"
+AUTHORIZER = "stratusAuthorizer"  # the monolith's osls-managed authorizer
+
+# Defaults, overridable per deploy through the environment (osls compose forwards no --param).
+MAIL_PARAMS = {
+    "mailFrom": "${env:STRATUS_MAIL_FROM, 'no-reply@stratus.local'}",
+    "alertEmails": "${env:STRATUS_ALERT_EMAILS, ''}",
+}
+# What compose hands every service stack from the shared one (a layer version changes with every new
+# deps layer, so it is a param, not an export: an export in use cannot change).
+SHARED_PARAMS = {
+    "depsLayerArn": "${shared.DepsLambdaLayerQualifiedArn}",
+    "deploymentBucket": "${shared.ServerlessDeploymentBucketName}",
+}
 
 
-AUTHORIZER = "stratusAuthorizer"
+def stack_file(name: str) -> str:
+    return f"{STACKS}/{name}/serverless.yml"
 
 
-def _http_event(route: Route) -> dict[str, Any]:
-    event: dict[str, Any] = {"method": route.method, "path": route.path}
+def _check(registry: Registry) -> None:
+    protected = [fn.qualified_name for fn in registry.http_functions if fn.route.auth == "user"]
+    if protected and registry.authorizer is None:
+        raise GenerationError(f"protected routes need a declared authorizer: {', '.join(protected)}")
+
+
+def _http_event(route: Route, authorizer: Any) -> dict[str, Any]:
+    # osls spells API Gateway's `ANY` (every method) as `*`.
+    method = "*" if route.method == "ANY" else route.method
+    event: dict[str, Any] = {"method": method, "path": route.path}
     if route.auth is Auth.USER:
-        event["authorizer"] = {"name": AUTHORIZER}
+        event["authorizer"] = authorizer
     return {"httpApi": event}
 
 
-def _events(fn: Function) -> list[dict[str, Any]]:
+def _events(fn: Function, authorizer: Any) -> list[dict[str, Any]]:
     trigger = fn.trigger
     if isinstance(trigger, Route):
-        return [_http_event(trigger)]
+        return [_http_event(trigger, authorizer)]
     if isinstance(trigger, Authorizer):
-        return []  # API Gateway invokes it; osls grants that from provider.httpApi.authorizers
+        return []  # API Gateway invokes it (the shared stack's authorizer and its permission)
     if isinstance(trigger, Subscription):
         if trigger.visibility_timeout < fn.timeout:
             raise GenerationError(
@@ -58,62 +101,156 @@ def _events(fn: Function) -> list[dict[str, Any]]:
 SIGNING_KEY = {"STRATUS_JWT_PRIVATE_KEY": "{{resolve:secretsmanager:" + PREFIX + "/jwt-private-key}}"}
 
 
-def _function(
-    fn: Function, *, role: str, handler: str | None = None, events: list[Any] | None = None
-) -> dict[str, Any]:
+def _function(fn: Function, *, events: list[Any], handler: str | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {
+        "name": f"{PREFIX}-{fn.qualified_name}",
         "handler": handler or fn.handler,
-        "role": role,
+        "role": f"{logical(fn.qualified_name)}Role",
         "timeout": fn.timeout,
         "memorySize": fn.memory,
         "description": fn.description or fn.qualified_name,
-        "events": events if events is not None else _events(fn),
+        "events": events,
     }
     if fn.signs_tokens:  # only auth's signers hold the private key; everyone else verifies with the JWKS
         out["environment"] = dict(SIGNING_KEY)
     return out
 
 
-def _check(registry: Registry) -> None:
-    protected = [fn.qualified_name for fn in registry.http_functions if fn.route.auth == "user"]
-    if protected and registry.authorizer is None:
-        raise GenerationError(f"protected routes need a declared authorizer: {', '.join(protected)}")
+def _environment(registry: Registry, refs: Refs) -> dict[str, Any]:
+    return {
+        "STRATUS_STAGE": "${sls:stage}",
+        "STRATUS_RESOURCE_PREFIX": PREFIX,
+        "STRATUS_TABLES": ",".join(t.name for t in registry.tables()),
+        "STRATUS_GATEWAY_URL": refs.api_endpoint(),
+        "STRATUS_SERVICE_TOKEN_SECRET": "{{resolve:secretsmanager:" + PREFIX + "/service-token}}",
+        "STRATUS_JWT_PUBLIC_JWKS": "{{resolve:ssm:/" + PREFIX + "/jwt-public-jwks}}",
+        "STRATUS_MAIL_FROM": "${param:mailFrom}",
+        "STRATUS_ALERT_EMAILS": "${param:alertEmails}",
+        "POWERTOOLS_METRICS_NAMESPACE": "Stratus",
+        "POWERTOOLS_LOG_LEVEL": "INFO",
+    }
 
 
-def functions(registry: Registry, mode: str) -> dict[str, Any]:
-    _check(registry)
-    out: dict[str, Any] = {}
-    others = [fn for fn in registry.functions.values() if not isinstance(fn.trigger, Route)]
-    if mode == "monolith":
-        routes = [_http_event(fn.route) for fn in registry.http_functions]
-        monolith = Function(MONOLITH, Route("ANY", "/{proxy+}"), timeout=29, memory=512, service="http")
-        out[MONOLITH] = _function(
-            monolith, role="HttpMonolithRole", handler="functions.monolith.handler", events=routes
-        )
-    else:
-        others = list(registry.functions.values())
-    for fn in others:
-        out[fn.qualified_name] = _function(fn, role=f"{logical(fn.qualified_name)}Role")
-    return out
+def _provider(registry: Registry, refs: Refs, **extra: Any) -> dict[str, Any]:
+    return {
+        "name": "aws",
+        "runtime": RUNTIME,
+        "architecture": "x86_64",
+        "stage": "${opt:stage, 'dev'}",
+        "region": "${opt:region, 'us-east-1'}",
+        "memorySize": 256,
+        "timeout": 10,
+        "logRetentionInDays": 30,
+        # Nothing points at a published version (no aliases, no provisioned concurrency); one
+        # AWS::Lambda::Version per function would only eat into CloudFormation's resource limit.
+        "versionFunctions": False,
+        "tracing": {"lambda": True},
+        **extra,
+        "environment": _environment(registry, refs),
+    }
 
 
-def roles(registry: Registry, mode: str) -> dict[str, Any]:
-    resources: dict[str, Any] = {}
-    fns = list(registry.functions.values())
-    if mode == "monolith":
-        http = registry.http_functions
-        logs = Statement(
-            "Logs", ("logs:CreateLogStream", "logs:PutLogEvents"), (Resource("log_group", MONOLITH),)
-        )
-        resources["HttpMonolithRole"] = role([logs, *merged(http, registry)])
-        fns = [fn for fn in fns if not isinstance(fn.trigger, Route)]
-    for fn in fns:
-        resources[f"{logical(fn.qualified_name)}Role"] = role(statements_for(fn, registry))
-    return {"Resources": resources}
+def _roles(stack: Stack, registry: Registry, refs: Refs) -> dict[str, Any]:
+    return {
+        f"{logical(fn.qualified_name)}Role": role(statements_for(fn, registry), refs)
+        for fn in stack.functions
+    }
 
 
-def _http_api(registry: Registry) -> dict[str, Any]:
-    config: dict[str, Any] = {"payload": "2.0", "cors": _cors()}
+def _layer(root: str) -> dict[str, Any]:
+    return {
+        "deps": {
+            "description": "Stratus runtime dependencies (built by `stratus package`)",
+            "package": {"artifact": f"{root}/build/deps-layer.zip"},
+            "compatibleRuntimes": [RUNTIME],
+        }
+    }
+
+
+# --- one stack per service ------------------------------------------------------------------------------
+def compose_file(plan: Layout) -> dict[str, Any]:
+    services: dict[str, Any] = {SHARED: {"path": f"{STACKS}/{SHARED}"}}
+    for stack in plan.services:
+        services[stack.name] = {
+            "path": f"{STACKS}/{stack.name}",
+            "dependsOn": [SHARED],
+            "params": dict(SHARED_PARAMS),
+        }
+    return {"services": services}
+
+
+def shared_file(plan: Layout, registry: Registry) -> dict[str, Any]:
+    stack = plan.shared
+    refs = Refs(stack, plan)
+    authorizer = registry.authorizer
+    api, conditions = http_api(authorizer)
+    return {
+        "service": f"{SERVICE}-{SHARED}",
+        "frameworkVersion": ">=3",
+        "params": {
+            "default": {
+                "corsOrigin": "${env:STRATUS_BUCKET_CORS_ORIGIN, '*'}",
+                "apiCorsOrigins": "${env:STRATUS_API_CORS_ORIGINS, ''}",
+                **MAIL_PARAMS,
+            }
+        },
+        "provider": _provider(
+            registry,
+            refs,
+            layers=[{"Ref": "DepsLambdaLayer"}],
+            stackParameters=[{"ParameterKey": "ApiCorsOrigins", "ParameterValue": "${param:apiCorsOrigins}"}],
+        ),
+        "package": {"artifact": "../../../build/code.zip"},
+        "layers": _layer("../../.."),
+        "functions": {fn.qualified_name: _function(fn, events=[]) for fn in stack.functions},
+        "resources": {
+            "Parameters": API_CORS_PARAMETER,
+            "Conditions": conditions,
+            "Resources": {**resources(stack, plan), **api, **_roles(stack, registry, refs)},
+            "Outputs": exports(stack, authorizer),
+        },
+    }
+
+
+def service_file(stack: Stack, plan: Layout, registry: Registry) -> dict[str, Any]:
+    refs = Refs(stack, plan)
+    extra: dict[str, Any] = {
+        "deploymentBucket": {"name": "${param:deploymentBucket}"},
+        "layers": ["${param:depsLayerArn}"],
+    }
+    if stack.routes:  # attached to the shared API
+        extra["httpApi"] = {"id": import_value("HttpApiId"), "payload": "2.0"}
+    authorizer = {"type": "request", "id": import_value("AuthorizerId")}
+    doc: dict[str, Any] = {
+        "service": f"{SERVICE}-{stack.name}",
+        "frameworkVersion": ">=3",
+        "params": {"default": dict(MAIL_PARAMS)},
+        "provider": _provider(registry, refs, **extra),
+        "package": {"artifact": "../../../build/code.zip"},
+        "functions": {
+            fn.qualified_name: _function(fn, events=_events(fn, authorizer)) for fn in stack.functions
+        },
+    }
+    own = {**resources(stack, plan), **_roles(stack, registry, refs)}
+    if own:
+        doc["resources"] = {"Resources": own}
+    return doc
+
+
+# --- the monolith -----------------------------------------------------------------------------------------
+def _monolith_http_api(registry: Registry) -> dict[str, Any]:
+    config: dict[str, Any] = {
+        "payload": "2.0",
+        # Browser origins allowed to call the API: the `apiCorsOrigins` param (a list; none by default),
+        # with the headers and methods the local gateway answers (shared/adapters/cors.py).
+        "cors": {
+            "allowedOrigins": "${param:apiCorsOrigins}",
+            "allowedHeaders": list(cors.ALLOWED_HEADERS),
+            "allowedMethods": ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+            "exposedResponseHeaders": list(cors.EXPOSED_HEADERS),
+            "maxAge": cors.MAX_AGE_SECONDS,
+        },
+    }
     authorizer = registry.authorizer
     if authorizer is not None:
         assert isinstance(authorizer.trigger, Authorizer)
@@ -129,76 +266,48 @@ def _http_api(registry: Registry) -> dict[str, Any]:
     return config
 
 
-def _cors() -> dict[str, Any]:
-    """Browser origins allowed to call the API: the stage's `apiCorsOrigins` param (a list; none by
-    default), with the headers and methods the local gateway answers (shared/adapters/cors.py)."""
-    return {
-        "allowedOrigins": "${param:apiCorsOrigins}",
-        "allowedHeaders": list(cors.ALLOWED_HEADERS),
-        "allowedMethods": ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-        "exposedResponseHeaders": list(cors.EXPOSED_HEADERS),
-        "maxAge": cors.MAX_AGE_SECONDS,
+def monolith_file(registry: Registry) -> dict[str, Any]:
+    stack = monolith(registry)
+    refs = Refs(stack)
+    http = registry.http_functions
+    routes = [_http_event(fn.route, {"name": AUTHORIZER}) for fn in http]
+    app = Function(MONOLITH, Route("ANY", "/{proxy+}"), timeout=29, memory=512, service="http")
+    functions = {
+        MONOLITH: _function(app, events=routes, handler="functions.monolith.handler")
+        | {"name": f"{PREFIX}-{MONOLITH}", "role": "HttpMonolithRole"}
     }
-
-
-def main_file(registry: Registry) -> dict[str, Any]:
-    tables = ",".join(t.name for t in registry.tables())
+    others = [fn for fn in registry.functions.values() if not isinstance(fn.trigger, Route)]
+    for fn in others:
+        functions[fn.qualified_name] = _function(fn, events=_events(fn, {"name": AUTHORIZER}))
+    logs = Statement(
+        "Logs", ("logs:CreateLogStream", "logs:PutLogEvents"), (Resource("log_group", MONOLITH),)
+    )
+    roles = {"HttpMonolithRole": role([logs, *merged(http, registry)], refs)}
+    roles |= {f"{logical(fn.qualified_name)}Role": role(statements_for(fn, registry), refs) for fn in others}
     return {
         "service": SERVICE,
         "frameworkVersion": ">=3",
         "params": {
             "default": {
-                "mode": "split",
-                "corsOrigin": "*",
+                "corsOrigin": "${env:STRATUS_BUCKET_CORS_ORIGIN, '*'}",
                 "apiCorsOrigins": [],
-                "mailFrom": "no-reply@stratus.local",
-                "alertEmails": "",
+                **MAIL_PARAMS,
             }
         },
-        "provider": {
-            "name": "aws",
-            "runtime": RUNTIME,
-            "architecture": "x86_64",
-            "stage": "${opt:stage, 'dev'}",
-            "region": "${opt:region, 'us-east-1'}",
-            "memorySize": 256,
-            "timeout": 10,
-            "logRetentionInDays": 30,
-            # Nothing points at a published version (no aliases, no provisioned concurrency); one
-            # AWS::Lambda::Version per function would only eat into CloudFormation's 500-resource limit.
-            "versionFunctions": False,
-            "tracing": {"lambda": True},
-            "httpApi": _http_api(registry),
-            "layers": [{"Ref": "DepsLambdaLayer"}],
-            "environment": {
-                "STRATUS_STAGE": "${sls:stage}",
-                "STRATUS_RESOURCE_PREFIX": PREFIX,
-                "STRATUS_TABLES": tables,
-                "STRATUS_GATEWAY_URL": get_att("HttpApi", "ApiEndpoint"),
-                "STRATUS_SERVICE_TOKEN_SECRET": "{{resolve:secretsmanager:" + PREFIX + "/service-token}}",
-                "STRATUS_JWT_PUBLIC_JWKS": "{{resolve:ssm:/" + PREFIX + "/jwt-public-jwks}}",
-                "STRATUS_MAIL_FROM": "${param:mailFrom}",
-                "STRATUS_ALERT_EMAILS": "${param:alertEmails}",
-                "POWERTOOLS_METRICS_NAMESPACE": "Stratus",
-                "POWERTOOLS_LOG_LEVEL": "INFO",
+        "provider": _provider(
+            registry, refs, httpApi=_monolith_http_api(registry), layers=[{"Ref": "DepsLambdaLayer"}]
+        ),
+        "package": {"artifact": "../../build/code.zip"},
+        "layers": _layer("../.."),
+        "functions": functions,
+        "resources": {
+            "Resources": {**resources(stack), **roles},
+            "Outputs": {
+                "HttpApiEndpoint": {"Value": get_att("HttpApi", "ApiEndpoint")},
+                "EventBusName": {"Value": {"Ref": "EventBus"}},
+                "FilesBucketName": {"Value": {"Ref": "FilesBucket"}},
             },
         },
-        "package": {
-            "individually": False,
-            "patterns": ["!**", "shared/**", "functions/**", "events/*.json", "!**/__pycache__/**"],
-        },
-        "layers": {
-            "deps": {
-                "description": "Stratus runtime dependencies (built by `stratus package`)",
-                "package": {"artifact": "build/deps-layer.zip"},
-                "compatibleRuntimes": [RUNTIME],
-            }
-        },
-        "functions": "${file(" + PARTS + "/functions-${param:mode}.yml)}",
-        "resources": [
-            "${file(" + PARTS + "/resources.yml)}",
-            "${file(" + PARTS + "/roles-${param:mode}.yml)}",
-        ],
     }
 
 
@@ -225,8 +334,13 @@ def dump(document: Any) -> str:
 
 def files(registry: Registry) -> dict[str, str]:
     """Path (relative to the repo) → content."""
-    out = {"serverless.yml": dump(main_file(registry)), f"{PARTS}/resources.yml": dump(resources(registry))}
-    for mode in ("split", "monolith"):
-        out[f"{PARTS}/functions-{mode}.yml"] = dump(functions(registry, mode))
-        out[f"{PARTS}/roles-{mode}.yml"] = dump(roles(registry, mode))
+    _check(registry)
+    plan = layout(registry)
+    out = {
+        COMPOSE: dump(compose_file(plan)),
+        stack_file(SHARED): dump(shared_file(plan, registry)),
+    }
+    for stack in plan.services:
+        out[stack_file(stack.name)] = dump(service_file(stack, plan, registry))
+    out[f"{MONOLITH_DIR}/serverless.yml"] = dump(monolith_file(registry))
     return out

@@ -1,4 +1,9 @@
-"""infra/terraform/envs/dev/functions.tf.json: every declared function wired through the modules."""
+"""infra/terraform/envs/dev/services.tf.json: the declarations as Terraform data.
+
+envs/dev/services.tf instantiates `modules/service` once for the shared part and once per service
+(`for_each` over `local.services`), so this file carries no wiring, only what was declared: tables,
+functions with their routes, schedules and least-privilege statements, the subscription, the authorizer.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,14 @@ import json
 import re
 from typing import Any
 
-from shared.declarations import Auth, Authorizer, Function, Route, Schedule, Subscription
+from shared.declarations import Auth, Authorizer, Function, Route, Schedule, Subscription, Table
 from shared.registry import Registry
 from stratus.deploy.cloudformation import GenerationError
 from stratus.deploy.permissions import Resource, statements_for
+from stratus.deploy.stacks import SHARED, Layout, Stack, layout
 
 ENV = "infra/terraform/envs/dev"
-MODULES = "../../modules"
+DATA = f"{ENV}/services.tf.json"
 
 
 def ident(name: str) -> str:
@@ -20,135 +26,104 @@ def ident(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9_]", "_", name)
 
 
-def _arn(resource: Resource) -> str:
+def _token(resource: Resource) -> str:
+    """modules/service resolves these to ARNs."""
     match resource.kind:
-        case "table":
-            return f"${{module.table_{ident(resource.name)}.arn}}"
-        case "table_indexes":
-            return f"${{module.table_{ident(resource.name)}.arn}}/index/*"
-        case "bus":
-            return "${aws_cloudwatch_event_bus.bus.arn}"
-        case "queue":
-            return f"${{module.subscriber_{ident(resource.name)}.queue_arn}}"
-        case "bucket":
-            return "${aws_s3_bucket.files.arn}"
-        case "bucket_objects":
-            return "${aws_s3_bucket.files.arn}/*"
-        case "any":
-            return "*"
-    raise GenerationError(f"no ARN for {resource}")
+        case "table" | "table_indexes":
+            return f"{resource.kind}:{resource.name}"
+        case "bus" | "queue" | "bucket" | "bucket_objects" | "kms_key" | "any":
+            return resource.kind
+        case _:
+            raise GenerationError(f"no ARN for {resource}")
 
 
 def _function(fn: Function, registry: Registry) -> dict[str, Any]:
     statements = [st for st in statements_for(fn, registry) if st.sid != "Logs"]  # the module adds its own
+    trigger = fn.trigger
+    if isinstance(trigger, Route) and trigger.auth is Auth.USER and registry.authorizer is None:
+        raise GenerationError(f"{fn.qualified_name}: protected routes need a declared authorizer")
     return {
-        "source": f"{MODULES}/function",
-        "name": f"${{local.prefix}}-{fn.qualified_name}",
         "handler": fn.handler,
         "description": fn.description or fn.qualified_name,
         "timeout": fn.timeout,
         "memory": fn.memory,
-        "code_zip": "${var.code_zip}",
-        "layers": "${local.layers}",
-        "environment": (
-            "${merge(local.environment, { STRATUS_JWT_PRIVATE_KEY = var.jwt_private_key })}"
-            if fn.signs_tokens
-            else "${local.environment}"
-        ),
-        "log_retention_days": "${var.log_retention_days}",
-        "alarm_topic_arns": ["${aws_sns_topic.alarms.arn}"],
+        "signs_tokens": fn.signs_tokens,
+        "route_key": trigger.key if isinstance(trigger, Route) else None,
+        "protected": isinstance(trigger, Route) and trigger.auth is Auth.USER,
+        "schedule": trigger.expression if isinstance(trigger, Schedule) else None,
         "policy_statements": [
-            {"sid": st.sid, "actions": list(st.actions), "resources": [_arn(r) for r in st.resources]}
+            {"sid": st.sid, "actions": list(st.actions), "resources": [_token(r) for r in st.resources]}
             for st in statements
         ],
     }
 
 
-def document(registry: Registry) -> dict[str, Any]:
-    modules: dict[str, Any] = {}
-    for table in registry.tables():
-        modules[f"table_{ident(table.name)}"] = {
-            "source": f"{MODULES}/table",
-            "name": f"${{local.prefix}}-{table.name}",
-            "indexes": table.indexes,
-            "ttl_attribute": table.ttl_attribute,
+def _tables(tables: tuple[Table, ...]) -> dict[str, Any]:
+    return {t.name: {"indexes": t.indexes, "ttl_attribute": t.ttl_attribute} for t in tables}
+
+
+def _service(stack: Stack, registry: Registry) -> dict[str, Any]:
+    subscriber = stack.subscriber
+    subscription: dict[str, Any] | None = None
+    if subscriber is not None:
+        trigger = subscriber.trigger
+        assert isinstance(trigger, Subscription)
+        subscription = {
+            "function": subscriber.qualified_name,
+            "event_pattern": json.dumps(trigger.event_pattern(), separators=(",", ":")),
+            "batch_size": trigger.batch_size,
+            "max_receive_count": trigger.max_receive_count,
+            "visibility_timeout": trigger.visibility_timeout,
         }
-    for fn in registry.functions.values():
-        name = ident(fn.qualified_name)
-        modules[f"fn_{name}"] = _function(fn, registry)
-        trigger = fn.trigger
-        if isinstance(trigger, Route):
-            if trigger.auth is Auth.USER and registry.authorizer is None:
-                raise GenerationError(f"{fn.qualified_name}: protected routes need a declared authorizer")
-            route_module: dict[str, Any] = {
-                "source": f"{MODULES}/route",
-                "api_id": "${aws_apigatewayv2_api.http.id}",
-                "api_execution_arn": "${aws_apigatewayv2_api.http.execution_arn}",
-                "route_key": trigger.key,
-                "function_name": f"${{module.fn_{name}.name}}",
-                "function_invoke_arn": f"${{module.fn_{name}.invoke_arn}}",
-            }
-            if trigger.auth is Auth.USER:
-                route_module["authorizer_id"] = "${aws_apigatewayv2_authorizer.stratus.id}"
-            modules[f"route_{name}"] = route_module
-        elif isinstance(trigger, Subscription):
-            modules[f"subscriber_{ident(fn.service)}"] = {
-                "source": f"{MODULES}/subscriber",
-                "name": f"${{local.prefix}}-{fn.service}",
-                "bus_name": "${aws_cloudwatch_event_bus.bus.name}",
-                "event_pattern": json.dumps(trigger.event_pattern(), separators=(",", ":")),
-                "function_arn": f"${{module.fn_{name}.arn}}",
-                "batch_size": trigger.batch_size,
-                "max_receive_count": trigger.max_receive_count,
-                "visibility_timeout": trigger.visibility_timeout,
-                "alarm_topic_arns": ["${aws_sns_topic.alarms.arn}"],
-            }
-        elif isinstance(trigger, Schedule):
-            modules[f"schedule_{name}"] = {
-                "source": f"{MODULES}/schedule",
-                "name": f"${{local.prefix}}-{fn.qualified_name}",
-                "schedule_expression": trigger.expression,
-                "function_name": f"${{module.fn_{name}.name}}",
-                "function_arn": f"${{module.fn_{name}.arn}}",
-            }
-    document: dict[str, Any] = {
-        "//": "Generated from the declarations by `stratus generate`. Do not edit: edit the manifests.",
-        "locals": {"table_names": ",".join(t.name for t in registry.tables())},
-        "module": modules,
-    }
-    if registry.authorizer is not None:
-        document["resource"] = _authorizer(registry.authorizer)
-    return document
-
-
-def _authorizer(fn: Function) -> dict[str, Any]:
-    assert isinstance(fn.trigger, Authorizer)
-    name = ident(fn.qualified_name)
     return {
-        "aws_apigatewayv2_authorizer": {
-            "stratus": {
-                "api_id": "${aws_apigatewayv2_api.http.id}",
-                "name": "stratus",
-                "authorizer_type": "REQUEST",
-                "authorizer_uri": f"${{module.fn_{name}.invoke_arn}}",
-                "authorizer_payload_format_version": "2.0",
-                "enable_simple_responses": True,
-                "authorizer_result_ttl_in_seconds": fn.trigger.result_ttl_seconds,
-            }
+        "tables": _tables(stack.tables),
+        "functions": {fn.qualified_name: _function(fn, registry) for fn in stack.functions},
+        "subscriber": subscription,
+    }
+
+
+def _moves(plan: Layout) -> list[dict[str, str]]:
+    """State moves from the layout with one root module per function, route, table, subscriber, schedule."""
+    moves = []
+    for stack in plan.stacks:
+        to = "module.shared" if stack.name == SHARED else f'module.service["{stack.name}"]'
+        for table in stack.tables:
+            moves.append((f"module.table_{ident(table.name)}", f'{to}.module.table["{table.name}"]'))
+        for fn in stack.functions:
+            name, key = ident(fn.qualified_name), fn.qualified_name
+            moves.append((f"module.fn_{name}", f'{to}.module.function["{key}"]'))
+            if isinstance(fn.trigger, Route):
+                moves.append((f"module.route_{name}", f'{to}.module.route["{key}"]'))
+            elif isinstance(fn.trigger, Schedule):
+                moves.append((f"module.schedule_{name}", f'{to}.module.schedule["{key}"]'))
+            elif isinstance(fn.trigger, Subscription):
+                moves.append((f"module.subscriber_{ident(fn.service)}", f"{to}.module.subscriber[0]"))
+    return [{"from": old, "to": new} for old, new in moves]
+
+
+def document(registry: Registry) -> dict[str, Any]:
+    plan = layout(registry)
+    authorizer = registry.authorizer
+    found: dict[str, Any] | None = None
+    if authorizer is not None:
+        assert isinstance(authorizer.trigger, Authorizer)
+        found = {
+            "function": authorizer.qualified_name,
+            "result_ttl_seconds": authorizer.trigger.result_ttl_seconds,
+        }
+    shared = _service(plan.shared, registry)
+    return {
+        "//": "Generated from the declarations by `stratus generate`. Do not edit: edit the manifests.",
+        "locals": {
+            "table_names": ",".join(t.name for t in registry.tables()),
+            "all_tables": [t.name for t in registry.tables()],
+            "authorizer": found,
+            "shared": {"tables": shared["tables"], "functions": shared["functions"]},
+            "services": {stack.name: _service(stack, registry) for stack in plan.services},
         },
-        "aws_lambda_permission": {
-            "authorizer": {
-                "statement_id": "http-authorizer",
-                "action": "lambda:InvokeFunction",
-                "function_name": f"${{module.fn_{name}.name}}",
-                "principal": "apigateway.amazonaws.com",
-                "source_arn": (
-                    "${aws_apigatewayv2_api.http.execution_arn}/authorizers/${aws_apigatewayv2_authorizer.stratus.id}"
-                ),
-            }
-        },
+        "moved": _moves(plan),
     }
 
 
 def files(registry: Registry) -> dict[str, str]:
-    return {f"{ENV}/functions.tf.json": json.dumps(document(registry), indent=2) + "\n"}
+    return {DATA: json.dumps(document(registry), indent=2) + "\n"}

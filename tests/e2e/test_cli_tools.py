@@ -10,11 +10,12 @@ import pytest
 
 from shared import aws
 from shared.events import catalog, publisher
-from shared.service_client import ServiceClient
 from shared.transports import HttpTransport
 from stratus import cli
 from stratus.local import LocalPlatform
 from tests.fixtures.echo import subscriber as echo_subscriber
+from tests.fixtures.echo.client import EchoClient
+from tests.fixtures.relay.manifest import SERVICE as RELAY
 
 pytestmark = pytest.mark.e2e
 EVENTS = Path(__file__).resolve().parents[1] / "events"
@@ -94,10 +95,9 @@ def test_queues_shows_a_message_that_ended_in_a_dlq_and_a_redrive_after_the_fix_
 
 
 def test_the_http_transport_reaches_an_internal_route_through_the_gateway(local: LocalPlatform) -> None:
-    client = ServiceClient("relay", transport=HttpTransport(local.url))
-    data = client.post("echo", "/internal/echo/i_9/touch")
-    assert data["caller"] == "relay"
-    assert data["itemId"] == "i_9"
+    touched = EchoClient(RELAY, transport=HttpTransport(local.url)).touch("i_9")
+    assert touched.caller == "relay"
+    assert touched.item_id == "i_9"
 
 
 def test_jobs_run_runs_a_job_now_and_reports_its_execution(
@@ -109,9 +109,11 @@ def test_jobs_run_runs_a_job_now_and_reports_its_execution(
     # THEN it prints the run's report, recorded like a scheduled run
     report = json.loads(capsys.readouterr().out)
     assert (report["jobType"], report["status"], report["errors"]) == ("session-purge", "completed", [])
-    # AND a name that is not a job is refused with the list of jobs
+    # AND a name that is not a job is refused with one line naming the jobs
     assert cli.main(["jobs", "run", "monitoring-health", "--endpoint", endpoint]) == 1
-    assert "files-cleanup-job" in capsys.readouterr().err
+    [line] = capsys.readouterr().err.splitlines()
+    assert line.startswith("stratus: no job named 'monitoring-health'; jobs: ")
+    assert "file-cleanup, " in line
 
 
 def test_mail_lists_what_the_emulators_ses_sent(

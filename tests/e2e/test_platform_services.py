@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from shared import service_token
 from shared.events import publisher
 from shared.events.model import ServiceEvent
 from stratus.local import LocalPlatform
 from stratus.mail import sent_mail
 from tests.e2e.identity import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Api
 from tests.e2e.platform import eventually, fetch, post_form, tenant_with_admin, upload, whole_platform
+from tests.kit import service_token_for
 
 pytestmark = pytest.mark.e2e
 
@@ -91,7 +91,11 @@ def test_register_upload_download_then_welcome_audit_and_metrics(
     assert len(inbox) == 1
     assert "welcome" in (inbox[0]["title"] + inbox[0]["type"]).lower()
     mails = eventually(
-        lambda: [m for m in sent_mail(local.emulator.endpoint_url) if "ada@acme.example" in m["to"]],
+        lambda: [
+            m
+            for m in sent_mail(local.emulator.endpoint_url)
+            if "ada@acme.example" in m["to"] and "Welcome" in m["subject"]  # not the verification link
+        ],
         what="mail",
     )
     assert len(mails) == 1
@@ -122,7 +126,7 @@ def test_register_upload_download_then_welcome_audit_and_metrics(
 
     # AND the request metrics in Prometheus format carry the upload route for the tenant
     headers = {
-        "X-Service-Token": service_token.issue("gateway", audience="monitoring"),
+        "X-Service-Token": service_token_for("gateway", "monitoring"),
         "X-Service-Name": "gateway",
     }
 

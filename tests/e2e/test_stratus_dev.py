@@ -1,12 +1,15 @@
-"""`stratus dev` as a user runs it: starts, serves health on the gateway port, stops cleanly on Ctrl-C."""
+"""`stratus dev` as a user runs it: starts, serves health on the gateway port, ends its start-up with the
+status block, stops cleanly on Ctrl-C (saving its state)."""
 
 from __future__ import annotations
 
+import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -21,8 +24,9 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_stratus_dev_starts_serves_and_stops_cleanly() -> None:
+def test_stratus_dev_starts_serves_and_stops_cleanly(tmp_path: Path) -> None:
     port, emulator_port = free_port(), free_port()
+    state = tmp_path / ".stratus"
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -37,6 +41,7 @@ def test_stratus_dev_starts_serves_and_stops_cleanly() -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        env={**os.environ, "STRATUS_STATE_DIR": str(state)},
     )
     try:
         lines = []
@@ -47,9 +52,13 @@ def test_stratus_dev_starts_serves_and_stops_cleanly() -> None:
             assert line or proc.poll() is None, "".join(lines)
             lines.append(line)
         printed = "".join(lines)
-        assert f"gateway   http://127.0.0.1:{port}" in printed
-        assert f"emulator  http://127.0.0.1:{emulator_port} (moto server)" in printed
-        assert "/internal/health" in printed
+        # the status block, not the route table (that is `stratus routes`)
+        assert f"gateway      http://127.0.0.1:{port}\n" in printed
+        assert f"emulator     http://127.0.0.1:{emulator_port} (moto server; data kept in " in printed
+        assert "visible  in flight  dead letters" in printed
+        assert "stratus routes" in printed
+        assert "/internal/health" not in printed
+        assert (state / "instance.json").exists()
 
         reply = request(f"http://127.0.0.1:{port}/internal/health")
         assert reply.status == 200
@@ -60,18 +69,20 @@ def test_stratus_dev_starts_serves_and_stops_cleanly() -> None:
         out, _ = proc.communicate(timeout=30)
         assert proc.returncode == 0
         assert "stopped" in out
+        assert {p.name for p in state.iterdir()} == {"secrets.json", "admin.json", "emulator.pickle"}
     finally:
         if proc.poll() is None:
             proc.kill()
 
 
-def test_stratus_dev_explains_a_busy_port() -> None:
+def test_stratus_dev_explains_a_busy_port(tmp_path: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
         result = subprocess.run(
             [sys.executable, "-m", "stratus.cli", "dev", "--emulator-port", str(port)],
+            env={**os.environ, "STRATUS_STATE_DIR": str(tmp_path / ".stratus")},
             capture_output=True,
             text=True,
             timeout=60,

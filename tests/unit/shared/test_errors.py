@@ -26,6 +26,7 @@ STRATUS_ADDITIONS = {
     "METHOD_NOT_ALLOWED",
     "CONFLICT",
     "TENANT_ALREADY_EXISTS",
+    "MFA_ENROLLMENT_REQUIRED",
 }
 
 
@@ -36,7 +37,8 @@ def test_the_enum_is_seed_000s_plus_the_documented_additions() -> None:
 
 
 def test_every_status_names_its_own_code_but_for_400_and_the_seeds_shared_ones() -> None:
-    # A 409 says CONFLICT (or what conflicts), a 413 PAYLOAD_TOO_LARGE or FILE_TOO_LARGE: never INVALID_REQUEST
+    # A 409 says CONFLICT (or what conflicts), a 413 PAYLOAD_TOO_LARGE or FILE_TOO_LARGE, never
+    # INVALID_REQUEST
     assert {code for code, spec in SPECS.items() if spec.status == 400} == {ErrorCode.INVALID_REQUEST}
 
 

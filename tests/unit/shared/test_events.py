@@ -21,11 +21,27 @@ SEED_000_TYPES = {
 }  # fmt: skip
 
 
-def test_the_catalog_has_every_seed_000_type_plus_rbac_role_changed() -> None:
-    assert set(catalog.event_types()) == SEED_000_TYPES | {"rbac.role_changed"}
+STRATUS_TYPES = {
+    "rbac.role_changed",
+    "config.changed",
+    "user.mfa_enabled",
+    "user.mfa_disabled",
+    "tenant.export_requested",
+    "tenant.deleting",
+    "tenant.purge_progress",
+    "tenant.deleted",
+}
+# Identity, completed (docs/identity.md): verification, password reset and invitations.
+STRATUS_TYPES |= {"user.verified", "user.password_reset_requested", "user.invited", "user.invitation_revoked"}
+# Apps (docs/apps.md): a tenant enables or disables an app.
+STRATUS_TYPES |= {"tenant.service_enabled", "tenant.service_disabled"}
 
 
-@pytest.mark.parametrize("event_type", sorted(SEED_000_TYPES | {"rbac.role_changed"}))
+def test_the_catalog_has_every_seed_000_type_plus_stratus_own() -> None:
+    assert set(catalog.event_types()) == SEED_000_TYPES | STRATUS_TYPES
+
+
+@pytest.mark.parametrize("event_type", sorted(SEED_000_TYPES | STRATUS_TYPES))
 def test_each_sample_validates_against_its_schema(event_type: str) -> None:
     catalog.validate(event_type, catalog.sample(event_type))
 

@@ -13,6 +13,7 @@ from shared.adapters.lambda_events import LocalContext, http_event
 from shared.context import UserContext
 from tests.conftest import load_event
 from tests.fixtures.echo import boom, create, items, me, touch
+from tests.kit import service_token_for
 
 CTX = LocalContext("test")
 
@@ -106,7 +107,8 @@ def test_a_body_that_is_not_json_in_utf8_is_415(content_type: str) -> None:
     result = post_item('{"name": "widget", "size": 3}', **{"content-type": content_type})
     assert result["statusCode"] == 415
     error = body(result)["error"]
-    assert (error["code"], error["retryable"], error["field"]) == ("UNSUPPORTED_MEDIA_TYPE", False, "Content-Type")
+    expected = ("UNSUPPORTED_MEDIA_TYPE", False, "Content-Type")
+    assert (error["code"], error["retryable"], error["field"]) == expected
 
 
 @pytest.mark.parametrize(
@@ -208,7 +210,7 @@ def test_an_internal_route_refuses_a_token_minted_for_another_service() -> None:
 
 
 def test_an_internal_route_refuses_a_caller_name_that_is_not_the_tokens() -> None:
-    token = service_token.issue("relay", audience="echo")
+    token = service_token_for("relay", "echo")
     result = touch.handler(touch_event(**{"x-service-token": token, "x-service-name": "auth"}), CTX)
     assert result["statusCode"] == 401
 
@@ -216,7 +218,7 @@ def test_an_internal_route_refuses_a_caller_name_that_is_not_the_tokens() -> Non
 def test_an_internal_route_accepts_its_audience_and_sees_caller_user_and_ids() -> None:
     user = UserContext(user_id="u_9", tenant_id="acme-corp", permissions=("file.read",))
     headers = {
-        "x-service-token": service_token.issue("relay", audience="echo"),
+        "x-service-token": service_token_for("relay", "echo"),
         "x-service-name": "relay",
         "x-request-id": "req_abc",
         "x-correlation-id": "cor_xyz",
@@ -235,7 +237,7 @@ def test_an_internal_route_accepts_its_audience_and_sees_caller_user_and_ids() -
 
 
 def test_a_garbled_user_context_header_is_400() -> None:
-    headers = {"x-service-token": service_token.issue("relay", audience="echo"), "x-user-context": "%%%"}
+    headers = {"x-service-token": service_token_for("relay", "echo"), "x-user-context": "%%%"}
     result = touch.handler(touch_event(**headers), CTX)
     assert result["statusCode"] == 400
 

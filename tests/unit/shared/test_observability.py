@@ -10,10 +10,11 @@ from typing import Any
 
 import pytest
 
-from shared import observability, service_token
+from shared import observability
 from shared.adapters.lambda_events import LocalContext, http_event
 from shared.context import UserContext
 from tests.fixtures.echo import touch
+from tests.kit import service_token_for
 
 
 @pytest.fixture
@@ -30,7 +31,7 @@ def lines(
     stream = log.registered_handler.setStream(logged)
     user = UserContext(user_id="u_1", tenant_id="acme-corp")
     headers = {
-        "x-service-token": service_token.issue("relay", audience="echo"),
+        "x-service-token": service_token_for("relay", "echo"),
         "x-request-id": "req_obs",
         "x-user-context": user.to_header(),
     }

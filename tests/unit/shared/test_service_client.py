@@ -153,5 +153,5 @@ def test_each_hop_carries_ids_user_and_a_token_for_the_callee() -> None:
     assert headers["x-service-name"] == "gateway"
     assert UserContext.from_header(headers["x-user-context"]) == user
     assert headers["x-tenant-id"] == "acme-corp"
-    assert service_token.verify(headers["x-service-token"], audience="users") == "gateway"
+    assert service_token.verify(headers["x-service-token"], audience="users").name == "gateway"
     assert transport.requests[0].body == b'{"email":"a@b.co"}'

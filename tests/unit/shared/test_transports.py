@@ -12,6 +12,7 @@ from botocore.response import StreamingBody
 from botocore.stub import ANY, Stubber
 
 from shared import aws
+from shared.declarations import Layer
 from shared.errors import NotFound, ServiceUnavailable, Timeout
 from shared.service_client import OutgoingRequest, ServiceClient
 from shared.transports import InProcessTransport, LambdaTransport
@@ -77,7 +78,7 @@ def test_in_process_calls_hold_the_policys_timeout(monkeypatch: pytest.MonkeyPat
 
 
 def test_in_process_calls_run_the_callees_real_handler() -> None:
-    client = ServiceClient("relay", transport=InProcessTransport(test_registry()))
+    client = ServiceClient("relay", layer=Layer.APPLICATION, transport=InProcessTransport(test_registry()))
     data = client.post("echo", "/internal/echo/i_3/touch")
     assert data["caller"] == "relay"
     assert data["itemId"] == "i_3"

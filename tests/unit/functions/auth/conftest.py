@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from shared import service_token
 from shared.adapters.lambda_events import LocalContext, http_event
 from shared.context import UserContext
 from shared.declarations import OUTBOX_TABLE
@@ -19,6 +18,7 @@ from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.service_client import IncomingResponse, OutgoingRequest, set_default_transport
 from stratus.provision import create_table
+from tests.kit import service_token_for
 
 CTX: Any = LocalContext("auth-test")  # stands in for the LambdaContext the handlers are typed with
 
@@ -47,7 +47,7 @@ def call(
     route = module.app.declared
     sent = dict(headers or {})
     if caller is not None:
-        sent["x-service-token"] = service_token.issue(caller, audience="auth")
+        sent["x-service-token"] = service_token_for(caller, "auth")
     if user is not None:
         sent["x-user-context"] = user.to_header()
     raw = None if payload is None else payload if isinstance(payload, str) else json.dumps(payload)

@@ -10,10 +10,12 @@ import pytest
 from functions.auth import logout, service
 from shared import outbox, service_token
 from shared.context import UserContext
+from shared.declarations import Layer
 from shared.errors import QueueUnavailable
 from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.service_client import IncomingResponse
+from shared.service_token import ServiceCaller
 from tests.unit.functions.auth.conftest import FakeCache, body, call, error_of
 
 SESSION = "s_0123456789abcdef0123456789abcdef"
@@ -33,7 +35,9 @@ def test_logout_revokes_the_session_in_the_cache_and_publishes_user_logout(
     [sent] = cache.requests
     assert (sent.service, sent.method, sent.path) == ("cache", "POST", "/internal/sessions/revoke")
     assert json.loads(sent.body or b"") == {"tenantId": "acme-corp", "sessionId": SESSION}
-    assert service_token.verify(sent.headers["x-service-token"], audience="cache") == "auth"
+    assert service_token.verify(sent.headers["x-service-token"], audience="cache") == ServiceCaller(
+        "auth", Layer.CORE
+    )
     # AND one user.logout for that user and tenant
     [event] = published
     assert event.type == "user.logout"
@@ -70,7 +74,7 @@ def test_when_the_cache_is_down_nothing_is_published_and_the_error_is_retryable(
     cache: FakeCache, published: list[ServiceEvent], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # GIVEN a cache that answers 503 (and no real sleeping between retries)
-    monkeypatch.setattr(service.client, "_sleep", lambda _seconds: None)
+    monkeypatch.setattr(service.cache.service_client, "_sleep", lambda _seconds: None)
     cache.answers["/internal/sessions/revoke"] = lambda _r: IncomingResponse(
         503,
         {"success": False, "error": {"code": "CACHE_UNAVAILABLE", "message": "down", "retryable": True}},

@@ -7,9 +7,10 @@ import json
 from types import ModuleType
 from typing import Any
 
-from shared import aws, service_token
+from shared import aws
 from shared.adapters.lambda_events import LocalContext, http_event
 from shared.config import settings
+from tests.kit import service_token_for
 
 CTX = LocalContext("cache-test")
 TENANT = "acme"
@@ -25,7 +26,7 @@ def call(module: ModuleType, body: Any, *, token: object = _GATEWAY) -> tuple[in
     route = module.app.declared
     headers = {"content-type": "application/json"}
     if token is _GATEWAY:
-        token = service_token.issue("gateway", audience="cache")
+        token = service_token_for("gateway", "cache")
     if isinstance(token, str):
         headers["x-service-token"] = token
     event = http_event(route.method, route.path, route=route, headers=headers, body=json.dumps(body))

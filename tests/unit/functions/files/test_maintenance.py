@@ -31,7 +31,7 @@ LONG_AGO = "2020-01-01T00:00:00.000Z"
 
 def run_cleanup(body: Any, *, with_system_token: bool = True) -> tuple[int, dict[str, Any]]:
     system = issue_system("scheduler", "batch-cleanup")[0] if with_system_token else None
-    return call(cleanup_temp_files, body=body, service="scheduler", system_token=system)
+    return call(cleanup_temp_files, body=body, service="files", system_token=system)
 
 
 def abandoned(monkeypatch: pytest.MonkeyPatch, *, size: int = 1000, caller: Any = JANE) -> tuple[str, str]:
@@ -149,7 +149,7 @@ def test_the_maintenance_routes_need_a_system_token(services: FakeServices) -> N
     status, payload = run_cleanup({"olderThan": "7d"}, with_system_token=False)
     assert status == 401
     assert payload["error"]["field"] == "X-System-Token"
-    status, payload = call(reconcile_storage, body={"tenantId": TENANT}, service="scheduler")
+    status, payload = call(reconcile_storage, body={"tenantId": TENANT}, service="files")
     assert status == 401
     assert payload["error"]["field"] == "X-System-Token"
     # and a user (no service token at all) is refused too
@@ -167,9 +167,7 @@ def test_reconcile_counts_pending_and_available_bytes_of_one_tenant(monkeypatch:
     abandoned(monkeypatch, size=999, caller=user("u_x", tenant=OTHER_TENANT))
     # WHEN reconcile-storage asks for acme
     system = issue_system("scheduler", "reconcile")[0]
-    status, payload = call(
-        reconcile_storage, body={"tenantId": TENANT}, service="scheduler", system_token=system
-    )
+    status, payload = call(reconcile_storage, body={"tenantId": TENANT}, service="files", system_token=system)
     # THEN the available and the pending bytes, not the quarantined, not globex's
     assert status == 200, payload
     assert payload["data"] == {
@@ -182,8 +180,6 @@ def test_reconcile_counts_pending_and_available_bytes_of_one_tenant(monkeypatch:
 
 def test_reconcile_needs_a_valid_tenant_id() -> None:
     system = issue_system("scheduler", "reconcile")[0]
-    status, payload = call(
-        reconcile_storage, body={"tenantId": "A#B"}, service="scheduler", system_token=system
-    )
+    status, payload = call(reconcile_storage, body={"tenantId": "A#B"}, service="files", system_token=system)
     assert status == 400
     assert payload["error"]["field"] == "tenantId"

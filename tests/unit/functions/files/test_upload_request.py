@@ -3,12 +3,15 @@ a failure after the reservation gives it back. file.quota_warning when this requ
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
 from functions.files import store
 from shared.events.model import ServiceEvent
+from stratus.provision import create_table
 from tests.kit import FakeServices, error_code
 from tests.unit.functions.files.support import JANE, TENANT, Ledger, object_keys, quota_calls, request_upload
 
@@ -150,3 +153,57 @@ def test_a_name_that_is_no_key_still_gets_a_safe_key() -> None:
     assert key.endswith(".gz")
     assert all(c.isascii() and (c.isalnum() or c in "/._-") for c in key)
     assert object_keys() == []  # nothing is written to the bucket by the request itself
+
+
+# --- a tenant's own list, from the config center -------------------------------------------------------
+@pytest.fixture
+def tenant_files_config() -> Iterator[Callable[[str, Any], None]]:
+    """Set the `files` document of a tenant scope as the config service stores it (its HEAD item)."""
+    from functions.config.manifest import SERVICE as config_service
+    from shared import aws, config_docs, tenant_config
+    from shared.config_docs import Scope
+
+    create_table(config_service.tables[0])
+    tenant_config.invalidate()
+
+    def set_value(tenant_id: str, value: Any) -> None:
+        aws.client("dynamodb").put_item(
+            TableName=config_docs.table_name(),
+            Item={
+                "pk": {"S": Scope.tenant(tenant_id).partition("files")},
+                "sk": {"S": config_docs.HEAD},
+                "version": {"N": "1"},
+                "value": {"S": json.dumps(value)},
+            },
+        )
+        tenant_config.invalidate()
+
+    yield set_value
+    tenant_config.invalidate()
+
+
+def test_a_tenants_configured_list_replaces_the_deployments(
+    tenant_files_config: Callable[[str, Any], None],
+) -> None:
+    # GIVEN the tenant's configuration allows images only
+    tenant_files_config(TENANT, {"allowedTypes": ["image/*"]})
+    # WHEN a member uploads a PDF (allowed by the deployment) and a PNG
+    pdf_status, payload = request_upload(JANE, content_type="application/pdf")
+    png_status, _ = request_upload(JANE, name="logo.png", content_type="image/png")
+    # THEN the tenant's list decides: the PDF is 415 naming the tenant's list, the PNG goes through
+    assert pdf_status == 415
+    assert payload["error"]["details"]["allowed"] == ["image/*"]
+    assert png_status == 201
+
+
+def test_another_tenants_list_changes_nothing_here(tenant_files_config: Callable[[str, Any], None]) -> None:
+    tenant_files_config("globex", {"allowedTypes": ["image/*"]})
+    assert request_upload(JANE, content_type="application/pdf")[0] == 201
+
+
+def test_a_tenants_list_cannot_let_active_content_through_a_wildcard(
+    tenant_files_config: Callable[[str, Any], None],
+) -> None:
+    tenant_files_config(TENANT, {"allowedTypes": ["text/*", "image/*"]})
+    assert request_upload(JANE, name="x.html", content_type="text/html")[0] == 415
+    assert request_upload(JANE, name="x.svg", content_type="image/svg+xml")[0] == 415

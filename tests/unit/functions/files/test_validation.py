@@ -58,7 +58,8 @@ def test_bad_upload_requests_are_400_with_the_field(
 def test_a_long_but_valid_name_and_folder_pass_validation(services: FakeServices) -> None:
     # (they reach rbac, which the fake refuses here, so nothing else runs)
     services.routes.clear()
-    services.on("rbac", "POST", "/internal/permissions/check", lambda _r, _b: {"allowed": False})
+    refused = {"allowed": False, "permission": "file.upload"}
+    services.on("rbac", "POST", "/internal/permissions/check", lambda _r, _b: refused)
     body = {"fileName": "é" * 255, "fileSize": 1, "contentType": "text/plain", "folder": "/" + "a/" * 127}
     status, payload = call(upload_request, body=body, caller=JANE)
     assert status == 403, payload
@@ -82,7 +83,7 @@ def test_a_long_but_valid_name_and_folder_pass_validation(services: FakeServices
 )
 def test_bad_cleanup_bodies_are_400_with_the_field(body: Any, field: str, services: FakeServices) -> None:
     system = issue_system("scheduler", "batch-cleanup")[0]
-    status, payload = call(cleanup_temp_files, body=body, service="scheduler", system_token=system)
+    status, payload = call(cleanup_temp_files, body=body, service="files", system_token=system)
     assert status == 400, payload
     assert error_code(payload) == "INVALID_REQUEST"
     assert payload["error"]["field"] == field

@@ -18,6 +18,8 @@ from shared.declarations import Table
 from shared.service_client import IncomingResponse, OutgoingRequest
 from stratus.provision import create_table
 
+SESSION = "s_" + "1" * 32
+
 
 class Callees:
     """cache and rbac as the authorizer sees them."""
@@ -25,11 +27,12 @@ class Callees:
     def __init__(self) -> None:
         self.session: dict[str, Any] = {"active": True, "epoch": 0}
         self.permissions = {"roles": ["member"], "permissions": ["user.read"]}
+        self.user = {"userId": "u_1", "tenantId": "acme"}
         self.sent: list[OutgoingRequest] = []
 
     def send(self, request: OutgoingRequest, *, timeout: float) -> IncomingResponse:
         self.sent.append(request)
-        data = self.session if request.service == "cache" else self.permissions
+        data = self.session if request.service == "cache" else self.user | self.permissions
         return IncomingResponse(200, {"success": True, "data": data})
 
 
@@ -48,7 +51,7 @@ def callees(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callees]:
 
 def token(epoch: int = 0, tenant: str = "acme") -> str:
     claims = AccessClaims(
-        sub="u_1", tenant_id=tenant, roles=("member",), permissions=("user.read",), sid="s_1", epoch=epoch
+        sub="u_1", tenant_id=tenant, roles=("member",), permissions=("user.read",), sid=SESSION, epoch=epoch
     )
     return access_tokens.issue(claims)[0]
 
@@ -64,7 +67,7 @@ def decide(headers: dict[str, str]) -> dict[str, Any]:
 def test_a_valid_token_and_session_pass_the_verified_user(callees: Callees) -> None:
     context = decide({"authorization": f"Bearer {token()}"})
     user = UserContext.from_header(context["userContext"])
-    assert (user.user_id, user.tenant_id, user.session_id) == ("u_1", "acme", "s_1")
+    assert (user.user_id, user.tenant_id, user.session_id) == ("u_1", "acme", SESSION)
     assert user.permissions == ("user.read",)
     assert [r.path for r in callees.sent] == ["/internal/sessions/check"]  # no rbac call: epoch unchanged
 
@@ -116,3 +119,12 @@ def test_the_tenants_rate_limit_refuses_with_retry_after(callees: Callees) -> No
     assert int(contexts[3]["retryAfter"]) > 0
     # another tenant has its own window
     assert "userContext" in decide({"authorization": f"Bearer {token(tenant='globex')}"})
+
+
+def test_a_signed_token_naming_no_session_cache_could_open_is_refused_without_a_call(
+    callees: Callees,
+) -> None:
+    claims = AccessClaims(sub="u_1", tenant_id="acme", roles=(), permissions=(), sid="s_1", epoch=0)
+    context = decide({"authorization": f"Bearer {access_tokens.issue(claims)[0]}"})
+    assert context["errorCode"] == "INVALID_TOKEN"
+    assert callees.sent == []

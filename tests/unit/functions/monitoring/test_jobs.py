@@ -23,7 +23,7 @@ def report(job_id: str = "j_1", **changes: Any) -> dict[str, Any]:
 
 
 def send(body: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    return call(execution_result, body=body, service="scheduler")
+    return call(execution_result, body=body, service="files")
 
 
 def listing(caller: Any = PLATFORM_ADMIN, **query: str) -> tuple[int, dict[str, Any]]:

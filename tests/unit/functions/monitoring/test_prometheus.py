@@ -10,10 +10,10 @@ import pytest
 
 from functions.monitoring import exposition, prometheus
 from functions.monitoring import subscriber as monitoring_subscriber
-from shared import request_metrics, service_token
+from shared import request_metrics
 from shared.adapters.lambda_events import LocalContext, http_event
 from shared.request_metrics import Series
-from tests.kit import deliver
+from tests.kit import deliver, service_token_for
 from tests.unit.functions.monitoring.support import login, uploaded
 
 # One sample line: name, optional {labels}, value (the exposition format 0.0.4).
@@ -26,7 +26,7 @@ def scrape(*, token: bool = True) -> tuple[int, dict[str, str], str]:
     headers = {}
     if token:
         headers = {
-            "x-service-token": service_token.issue("gateway", audience="monitoring"),
+            "x-service-token": service_token_for("gateway", "monitoring"),
             "x-service-name": "gateway",
         }
     result = prometheus.handler(

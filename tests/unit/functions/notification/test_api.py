@@ -162,8 +162,8 @@ def test_an_alert_goes_to_platform_admins_recipients_and_operators_once(
         "recipients": ["Admin@Company.com"],
     }
     # WHEN the runner sends it, and sends it again (a retry)
-    first = call(alerts_send, body=alert, service="monitoring")
-    again = call(alerts_send, body=alert, service="monitoring")
+    first = call(alerts_send, body=alert, service="files")
+    again = call(alerts_send, body=alert, service="files")
     # THEN each address got it once (root by email and in-app), and both calls answer the same count
     assert first[0] == 200
     assert first[1]["data"] == {"delivered": 4}
@@ -187,7 +187,7 @@ def test_an_alert_goes_to_platform_admins_recipients_and_operators_once(
 )
 def test_a_bad_alert_is_refused(change: dict[str, Any], field: str) -> None:
     alert = {"alertType": "job_failure", "severity": "info", "message": "m", **change}
-    status, body = call(alerts_send, body=alert, service="monitoring")
+    status, body = call(alerts_send, body=alert, service="files")
     assert (status, body["error"]["field"]) == (400, field)
 
 

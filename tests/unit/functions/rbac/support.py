@@ -6,10 +6,10 @@ import json
 from types import ModuleType
 from typing import Any
 
-from shared import service_token
 from shared.adapters.lambda_events import LocalContext, http_event
 from shared.context import UserContext
 from shared.service_client import IncomingResponse, OutgoingRequest
+from tests.kit import service_token_for
 
 TENANT = "acme"
 OTHER_TENANT = "globex"
@@ -56,7 +56,7 @@ def call(
     route = module.app.declared
     sent = dict(headers or {})
     if service is not None:
-        sent["x-service-token"] = service_token.issue(service, audience="rbac")
+        sent["x-service-token"] = service_token_for(service, "rbac")
     authorizer = {"userContext": caller.to_header()} if caller is not None else None
     event = http_event(
         route.method,

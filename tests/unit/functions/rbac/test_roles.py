@@ -78,7 +78,7 @@ def test_a_taken_name_is_409() -> None:
     assert create({"name": "editor", "permissions": ["file.read"]})[0] == 201
     status, payload = create({"name": "editor", "permissions": ["file.*"]})
     assert status == 409
-    assert error_code(payload) == "INVALID_REQUEST"
+    assert error_code(payload) == "CONFLICT"
     assert payload["error"]["field"] == "name"
     # AND the first role is unchanged
     editor = next(r for r in list_roles()[1]["data"] if r["name"] == "editor")

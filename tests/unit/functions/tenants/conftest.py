@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from shared import service_client, service_token
+from shared import service_client
 from shared.adapters.lambda_events import LocalContext, http_event
 from shared.context import UserContext
 from shared.declarations import OUTBOX_TABLE, Table
@@ -21,6 +21,7 @@ from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.service_client import IncomingResponse, OutgoingRequest
 from stratus.provision import create_bus, create_table
+from tests.kit import service_token_for
 
 
 @pytest.fixture(autouse=True)
@@ -97,7 +98,7 @@ def internal(
     module: ModuleType, *, body: Any = None, caller: str = "gateway", **params: str
 ) -> tuple[int, dict[str, Any]]:
     """An internal call from another service, with a service token for `tenants`."""
-    token = service_token.issue(caller, audience="tenants")
+    token = service_token_for(caller, "tenants")
     return _send(module, params, body, {"x-service-token": token, "x-service-name": caller})
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from functions.tenants import get, store, suspend, update, validate
+from functions.tenants.models import TenantSettings
 from functions.tenants.plans import PLANS
 from shared import outbox
 from shared.context import UserContext
@@ -36,6 +37,7 @@ def test_a_member_sees_their_tenant_with_usage() -> None:
         "quotas": PLANS["standard"],
         "usage": {"storageBytes": 0, "users": 0},
         "createdAt": "2025-01-01T00:00:00.000Z",
+        "settings": TenantSettings().model_dump(by_alias=True),
     }
 
 

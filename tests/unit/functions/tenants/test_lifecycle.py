@@ -7,6 +7,7 @@ import re
 import pytest
 
 from functions.tenants import activate, create, discard, store, validate
+from functions.tenants.models import TenantSettings
 from functions.tenants.plans import GIB, MIB, PLANS
 from shared import outbox
 from shared.errors import QueueUnavailable
@@ -37,6 +38,7 @@ def test_create_with_a_given_id_is_provisioning_with_the_plan_quotas_and_zero_us
         },
         "usage": {"storageBytes": 0, "users": 0},
         "createdAt": payload["data"]["createdAt"],
+        "settings": TenantSettings().model_dump(by_alias=True),
     }
     assert payload["data"]["createdAt"].endswith("Z")
 
@@ -215,7 +217,12 @@ def test_validate_answers_status_and_plan_of_an_active_tenant() -> None:
     seed("acme", plan="premium")
     status, payload = internal(validate, tenantId="acme")
     assert status == 200
-    assert payload["data"] == {"tenantId": "acme", "status": "active", "plan": "premium"}
+    assert payload["data"] == {
+        "tenantId": "acme",
+        "status": "active",
+        "plan": "premium",
+        "settings": TenantSettings().model_dump(by_alias=True),
+    }
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,12 @@ import json
 from types import ModuleType
 from typing import Any
 
-from shared import aws, service_token
+from shared import aws
 from shared.adapters.lambda_events import LocalContext, http_event
 from shared.config import settings
 from shared.context import UserContext
 from shared.service_client import IncomingResponse, OutgoingRequest
+from tests.kit import service_token_for
 
 TENANT, OTHER_TENANT = "acme", "globex"
 PASSWORD = "correct-horse-42"
@@ -36,11 +37,14 @@ class Callees:
         if suffix in self.failures:
             return self.failures[suffix]
         body = json.loads(request.body or b"{}")
-        data: dict[str, Any] = {
+        canned: dict[str, dict[str, Any]] = {
             "assign-default-role": {"userId": request.path.split("/")[3], "roles": [body.get("userType")]},
             "forget": {"forgotten": True},
             "user": {"epoch": 1},
-        }.get(suffix, {})
+            "end-all": {"generation": 1, "epoch": 1},
+            "assign-roles": {"userId": request.path.split("/")[3], "roles": body.get("roles")},
+        }
+        data = canned.get(suffix, {})
         return IncomingResponse(200, {"success": True, "data": data})
 
     def sent(self, suffix: str) -> list[dict[str, Any]]:
@@ -69,7 +73,7 @@ def internal(
         route=route,
         path_params=path_params,
         query=query,
-        headers={"x-service-token": service_token.issue(caller, audience="users")},
+        headers={"x-service-token": service_token_for(caller, "users")},
         body=None if payload is None else json.dumps(payload),
     )
     result: dict[str, Any] = module.handler(event, CTX)

@@ -205,7 +205,7 @@ def test_when_the_cache_is_down_the_delete_fails_before_anything_is_removed(
     # GIVEN the cache refusing (sessions could not be ended)
     from functions.users import effects
 
-    monkeypatch.setattr(effects.client, "_sleep", lambda _seconds: None)
+    monkeypatch.setattr(effects.cache.service_client, "_sleep", lambda _seconds: None)
     callees.fail("user", 503, "CACHE_UNAVAILABLE")
     # WHEN an admin deletes jane  THEN the error comes back and jane is intact, so a retry can finish
     result = delete_user(jane["userId"], admin())

@@ -145,7 +145,7 @@ def test_when_rbac_is_unavailable_the_create_is_undone_too(
     # GIVEN rbac answering 503 (retryable: the client retries without waiting here, then gives up)
     from functions.users import effects
 
-    monkeypatch.setattr(effects.client, "_sleep", lambda _seconds: None)
+    monkeypatch.setattr(effects.rbac.service_client, "_sleep", lambda _seconds: None)
     callees.fail("assign-default-role", 503, "SERVICE_UNAVAILABLE")
     # WHEN a user is created  THEN 503, and nothing remains
     result = post({"email": "x@acme.io", "password": PASSWORD, "tenantId": TENANT})

@@ -1,0 +1,1 @@
+"""config service (docs/config-center.md)."""

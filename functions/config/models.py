@@ -1,0 +1,79 @@
+"""The config service's bodies: camelCase on the wire, validated at the edge."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
+
+from shared.config_docs import KEY
+
+# The path parameters every config route takes, as the document states them (scopes.resolve and
+# check_key say the same in words when a value is refused).
+SCOPE_PATTERN = r"^(platform|tenant|tenant:[a-z0-9][a-z0-9-]{1,62}|(plan|app):[a-z][a-z0-9_-]{0,39})$"
+ScopePath = Annotated[str, Path(pattern=SCOPE_PATTERN, max_length=100)]
+KeyPath = Annotated[str, Path(pattern=KEY.pattern, max_length=100)]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+
+# --- requests ----------------------------------------------------------------------------------------
+class ConfigWrite(_Body):
+    """The scope's new document of the key (any JSON; null: the scope contributes nothing) and the version
+    the writer read (`ifVersion`, or an `If-Match` header; 0 or absent: the key is new at this scope)."""
+
+    value: JsonValue
+    if_version: int | None = Field(default=None, alias="ifVersion", ge=0)
+
+
+class Rollback(_Body):
+    """Write version `version` again, as a new version. `ifVersion`: the current version the writer read."""
+
+    version: int = Field(ge=1)
+    if_version: int | None = Field(default=None, alias="ifVersion", ge=0)
+
+
+# --- responses ---------------------------------------------------------------------------------------
+class ScopeLayer(_Out):
+    """One scope's own document of the key, as it enters the merge (version 0, value null: none)."""
+
+    scope: str
+    version: int
+    value: JsonValue = None
+    updated_at: str | None = Field(default=None, alias="updatedAt")
+    updated_by: str | None = Field(default=None, alias="updatedBy")
+
+
+class ConfigDocument(_Out):
+    """A key at a scope: the scope's own document (`value`, at `version` — what a write's `ifVersion`
+    names), the `effective` value (every scope of `layers` merged, lowest first) and the `layers`."""
+
+    scope: str
+    key: str
+    version: int
+    value: JsonValue = None
+    effective: JsonValue = None
+    layers: list[ScopeLayer]
+    plan: str | None = None  # the tenant's plan the merge used (tenant and app scopes)
+    updated_at: str | None = Field(default=None, alias="updatedAt")
+    updated_by: str | None = Field(default=None, alias="updatedBy")
+
+
+class ConfigVersion(_Out):
+    version: int
+    value: JsonValue = None
+    action: Literal["set", "rollback"]
+    rolled_back_to: int | None = Field(default=None, alias="rolledBackTo")
+    updated_at: str = Field(alias="updatedAt")
+    updated_by: str = Field(alias="updatedBy")
+
+
+class EvaluatedFlags(_Out):
+    flags: dict[str, bool]

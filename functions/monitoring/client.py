@@ -1,0 +1,34 @@
+"""The internal routes of monitoring as typed calls (`MonitoringClient`), with their request and
+response models.
+
+Other services call monitoring only through this module. It imports nothing of monitoring but its
+manifest and models (no handler, no store), so a caller's cold start does not load monitoring's code."""
+
+from __future__ import annotations
+
+from functions.monitoring.manifest import SERVICE
+from functions.monitoring.models import (
+    Execution,
+    ExecutionReport,
+)
+from shared.typed_client import TypedClient
+
+__all__ = ["Execution", "ExecutionReport", "MonitoringClient"]
+
+
+class MonitoringClient(TypedClient):
+    """One method per internal route of functions/monitoring/manifest.py, named after its function."""
+
+    callee = SERVICE
+    not_called = {
+        # Prometheus text exposition (not an envelope) for a scraper with a service token: no service
+        # reads it.
+        "prometheus": "a scrape target, not a service call",
+    }
+
+    def execution_result(self, body: ExecutionReport) -> Execution:
+        """`POST /internal/jobs/execution-result`: seed 000 scenario 4: record a job execution's
+        result.
+
+        Handled by functions/monitoring/execution_result.py."""
+        return self._send("execution-result", Execution, body)

@@ -1,0 +1,62 @@
+"""Bodies of the notification routes for account links and tenant templates (docs/platform-services.md):
+the gateway's `messages-send` and the tenant admins' `PUT /api/v1/notifications/templates/{name}`."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from shared.emails import Email
+
+LinkTemplate = Literal[
+    "verify_email", "verify_email_unneeded", "password_reset", "password_reset_unknown", "invitation"
+]
+TenantId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+# A delivery is recorded under its key (a token's id, an invitation's id): no '#', nothing exotic.
+DeliveryKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,100}$")]
+VariableName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,39}$")]
+VariableValue = Annotated[str, StringConstraints(max_length=500)]
+# Visible text on one line (a subject), or text with line breaks and tabs (a body): no other control.
+Subject = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")]
+Body = Annotated[
+    str, StringConstraints(min_length=1, max_length=5000, pattern=r"^[^\x00-\x08\x0b-\x1f\x7f]+$")
+]
+
+
+class _Body(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+
+class MessageRequest(_Body):
+    """One account-link email to one address (which may not be a user yet: an invitee)."""
+
+    tenant_id: TenantId = Field(alias="tenantId")
+    template: LinkTemplate
+    to: Email
+    key: DeliveryKey
+    # The secret the link carries, for the templates with a `{{link}}`: rendered into the email and
+    # nowhere else (not stored, not logged, not in the delivery record).
+    token: str | None = Field(default=None, min_length=1, max_length=200)
+    values: Annotated[dict[VariableName, VariableValue], Field(max_length=10)] = Field(default_factory=dict)
+
+
+class MessageSent(_Out):
+    delivered: bool  # sent, by this call or an earlier one with the same key (which sent it once)
+
+
+class TemplateText(_Body):
+    subject: Subject
+    body: Body
+
+
+class TemplateOut(_Out):
+    name: str
+    subject: str
+    body: str
+    variables: list[str]  # what the text may use, as {{name}}
+    overridden: bool

@@ -1,0 +1,25 @@
+"""POST /internal/notifications/tenant-export — given users' inboxes and preferences (offboarding)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from functions.notification import offboarding
+from functions.notification.manifest import SERVICE
+from shared.http_app import HttpApp
+from shared.tenant_export import TenantExportPage, TenantExportRequest
+
+app = HttpApp(SERVICE.function("tenant-export"))
+logger = app.logger
+
+
+@app.endpoint
+def tenant_export(body: TenantExportRequest) -> TenantExportPage:
+    """A page of the tenant's notification data as the API shows it."""
+    return offboarding.export_page(body)
+
+
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)
