@@ -5,13 +5,17 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import unquote
 
 from shared.adapters.gateway import HttpResponse
 from stratus.bench.workload import PASSWORD, TENANT, Bench, World, put_object
+from stratus.mail import sent_mail
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,42 @@ def operations(bench: Bench, world: World) -> list[Op]:
 
     sessions = {"admin": admin}
 
+    resetting = f"bea@{TENANT}.example"  # a reset ends every session of its user: not ada's, which others use
+
+    def reset_token() -> str:
+        """A reset link's token mailed to bea (untimed: her first registration, the forgot-password request
+        and reading the mail)."""
+        if not _links(bench, resetting, "reset-password"):
+            bench.call(
+                "POST",
+                "/api/v1/auth/register",
+                {"email": resetting, "password": PASSWORD, "tenantId": TENANT},
+            )
+        before = len(_links(bench, resetting, "reset-password"))
+        bench.data(
+            bench.call("POST", "/api/v1/auth/forgot-password", {"email": resetting, "tenantId": TENANT})
+        )
+        return _links(bench, resetting, "reset-password")[before]
+
+    def reset_password(token: str) -> HttpResponse:
+        new = f"bench-reset-password-{next(counter)}"
+        return bench.call("POST", "/api/v1/auth/reset-password", {"token": token, "newPassword": new})
+
+    def mfa_challenge() -> dict[str, str]:
+        """A new member with TOTP MFA active, and its login's mfaToken (untimed)."""
+        import pyotp
+
+        email = f"m{next(counter)}-{uuid.uuid4().hex[:6]}@{TENANT}.example"
+        creds = {"email": email, "password": PASSWORD, "tenantId": TENANT}
+        bench.data(bench.call("POST", "/api/v1/auth/register", creds))
+        token = bench.login(email, PASSWORD, TENANT)["accessToken"]
+        secret = bench.data(bench.call("POST", "/api/v1/auth/mfa/enroll", token=token))["secret"]
+        totp = pyotp.TOTP(secret)
+        bench.data(bench.call("POST", "/api/v1/auth/mfa/activate", {"code": totp.now()}, token=token))
+        challenge = json.loads(bench.call("POST", "/api/v1/auth/login", creds).body)
+        # The activation used this time-step's code; the next step's is within the window and not a replay.
+        return {"mfaToken": challenge["error"]["details"]["mfaToken"], "code": totp.at(time.time() + 30)}
+
     def throwaway_tenant() -> str:
         body = {
             "name": "Gone",
@@ -122,6 +162,20 @@ def operations(bench: Bench, world: World) -> list[Op]:
             ),
         ),
         op("POST /api/v1/auth/refresh", "gateway-refresh", refresh),
+        op(
+            "POST /api/v1/auth/forgot-password",
+            "gateway-forgot-password",
+            lambda: bench.call(
+                "POST", "/api/v1/auth/forgot-password", {"email": f"ada@{TENANT}.example", "tenantId": TENANT}
+            ),
+        ),
+        Op("POST /api/v1/auth/reset-password", "gateway-reset-password", reset_password, prepare=reset_token),
+        Op(
+            "POST /api/v1/auth/mfa/verify (login with MFA, second step)",
+            "gateway-mfa-verify",
+            lambda body: bench.call("POST", "/api/v1/auth/mfa/verify", body),
+            prepare=mfa_challenge,
+        ),
         Op(
             "POST /api/v1/auth/logout",
             "gateway-logout",
@@ -315,4 +369,18 @@ def operations(bench: Bench, world: World) -> list[Op]:
             "monitoring-outbox-drain-job",
             job("monitoring-outbox-drain-job"),
         ),
+    ]
+
+
+_LINK = re.compile(r"/([a-z-]+)\?token=([A-Za-z0-9._%~-]+)")
+
+
+def _links(bench: Bench, to: str, page: str) -> list[str]:
+    """The tokens of every `page` link mailed to `to`, oldest first (read as `stratus mail` does)."""
+    return [
+        unquote(match[1])
+        for mail in sent_mail(bench.endpoint_url)
+        if to in mail["to"]
+        for match in _LINK.findall(mail.get("body") or "")
+        if match[0] == page
     ]

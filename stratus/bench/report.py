@@ -188,6 +188,16 @@ def render(r: Results) -> str:
         add("")
         add("Error samples: " + "; ".join(f"`{e}`" for e in ld.error_samples))
     add("")
+    fl = r.flags
+    add("## 7. Feature flags")
+    add("")
+    add(
+        f"`flags.enabled(...)` from the container's cache: **{fl.us_per_evaluation:.1f} µs** per evaluation "
+        f"(median of its rounds, best {fl.us_min:.1f} µs) over {fl.evaluations:,} evaluations of {fl.flags} "
+        f"flags; **{fl.warm_calls} DynamoDB calls** once warm; the first (cold) evaluation makes "
+        f"{len(fl.cold_calls)} ({', '.join(fl.cold_calls) or 'none'})."
+    )
+    add("")
     add("## Reading these figures")
     add("")
     add(

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from shared.registry import Registry
 from stratus.bench import coldstart, fanout, instruments, latency, load, scale
+from stratus.bench import flags as flag_bench
 from stratus.bench.operations import operations
 from stratus.bench.report import render
 from stratus.bench.workload import Bench, setup
@@ -35,11 +36,23 @@ class Sizes:
     fanout_seconds: float
     load_workers: int
     load_seconds: float
+    flag_evaluations: int
 
 
-FULL = Sizes(3, None, 20, 100, 1000, 30, 30, 20.0, 15.0, 8, 15.0)
+FULL = Sizes(3, None, 20, 100, 1000, 30, 30, 20.0, 15.0, 8, 15.0, 100_000)
 QUICK = Sizes(
-    1, ("users-me", "files-upload-request", "notification-subscriber"), 2, 2, 20, 3, 3, 5.0, 2.0, 2, 2.0
+    1,
+    ("users-me", "files-upload-request", "notification-subscriber"),
+    2,
+    2,
+    20,
+    3,
+    3,
+    5.0,
+    2.0,
+    2,
+    2.0,
+    2_000,
 )
 
 
@@ -55,16 +68,17 @@ class Results:
     scale: scale.ScaleReport
     fanout: fanout.FanoutReport
     load: load.LoadReport
+    flags: flag_bench.FlagBench
 
 
 def run(registry: Registry, *, quick: bool, command: str, progress: Callable[[str], None]) -> Results:
     sizes = QUICK if quick else FULL
     began, started = time.monotonic(), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    progress("1/6 cold start (fresh interpreters)")
+    progress("1/7 cold start (fresh interpreters)")
     cold = coldstart.measure(registry, runs=sizes.cold_runs, names=sizes.cold_names, progress=progress)
     instruments.install(registry)
 
-    progress("2-4/6 warm latency, calls per operation, scale (platform without queue pumps)")
+    progress("2-4/7 warm latency, calls per operation, scale (platform without queue pumps)")
     quiet = Bench(registry, pumps=False).start()
     try:
         world = setup(quiet)
@@ -80,7 +94,7 @@ def run(registry: Registry, *, quick: bool, command: str, progress: Callable[[st
     finally:
         quiet.stop()
 
-    progress("5-6/6 event fan-out and gateway load (the whole platform, as `stratus dev` runs it)")
+    progress("5-6/7 event fan-out and gateway load (the whole platform, as `stratus dev` runs it)")
     live = Bench(registry, pumps=True).start()
     try:
         world = setup(live)
@@ -100,6 +114,8 @@ def run(registry: Registry, *, quick: bool, command: str, progress: Callable[[st
         )
     finally:
         live.stop()
+    progress("7/7 feature flags: a cached evaluation (in-process moto)")
+    flagged = flag_bench.measure(sizes.flag_evaluations)
     return Results(
         command=command,
         started=started,
@@ -111,6 +127,7 @@ def run(registry: Registry, *, quick: bool, command: str, progress: Callable[[st
         scale=scaled,
         fanout=fanned,
         load=loaded,
+        flags=flagged,
     )
 
 

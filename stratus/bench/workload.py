@@ -37,7 +37,12 @@ class Bench:
                 "STRATUS_ADMIN_PASSWORD": ADMIN_PASSWORD,
                 # Benchmarks measure the platform, not its rate limiter's refusals.
                 "STRATUS_RATE_LIMITS": json.dumps(
-                    {"auth": [10**9, 900], "tenant": [10**9, 900], "files": [10**9, 60]}
+                    {
+                        "auth": [10**9, 900],
+                        "tenant": [10**9, 900],
+                        "files": [10**9, 60],
+                        "email": [10**9, 3600],
+                    }
                 ),
                 "STRATUS_REQUEST_METRICS": "off",
                 "POWERTOOLS_LOG_LEVEL": "WARNING",

@@ -51,11 +51,14 @@ def test_the_quick_bench_measures_every_stage_and_writes_the_report(
     takers = [fn for fn in Registry(SERVICES).subscribers if isinstance(fn.trigger, Subscription)]
     assert results.fanout.subscribers == len([fn for fn in takers if fn.trigger.matches(fanout.PROBE)])
     assert results.load.errors == 0
+    assert results.flags.warm_calls == 0  # a cached flag evaluation reads nothing
+    assert results.flags.us_per_evaluation > 0
     # AND the report carries each section, written where it was asked to be
     for heading in (
         "## Targets",
         "## 1. Cold start",
         "## 2-3.",
+        "## 7. Feature flags",
         "## 4. Scale",
         "## 5. Event fan-out",
         "## 6. Gateway load",
