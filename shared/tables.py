@@ -22,12 +22,13 @@ from shared import aws
 from shared.config import settings
 from shared.envelopes import Cursor
 from shared.errors import ServiceUnavailable
+from shared.identifiers import TENANT_ID_PATTERN
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 M = TypeVar("M", bound="Item")
-_TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+_TENANT_ID = re.compile(TENANT_ID_PATTERN)
 
 
 def tenant_key(tenant_id: str, *parts: str) -> str:

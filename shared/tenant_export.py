@@ -8,7 +8,9 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-TenantId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+from shared.identifiers import TENANT_ID_PATTERN
+
+TenantId = Annotated[str, Field(pattern=TENANT_ID_PATTERN)]
 UserId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w-]+$")]
 
 

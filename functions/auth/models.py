@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from shared.emails import Email
+from shared.identifiers import TENANT_ID_PATTERN
 
 # The same rule as shared.tables.tenant_key, so a bad tenant id is a 400 here, not a failure downstream.
-TenantId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+TenantId = Annotated[str, Field(pattern=TENANT_ID_PATTERN)]
 # Ids end up in keys and token claims: no '#', no whitespace, nothing exotic.
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,128}$")]
 RoleName = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:-]{1,100}$")]

@@ -6,8 +6,10 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from shared.identifiers import TENANT_ID_PATTERN
+
 # The same rule as shared.tables.tenant_key, checked here so a bad id is a 400 and never a 500.
-TenantId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+TenantId = Annotated[str, Field(pattern=TENANT_ID_PATTERN)]
 # Ids become key parts: no '#' (it would forge another key), nothing exotic.
 UserId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,128}$")]
 SessionId = Annotated[str, Field(pattern=r"^s_[0-9a-f]{32}$")]

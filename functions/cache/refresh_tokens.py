@@ -10,8 +10,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from shared.errors import InvalidToken
+from shared.identifiers import TENANT_ID_PATTERN
 
-_TENANT_ID = re.compile(r"[a-z0-9][a-z0-9-]{1,62}")
+_TENANT_ID = re.compile(TENANT_ID_PATTERN)
 _SESSION_ID = re.compile(r"s_[0-9a-f]{32}")
 # secrets.token_urlsafe(32) is 43 characters of the URL-safe alphabet (no '.').
 _SECRET = re.compile(r"[A-Za-z0-9_-]{43}")

@@ -133,7 +133,8 @@ def _read_version(if_version: int | None, if_match: str | None) -> int:
             raise InvalidRequest('If-Match: the version read, e.g. "3"', field="If-Match")
         from_header = int(found.group(1))
     if if_version is not None and from_header is not None and if_version != from_header:
-        raise InvalidRequest("ifVersion and If-Match name different versions", field="ifVersion")
+        # At most one of them can be the current version: the write conflicts, whichever is stale.
+        raise Conflict("ifVersion and If-Match name different versions", field="ifVersion")
     return if_version if if_version is not None else from_header or 0
 
 

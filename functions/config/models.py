@@ -8,10 +8,11 @@ from aws_lambda_powertools.event_handler.openapi.params import Path
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from shared.config_docs import KEY
+from shared.identifiers import TENANT_ID_BODY
 
 # The path parameters every config route takes, as the document states them (scopes.resolve and
 # check_key say the same in words when a value is refused).
-SCOPE_PATTERN = r"^(platform|tenant|tenant:[a-z0-9][a-z0-9-]{1,62}|(plan|app):[a-z][a-z0-9_-]{0,39})$"
+SCOPE_PATTERN = r"^(platform|tenant|tenant:" + TENANT_ID_BODY + r"|(plan|app):[a-z][a-z0-9_-]{0,39})$"
 ScopePath = Annotated[str, Path(pattern=SCOPE_PATTERN, max_length=100)]
 KeyPath = Annotated[str, Path(pattern=KEY.pattern, max_length=100)]
 

@@ -32,7 +32,9 @@ def resolve(caller: UserContext, raw: str, *, write: bool) -> Scope:
     permissions.require(caller, WRITE if write else READ)
     text = unquote(raw)
     kind, colon, name = text.partition(":")
-    platform_admin = is_platform_admin(caller)
+    # The platform scopes are the platform tenant's to read and write, with the config permission checked
+    # above (a platform viewer may hold config.read alone): membership, not the platform-admin rule.
+    platform_admin = caller.tenant_id == settings().platform_tenant
     if kind in ("platform", "plan"):
         if (kind == "platform") == bool(colon):  # `platform` alone, `plan:<name>` always
             raise InvalidRequest(_SCOPE_HELP, field="scope")
@@ -64,11 +66,6 @@ def _named(make: Callable[[str], Scope], name: str) -> Scope:
         raise InvalidRequest(
             "scope: a plan or app name is 1-40 lowercase letters, digits, '_', '-'", field="scope"
         ) from None
-
-
-def is_platform_admin(user: UserContext) -> bool:
-    """A user of the reserved tenant `platform` (the config permission itself is checked on its own)."""
-    return user.tenant_id == settings().platform_tenant
 
 
 def check_key(scope: Scope, key: str) -> str:

@@ -11,10 +11,11 @@ from functions.files import exports
 from functions.files.export_models import ExportAccepted
 from functions.files.manifest import SERVICE
 from shared.http_app import HttpApp
+from shared.identifiers import TENANT_ID_PATTERN
 
 app = HttpApp(SERVICE.function("export-request"))
 logger = app.logger
-TenantIdPath = Annotated[str, Path(pattern=r"^[a-z0-9][a-z0-9-]{2,62}$")]
+TenantIdPath = Annotated[str, Path(pattern=TENANT_ID_PATTERN)]
 
 
 @app.endpoint

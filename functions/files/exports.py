@@ -48,7 +48,7 @@ from shared.errors import FileNotFound, PermissionDenied, TenantNotFound, Tenant
 from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.observability import logger
-from shared.permissions import allows
+from shared.permissions import allows, is_platform_admin
 from shared.tables import tenant_key
 from shared.tenant_export import TenantExportPage, TenantExportRequest
 from shared.tenant_purge import tenant_items
@@ -91,15 +91,11 @@ def _key(tenant_id: str, export_id: str) -> dict[str, Any]:
 
 
 # --- who may -------------------------------------------------------------------------------------------
-def _is_platform_admin(user: UserContext) -> bool:
-    return user.tenant_id == settings().platform_tenant and allows(user.permissions, "tenant.admin")
-
-
 def _authorize(tenant_id: str) -> UserContext:
     """Another tenant's exports are 404 like unknown ones; a member of the tenant without
     `tenant.export` is 403."""
     user = require().require_user()
-    if _is_platform_admin(user):
+    if is_platform_admin(user):
         return user
     if user.tenant_id != tenant_id:
         raise TenantNotFound(details={"tenantId": tenant_id})

@@ -14,9 +14,9 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
 
 from shared.errors import InvalidRequest
+from shared.identifiers import TENANT_ID_PATTERN
 from shared.schema_patterns import CONTROL_AND_FORMAT, WHITESPACE
 
-TENANT_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
 ROOT_FOLDER = "root"
 MAX_FOLDER_LENGTH = 256
 MAX_NAME_LENGTH = 255

@@ -43,6 +43,7 @@ from functions.users.client import (
 from shared import observability, permissions
 from shared.context import RequestContext, UserContext
 from shared.errors import InvalidToken, StratusError
+from shared.identifiers import TENANT_ID_PATTERN
 
 notification = NotificationClient(SERVICE)
 rbac = RbacClient(SERVICE)
@@ -50,7 +51,7 @@ tenants = TenantsClient(SERVICE)
 users = UsersClient(SERVICE)
 logger = observability.logger("gateway")
 
-_TENANT_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+_TENANT_ID = re.compile(TENANT_ID_PATTERN)
 _PERMISSION = re.compile(r"^(\*|[a-z_]+\.(\*|[a-z_]+))$")  # rbac's PERMISSION_PATTERN
 RESET_TAKEN = "If an account of this tenant uses the address, a reset link is on its way to it."
 VERIFY_TAKEN = "If an unverified account of this tenant uses the address, a link is on its way to it."

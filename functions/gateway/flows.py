@@ -41,7 +41,7 @@ from functions.users.client import (
 from shared.config import settings
 from shared.context import RequestContext, UserContext
 from shared.errors import InvalidToken, PermissionDenied, StratusError, TenantNotFound, UserSuspended
-from shared.permissions import allows
+from shared.permissions import is_platform_admin
 
 auth = AuthClient(SERVICE)
 cache = CacheClient(SERVICE)
@@ -186,10 +186,6 @@ def change_password(body: ChangePasswordBody, user: UserContext) -> None:
             source=f"session:{user.session_id}",
         ),
     )
-
-
-def is_platform_admin(user: UserContext) -> bool:
-    return user.tenant_id == settings().platform_tenant and allows(user.permissions, "tenant.create")
 
 
 def create_tenant(body: CreateTenantBody, user: UserContext | None) -> Tenant:

@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.emails import Email
+from shared.identifiers import TENANT_ID_PATTERN
 from shared.schema_patterns import WHITESPACE
 
-TENANT_ID = r"^[a-z0-9][a-z0-9-]{2,62}$"
+TENANT_ID = TENANT_ID_PATTERN
 # The rules the services behind each flow apply, stated (and checked) here at the edge, so that the
 # published document says them: a new password has 10 to 128 characters with a letter and a digit
 # (shared.passwords); a tenant's name is visible text without control characters (tenants).

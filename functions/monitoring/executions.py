@@ -12,11 +12,10 @@ from typing import Any
 
 from functions.monitoring import store
 from functions.monitoring.models import Execution, ExecutionReport
-from shared.config import settings
-from shared.context import UserContext, require
+from shared.context import require
 from shared.envelopes import Page
 from shared.errors import InvalidRequest, PermissionDenied
-from shared.permissions import allows
+from shared.permissions import is_platform_admin
 
 
 def record(report: ExecutionReport, *, now: datetime | None = None) -> Execution:
@@ -54,13 +53,6 @@ def recent(page_size: int, cursor: str | None) -> Page[Execution]:
         cursor=cursor,
         next_cursor=next_cursor,
     )
-
-
-def is_platform_admin(user: UserContext) -> bool:
-    """A user of the reserved platform tenant whose permissions allow `tenant.admin` (platform admins hold
-    `*`): the rule of tenants' `lookup.is_platform_admin`, restated because services do not import each
-    other (docs/identity.md)."""
-    return user.tenant_id == settings().platform_tenant and allows(user.permissions, "tenant.admin")
 
 
 def _instant(value: str) -> datetime:

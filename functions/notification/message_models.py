@@ -8,11 +8,12 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.emails import Email
+from shared.identifiers import TENANT_ID_PATTERN
 
 LinkTemplate = Literal[
     "verify_email", "verify_email_unneeded", "password_reset", "password_reset_unknown", "invitation"
 ]
-TenantId = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+TenantId = Annotated[str, StringConstraints(pattern=TENANT_ID_PATTERN)]
 # A delivery is recorded under its key (a token's id, an invitation's id): no '#', nothing exotic.
 DeliveryKey = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,100}$")]
 VariableName = Annotated[str, StringConstraints(pattern=r"^[A-Za-z][A-Za-z0-9_]{0,39}$")]

@@ -6,8 +6,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from shared.identifiers import TENANT_ID_PATTERN
+
 # The same shapes the stored keys rely on: no `#`, so a value can never forge another item's key.
-TENANT_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
 USER_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
 ROLE_NAME_PATTERN = r"^[a-z][a-z0-9_]{1,39}$"
 PERMISSION_PATTERN = r"^(\*|[a-z_]+\.(\*|[a-z_]+))$"

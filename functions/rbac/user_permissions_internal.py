@@ -9,8 +9,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.rbac import assignments
 from functions.rbac.manifest import SERVICE
-from functions.rbac.models import TENANT_ID_PATTERN, USER_ID_PATTERN, TenantUserPermissions
+from functions.rbac.models import USER_ID_PATTERN, TenantUserPermissions
 from shared.http_app import HttpApp
+from shared.identifiers import TENANT_ID_PATTERN
 
 app = HttpApp(SERVICE.function("user-permissions-internal"))
 logger = app.logger

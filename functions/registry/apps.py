@@ -29,11 +29,10 @@ from functions.registry.models import (
 )
 from functions.registry.store import AppRecord
 from shared import peppered, webhooks
-from shared.config import settings
 from shared.context import UserContext, require
 from shared.envelopes import utc_now_iso
 from shared.errors import Conflict, InvalidToken, NotFound, PermissionDenied
-from shared.permissions import allows
+from shared.permissions import PLATFORM_ADMIN_PERMISSION, is_platform_admin
 
 # Names an app may not take: every platform service (tests/unit/functions/registry checks this holds the
 # whole catalog) and the words the platform's own paths and later parts use.
@@ -80,8 +79,8 @@ _TOKEN = re.compile(r"^srt_(svc_[0-9a-f]{32})\.([A-Za-z0-9_-]{20,100})$")
 def require_platform_admin(user: UserContext | None) -> UserContext:
     if user is None:
         raise InvalidToken("A valid access token is required")
-    if user.tenant_id != settings().platform_tenant or not allows(user.permissions, "registry.manage"):
-        raise PermissionDenied("Requires a platform admin", details={"permission": "registry.manage"})
+    if not is_platform_admin(user):
+        raise PermissionDenied("Requires a platform admin", details={"permission": PLATFORM_ADMIN_PERMISSION})
     return user
 
 

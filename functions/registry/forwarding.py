@@ -33,7 +33,7 @@ from urllib.parse import quote
 from aws_lambda_powertools.event_handler import Response
 
 from functions.registry import apps, store
-from functions.registry.models import APP_NAME_PATTERN, TENANT_ID_PATTERN
+from functions.registry.models import APP_NAME_PATTERN
 from shared import access_tokens
 from shared.config import settings
 from shared.context import Headers, RequestContext, UserContext, require
@@ -46,6 +46,7 @@ from shared.errors import (
     ServiceUnavailable,
     Timeout,
 )
+from shared.identifiers import TENANT_ID_PATTERN
 from shared.permissions import allows
 
 PREFIX = "/api/v1/apps/"

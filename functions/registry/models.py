@@ -10,7 +10,6 @@ from shared.schema_patterns import WHITESPACE
 
 APP_NAME_PATTERN = r"^[a-z][a-z0-9-]{1,39}$"
 SERVICE_ID_PATTERN = r"^svc_[0-9a-f]{32}$"
-TENANT_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{2,62}$"
 # An absolute http(s) URL in ASCII: a host (no user info), then an optional path, query or fragment.
 HTTP_URL_PATTERN = r"^https?://[A-Za-z0-9._~%!$&'()*+,;=:\[\]-]+([/?#][\x21-\x7e]*)?$"
 # `/items/{id}`: literal segments and `{param}` (one segment) or a last `{param+}` (the rest of the path).

@@ -9,21 +9,17 @@ import re
 
 from functions.registry import store
 from functions.registry.apps import RESERVED_NAMES
-from functions.registry.models import APP_NAME_PATTERN, TENANT_ID_PATTERN, Enablement, TenantApp
+from functions.registry.models import APP_NAME_PATTERN, Enablement, TenantApp
 from functions.registry.store import EnablementRecord
 from shared import outbox
-from shared.config import settings
 from shared.context import UserContext, require
 from shared.envelopes import utc_now_iso
 from shared.errors import InvalidRequest, InvalidToken, NotFound, PermissionDenied, TenantNotFound
 from shared.events import publisher
-from shared.permissions import allows
+from shared.identifiers import TENANT_ID_PATTERN
+from shared.permissions import allows, is_platform_admin
 
 MAX_CONFIG_BYTES = 16_384
-
-
-def _platform_admin(user: UserContext) -> bool:
-    return user.tenant_id == settings().platform_tenant and allows(user.permissions, "registry.manage")
 
 
 def _visible(tenant_id: str) -> UserContext:
@@ -33,7 +29,7 @@ def _visible(tenant_id: str) -> UserContext:
         raise InvalidToken("A valid access token is required")
     if not re.fullmatch(TENANT_ID_PATTERN, tenant_id):
         raise InvalidRequest("tenantId: not a tenant id", field="tenantId")
-    if not (_platform_admin(user) or user.tenant_id == tenant_id):
+    if not (is_platform_admin(user) or user.tenant_id == tenant_id):
         raise TenantNotFound(details={"tenantId": tenant_id})
     return user
 
@@ -65,7 +61,7 @@ def services(tenant_id: str) -> list[TenantApp]:
 def put(tenant_id: str, name: str, body: Enablement) -> TenantApp:
     """Tenant admin (`tenant.write`) of that tenant, or a platform admin."""
     user = _visible(tenant_id)
-    if not (_platform_admin(user) or allows(user.permissions, "tenant.write")):
+    if not (is_platform_admin(user) or allows(user.permissions, "tenant.write")):
         raise PermissionDenied("Requires a tenant admin", details={"permission": "tenant.write"})
     if not re.fullmatch(APP_NAME_PATTERN, name) or name in RESERVED_NAMES:
         raise NotFound(f"No app named {name!r}", details={"name": name})

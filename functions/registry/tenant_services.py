@@ -9,8 +9,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.registry import tenancy
 from functions.registry.manifest import SERVICE
-from functions.registry.models import TENANT_ID_PATTERN, TenantApp
+from functions.registry.models import TenantApp
 from shared.http_app import HttpApp
+from shared.identifiers import TENANT_ID_PATTERN
 
 app = HttpApp(SERVICE.function("tenant-services"))
 logger = app.logger

@@ -4,7 +4,7 @@ and its events (tenant.updated, tenant.plan_changed) are one transaction (shared
 from __future__ import annotations
 
 from functions.tenants import deletion, store
-from functions.tenants.lookup import is_platform_admin, load, require_valid_id, to_model
+from functions.tenants.lookup import load, require_valid_id, to_model
 from functions.tenants.models import Tenant, TenantChanges, TenantSettings
 from functions.tenants.plans import quotas_for
 from functions.tenants.store import TenantRecord
@@ -14,7 +14,7 @@ from shared.envelopes import utc_now_iso
 from shared.errors import InvalidRequest, PermissionDenied, ServiceUnavailable, TenantNotFound
 from shared.events import publisher
 from shared.events.model import ServiceEvent
-from shared.permissions import allows
+from shared.permissions import allows, is_platform_admin
 
 # An update is a compare-and-set of what it read; a concurrent change makes it re-read this many times.
 UPDATE_ATTEMPTS = 3

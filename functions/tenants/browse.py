@@ -8,11 +8,12 @@ and plan would put a counter on every status and plan change of every tenant.)""
 from __future__ import annotations
 
 from functions.tenants import listing, store
-from functions.tenants.lookup import is_platform_admin, to_model
+from functions.tenants.lookup import to_model
 from functions.tenants.models import Tenant
 from shared.context import require
 from shared.envelopes import Cursor, Page
 from shared.errors import PermissionDenied
+from shared.permissions import is_platform_admin
 
 
 def list_tenants(*, status: str | None, plan: str | None, page_size: int, cursor: str | None) -> Page[Tenant]:

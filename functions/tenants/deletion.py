@@ -25,7 +25,7 @@ from typing import Any
 from functions.cache.client import CacheClient, TenantPrincipalChange
 from functions.tenants import deletion_store, store
 from functions.tenants.deletion_store import DeletionState
-from functions.tenants.lookup import is_platform_admin, require_valid_id
+from functions.tenants.lookup import require_valid_id
 from functions.tenants.manifest import SERVICE
 from functions.tenants.models import DeletionAccepted, DeletionProgress, ServicePurge
 from shared import outbox
@@ -36,6 +36,7 @@ from shared.errors import PermissionDenied, TenantNotFound
 from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.observability import logger
+from shared.permissions import is_platform_admin
 from shared.tenant_purge import purge_table
 
 cache = CacheClient(SERVICE)

@@ -12,7 +12,7 @@ import unicodedata
 
 from functions.cache.client import CacheClient, TenantPrincipalChange
 from functions.tenants import store
-from functions.tenants.lookup import is_platform_admin, load, require_valid_id, to_model
+from functions.tenants.lookup import load, require_valid_id, to_model
 from functions.tenants.manifest import SERVICE
 from functions.tenants.models import Activation, Discarded, NewTenant, Tenant, TenantSettings, Validation
 from functions.tenants.plans import quotas_for
@@ -32,6 +32,7 @@ from shared.errors import (
 from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.observability import logger
+from shared.permissions import is_platform_admin
 
 cache = CacheClient(SERVICE)
 log = logger("tenants")

@@ -5,12 +5,10 @@ from __future__ import annotations
 import re
 
 from functions.tenants import store
-from functions.tenants.models import TENANT_ID_PATTERN, Quotas, Tenant, TenantSettings, Usage
+from functions.tenants.models import Quotas, Tenant, TenantSettings, Usage
 from functions.tenants.store import TenantRecord
-from shared.config import settings
-from shared.context import UserContext
 from shared.errors import InvalidRequest, TenantNotFound
-from shared.permissions import allows
+from shared.identifiers import TENANT_ID_PATTERN
 
 _TENANT_ID = re.compile(TENANT_ID_PATTERN)
 
@@ -27,11 +25,6 @@ def load(tenant_id: str) -> TenantRecord:
     if record is None:
         raise TenantNotFound(details={"tenantId": tenant_id})
     return record
-
-
-def is_platform_admin(user: UserContext) -> bool:
-    """A user of the reserved platform tenant holding `*` (docs/identity.md)."""
-    return user.tenant_id == settings().platform_tenant and allows(user.permissions, "tenant.admin")
 
 
 def to_model(record: TenantRecord) -> Tenant:

@@ -10,9 +10,9 @@ from pydantic.config import JsonDict
 
 from functions.tenants.plans import Plan
 from shared.emails import Email
+from shared.identifiers import TENANT_ID_PATTERN
 from shared.schema_patterns import WHITESPACE
 
-TENANT_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{2,62}$"
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 # Strict: `"5"`, `5.0` and `true` are not amounts. The upper bound keeps numbers well inside DynamoDB's.

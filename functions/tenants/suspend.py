@@ -9,8 +9,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.tenants import lifecycle
 from functions.tenants.manifest import SERVICE
-from functions.tenants.models import TENANT_ID_PATTERN, Tenant
+from functions.tenants.models import Tenant
 from shared.http_app import HttpApp
+from shared.identifiers import TENANT_ID_PATTERN
 
 app = HttpApp(SERVICE.function("suspend"))
 logger = app.logger

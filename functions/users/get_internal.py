@@ -11,6 +11,7 @@ from functions.users import service
 from functions.users.manifest import SERVICE
 from functions.users.models import UserOut
 from shared.http_app import HttpApp
+from shared.identifiers import TENANT_ID_PATTERN
 
 app = HttpApp(SERVICE.function("get-internal"))
 logger = app.logger
@@ -19,7 +20,7 @@ logger = app.logger
 @app.endpoint
 def get_internal(
     userId: str,
-    tenant_id: Annotated[str, Query(alias="tenantId", pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")],
+    tenant_id: Annotated[str, Query(alias="tenantId", pattern=TENANT_ID_PATTERN)],
 ) -> UserOut:
     """One user of the tenant the calling service names."""
     return service.get_internal(tenant_id, userId)

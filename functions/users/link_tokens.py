@@ -20,11 +20,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from shared.errors import InvalidToken
+from shared.identifiers import TENANT_ID_BODY
 
 clock = time.time  # tests replace this to travel in time
 _SECRET_BYTES = 32
 _FORMAT = re.compile(
-    r"(?P<tenant>[a-z0-9][a-z0-9-]{1,62})\.(?P<id>[a-z]{1,4}_[0-9a-f]{32})\.(?P<secret>[A-Za-z0-9_-]{43})"
+    r"(?P<tenant>" + TENANT_ID_BODY + r")\.(?P<id>[a-z]{1,4}_[0-9a-f]{32})\.(?P<secret>[A-Za-z0-9_-]{43})"
 )
 MAX_LENGTH = 160  # the longest well-formed token is well below this
 

@@ -7,8 +7,9 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from shared.emails import Email
+from shared.identifiers import TENANT_ID_PATTERN
 
-TenantId = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{1,62}$")]
+TenantId = Annotated[str, Field(pattern=TENANT_ID_PATTERN)]
 # Bounded so that argon2 never hashes megabytes; the strength rule itself is shared.passwords'.
 Password = Annotated[str, Field(min_length=1, max_length=1024)]
 UserType = Literal["member", "tenant_admin"]

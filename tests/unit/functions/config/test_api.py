@@ -193,7 +193,7 @@ def test_the_version_read_can_come_in_if_match() -> None:
     assert (stale[0], error_code(stale[1])) == (409, "CONFLICT")
     # both given and different: which one did the writer read? 400
     mixed = write("tenant", "limits", {"n": 3}, ifVersion=2, headers={"If-Match": '"1"'})
-    assert (mixed[0], mixed[1]["error"]["field"]) == (400, "ifVersion")
+    assert (mixed[0], mixed[1]["error"]["field"]) == (409, "ifVersion")
     garbage = write("tenant", "limits", {"n": 3}, headers={"If-Match": "yesterday"})
     assert (garbage[0], garbage[1]["error"]["field"]) == (
         400,
