@@ -17,6 +17,9 @@ DEFAULT_ENDPOINT = "http://127.0.0.1:4566"
 
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
+    if not (sys.argv[1:] if argv is None else argv):  # `stratus` alone: what it can do, not an error
+        parser.print_help()
+        return 0
     args = parser.parse_args(argv)
     try:
         if getattr(args, "endpoint_from_state", False) and args.endpoint is None:
@@ -29,8 +32,18 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
 
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("stratus")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown"
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="stratus", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"stratus {_version()}")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
     dev = sub.add_parser("dev", help="run the whole platform locally (emulator, gateway, queues, schedules)")
