@@ -5,10 +5,8 @@
     job = Job(
         SERVICE.function("cleanup-job"),
         job_type="file-cleanup",
-        system_token=lambda service_id, operation: auth.system_token(
-            SystemTokenRequest(service_id=service_id, operation=operation)
-        ).system_token,
-        record=lambda report: monitoring.execution_result(ExecutionReport.model_validate(report.as_dict())),
+        system_token=job_token_source(auth),  # functions/auth/client.py
+        record=job_recorder(monitoring),  # functions/monitoring/client.py
     )
 
     @job.work

@@ -5,6 +5,8 @@ models (no handler, no store), so a caller's cold start does not load auth's cod
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from functions.auth.manifest import SERVICE
 from functions.auth.models import (
     IssuedToken,
@@ -32,6 +34,7 @@ __all__ = [
     "TokensRequest",
     "VerifiedClaims",
     "VerifyTokenRequest",
+    "job_token_source",
 ]
 
 
@@ -73,3 +76,10 @@ class AuthClient(TypedClient):
 
         Handled by functions/auth/system_token.py."""
         return self._send("system-token", SystemToken, body)
+
+
+def job_token_source(auth: AuthClient) -> Callable[[str, str], str]:
+    """What a `shared.jobs.Job` takes as `system_token`: (its function, its operation) → a system token."""
+    return lambda service_id, operation: (
+        auth.system_token(SystemTokenRequest(service_id=service_id, operation=operation)).system_token
+    )

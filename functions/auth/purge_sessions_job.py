@@ -8,10 +8,10 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.auth.client import AuthClient, SystemTokenRequest
+from functions.auth.client import AuthClient, job_token_source
 from functions.auth.manifest import SERVICE
 from functions.cache.client import CacheClient, Purge
-from functions.monitoring.client import ExecutionReport, MonitoringClient
+from functions.monitoring.client import MonitoringClient, job_recorder
 from shared.jobs import Job, JobResult, JobRun
 
 auth = AuthClient(SERVICE)  # its own system-token route, called like any other service's
@@ -21,10 +21,8 @@ monitoring = MonitoringClient(SERVICE)
 job = Job(
     SERVICE.function("purge-sessions-job"),
     job_type="session-purge",
-    system_token=lambda service_id, operation: (
-        auth.system_token(SystemTokenRequest(service_id=service_id, operation=operation)).system_token
-    ),
-    record=lambda report: monitoring.execution_result(ExecutionReport.model_validate(report.as_dict())),
+    system_token=job_token_source(auth),
+    record=job_recorder(monitoring),
 )
 logger = job.logger
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.auth.client import AuthClient, SystemTokenRequest
+from functions.auth.client import AuthClient, job_token_source
 from functions.files.client import CleanupRequest, FilesClient
 from functions.files.manifest import SERVICE
-from functions.monitoring.client import ExecutionReport, MonitoringClient
+from functions.monitoring.client import MonitoringClient, job_recorder
 from shared.jobs import Job, JobResult, JobRun
 
 auth = AuthClient(SERVICE)
@@ -20,10 +20,8 @@ monitoring = MonitoringClient(SERVICE)
 job = Job(
     SERVICE.function("cleanup-job"),
     job_type="file-cleanup",
-    system_token=lambda service_id, operation: (
-        auth.system_token(SystemTokenRequest(service_id=service_id, operation=operation)).system_token
-    ),
-    record=lambda report: monitoring.execution_result(ExecutionReport.model_validate(report.as_dict())),
+    system_token=job_token_source(auth),
+    record=job_recorder(monitoring),
 )
 logger = job.logger
 OLDER_THAN = "7d"

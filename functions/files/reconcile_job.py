@@ -8,10 +8,10 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.auth.client import AuthClient, SystemTokenRequest
+from functions.auth.client import AuthClient, job_token_source
 from functions.files.client import FilesClient, ReconcileRequest
 from functions.files.manifest import SERVICE
-from functions.monitoring.client import ExecutionReport, MonitoringClient
+from functions.monitoring.client import MonitoringClient, job_recorder
 from functions.tenants.client import StorageUsage, TenantsClient
 from shared.errors import StratusError
 from shared.jobs import Job, JobResult, JobRun
@@ -24,10 +24,8 @@ monitoring = MonitoringClient(SERVICE)
 job = Job(
     SERVICE.function("reconcile-job"),
     job_type="storage-reconciliation",
-    system_token=lambda service_id, operation: (
-        auth.system_token(SystemTokenRequest(service_id=service_id, operation=operation)).system_token
-    ),
-    record=lambda report: monitoring.execution_result(ExecutionReport.model_validate(report.as_dict())),
+    system_token=job_token_source(auth),
+    record=job_recorder(monitoring),
 )
 logger = job.logger
 PAGE = 100

@@ -6,6 +6,9 @@ manifest and models (no handler, no store), so a caller's cold start does not lo
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, Protocol
+
 from functions.monitoring.manifest import SERVICE
 from functions.monitoring.models import (
     Execution,
@@ -13,7 +16,7 @@ from functions.monitoring.models import (
 )
 from shared.typed_client import TypedClient
 
-__all__ = ["Execution", "ExecutionReport", "MonitoringClient"]
+__all__ = ["Execution", "ExecutionReport", "MonitoringClient", "job_recorder"]
 
 
 class MonitoringClient(TypedClient):
@@ -32,3 +35,15 @@ class MonitoringClient(TypedClient):
 
         Handled by functions/monitoring/execution_result.py."""
         return self._send("execution-result", Execution, body)
+
+
+class _Report(Protocol):
+    """A finished job run's report (`shared.jobs.JobReport`, named structurally: a client module imports
+    no kernel runtime beyond the typed client)."""
+
+    def as_dict(self) -> dict[str, Any]: ...
+
+
+def job_recorder(monitoring: MonitoringClient) -> Callable[[_Report], Execution]:
+    """What a `shared.jobs.Job` takes as `record`: each run's report, sent to monitoring."""
+    return lambda report: monitoring.execution_result(ExecutionReport.model_validate(report.as_dict()))

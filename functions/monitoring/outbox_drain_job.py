@@ -8,7 +8,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.monitoring.client import ExecutionReport, MonitoringClient
+from functions.monitoring.client import MonitoringClient, job_recorder
 from functions.monitoring.manifest import SERVICE
 from shared import outbox
 from shared.jobs import Job, JobResult, JobRun
@@ -18,7 +18,7 @@ monitoring = MonitoringClient(SERVICE)  # its own execution-result route
 job = Job(
     SERVICE.function("outbox-drain-job"),
     job_type="outbox-drain",
-    record=lambda report: monitoring.execution_result(ExecutionReport.model_validate(report.as_dict())),
+    record=job_recorder(monitoring),
     report_idle=False,
 )
 logger = job.logger
