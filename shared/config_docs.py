@@ -205,6 +205,19 @@ def read_plan(tenant_id: str, *, consistent: bool = True) -> str | None:
     return str(item["plan"]["S"]) if item and "plan" in item else None
 
 
+def read_effective(
+    tenant_id: str, key: str, *, plan: str | None = None, app: str | None = None
+) -> tuple[Any, str | None]:
+    """The merged document of `key` for a tenant (and app), eventually consistent, and the plan it used:
+    a GetItem for the plan unless it is given, and one BatchGetItem. The read `shared.flags` and
+    `shared.tenant_config` both cache."""
+    known_plan = plan if plan is not None else read_plan(tenant_id, consistent=False)
+    scope = Scope.app(tenant_id, app) if app is not None else Scope.tenant(tenant_id)
+    scopes = chain(scope, known_plan)
+    heads = read_heads(scopes, key, consistent=False)
+    return effective(heads[s].value for s in scopes), known_plan
+
+
 def plan_key(tenant_id: str) -> dict[str, Any]:
     return {"pk": {"S": tenant_key(tenant_id, "CONFIG")}, "sk": {"S": PLAN_SK}}
 

@@ -50,7 +50,6 @@ from aws_lambda_powertools.utilities.feature_flags.schema import (
 from botocore.exceptions import BotoCoreError, ClientError
 
 from shared import config_docs
-from shared.config_docs import Scope
 from shared.context import UserContext, current
 from shared.errors import StratusError
 from shared.observability import logger
@@ -275,11 +274,8 @@ def flags_for(ctx: FlagContext) -> Flags:
 def load(tenant_id: str, *, plan: str | None = None, app: str | None = None) -> Flags:
     """Read and merge the flags of a tenant (and app), uncached: a GetItem for the plan unless it is given,
     and one BatchGetItem."""
-    known_plan = plan if plan is not None else config_docs.read_plan(tenant_id, consistent=False)
-    scope = Scope.app(tenant_id, app) if app is not None else Scope.tenant(tenant_id)
-    scopes = config_docs.chain(scope, known_plan)
-    heads = config_docs.read_heads(scopes, FLAGS_KEY, consistent=False)
-    return Flags.of(config_docs.effective(heads[s].value for s in scopes), plan=known_plan)
+    document, known_plan = config_docs.read_effective(tenant_id, FLAGS_KEY, plan=plan, app=app)
+    return Flags.of(document, plan=known_plan)
 
 
 def invalidate() -> None:

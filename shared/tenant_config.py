@@ -14,7 +14,6 @@ from typing import Any
 from botocore.exceptions import BotoCoreError, ClientError
 
 from shared import config_docs
-from shared.config_docs import Scope
 from shared.errors import StratusError
 from shared.observability import logger
 from shared.ttl_cache import TTLCache
@@ -45,8 +44,5 @@ def invalidate() -> None:
 
 
 def _load(tenant_id: str, key: str) -> Any:
-    plan = config_docs.read_plan(tenant_id, consistent=False)
-    scopes = config_docs.chain(Scope.tenant(tenant_id), plan)
-    heads = config_docs.read_heads(scopes, key, consistent=False)
-    merged = config_docs.effective(heads[scope].value for scope in scopes)
+    merged, _plan = config_docs.read_effective(tenant_id, key)
     return _NOTHING if merged is None else merged
