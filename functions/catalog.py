@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from functools import cache
 
+from apps.catalog import APPS
 from functions.audit.manifest import SERVICE as audit
 from functions.auth.manifest import SERVICE as auth
 from functions.cache.manifest import SERVICE as cache_service
@@ -33,6 +34,7 @@ SERVICES: tuple[Service, ...] = (
     registry_service,
     cache_service,
     monitoring,
+    *APPS,  # in-repo apps (apps/<name>/): services of the application layer, deployed like the platform's
 )
 
 

@@ -198,9 +198,19 @@ class Service:
     layer: Layer
     tables: tuple[Table, ...] = ()
     functions: tuple[Function, ...] = ()
+    # Where the service's package lives: `functions` (the platform) or `apps` (an in-repo app, docs/apps.md).
+    package: str = "functions"
 
     def __post_init__(self) -> None:
-        bound = tuple(replace(fn, service=self.name, layer=self.layer) for fn in self.functions)
+        bound = tuple(
+            replace(
+                fn,
+                service=self.name,
+                layer=self.layer,
+                package=self.package if fn.package == "functions" else fn.package,
+            )
+            for fn in self.functions
+        )
         object.__setattr__(self, "functions", bound)
 
     def function(self, name: str) -> Function:
