@@ -3,21 +3,35 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+RUN_STAMP := $(VENV)/.installed-run
 # cfn-lint, checkov and the AWS CLI pin their own boto3/botocore; they live apart from the platform's venv.
 TOOLS_VENV := .venv-deploy
 TOOLS_STAMP := $(TOOLS_VENV)/.installed
 NODE_STAMP := node_modules/.installed
+# The console's own npm tree (Vue, Vite, chart.js, axe-core for the accessibility check).
+CONSOLE_STAMP := console/node_modules/.installed
+CHROMIUM := /usr/bin/chromium
 # The test tiers on every core (pytest-xdist), a test module per worker so its platform starts once.
 # Each worker has its own emulator and local platform on free ports. PYTEST_PARALLEL= runs them in one process.
 PYTEST_PARALLEL ?= -n auto --dist loadfile
 
-.PHONY: install dev test check lint types imports unit integration e2e deploy-check clean
+.PHONY: install dev test check lint types imports unit integration e2e deploy-check clean console chromium
 
-$(STAMP): pyproject.toml
-	@echo "==> installing Stratus and its dev tools into $(VENV)"
+$(BIN)/python:
+	@echo "==> creating $(VENV)"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check --upgrade pip
-	$(BIN)/pip install --quiet --disable-pip-version-check -e ".[dev]"
+
+# What running needs: the functions' dependencies and the embedded emulator (the `local` extra), no more.
+$(RUN_STAMP): pyproject.toml | $(BIN)/python
+	@echo "==> installing Stratus and what it runs on into $(VENV) (the dev tools come with make test)"
+	$(BIN)/pip install --disable-pip-version-check --progress-bar on -e ".[local]"
+	@touch $@
+
+# The dev tools on top (pytest, ruff, mypy, schemathesis, …): every target but `dev` needs them.
+$(STAMP): $(RUN_STAMP)
+	@echo "==> installing the dev tools into $(VENV)"
+	$(BIN)/pip install --disable-pip-version-check --progress-bar on -e ".[local,dev]"
 	@touch $@
 
 install: $(STAMP)
@@ -33,12 +47,28 @@ $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error || (sleep 5 && npm ci --no-audit --no-fund --loglevel=error)
 	@touch $@
 
+$(CONSOLE_STAMP): console/package.json console/package-lock.json
+	@echo "==> installing the console's build tools (npm ci in console/)"
+	cd console && (npm ci --no-audit --no-fund --loglevel=error || (sleep 5 && npm ci --no-audit --no-fund --loglevel=error))
+	@touch $@
+
+## The console's build into the package (stratus/console_assets/, committed: `make dev` needs no Node).
+## tests/unit/stratus/test_console_assets.py checks the committed build is what this makes.
+console: $(CONSOLE_STAMP)
+	cd console && npx vite build
+
+## Debian's chromium for the console's browser tests (Playwright's own download is not reachable).
+chromium:
+	@test -x $(CHROMIUM) || { echo "==> installing chromium (apt)"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium; }
+
 ## The local platform: moto server + gateway + queue pumps + schedules.
-dev: $(STAMP)
+dev: $(RUN_STAMP)
 	$(BIN)/stratus dev $(ARGS)
 
 ## The whole suite: lint, types, layering, the deployment checks, then every test. CI runs exactly this.
-test: lint types imports deploy-check
+test: lint types imports deploy-check $(CONSOLE_STAMP) chromium
 	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 ## osls stacks and Terraform: generated files current, osls compose package, stack sizes, cfn-lint,
@@ -46,7 +76,7 @@ test: lint types imports deploy-check
 deploy-check: $(STAMP) $(TOOLS_STAMP) $(NODE_STAMP)
 	./deploy/check.sh
 
-check: lint types imports
+check: lint types imports $(CONSOLE_STAMP) chromium
 	$(BIN)/pytest $(PYTEST_PARALLEL)
 
 lint: $(STAMP)
@@ -65,8 +95,8 @@ unit: $(STAMP)
 integration: $(STAMP)
 	$(BIN)/pytest $(PYTEST_PARALLEL) tests/integration
 
-e2e: $(STAMP)
+e2e: $(STAMP) $(CONSOLE_STAMP) chromium
 	$(BIN)/pytest $(PYTEST_PARALLEL) tests/e2e
 
 clean:
-	rm -rf $(VENV) $(TOOLS_VENV) node_modules build .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(TOOLS_VENV) node_modules console/node_modules build .mypy_cache .ruff_cache

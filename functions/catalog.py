@@ -12,9 +12,12 @@ from functions.cache.manifest import SERVICE as cache_service
 from functions.config.manifest import SERVICE as config
 from functions.files.manifest import SERVICE as files
 from functions.gateway.manifest import SERVICE as gateway
+from functions.graphql.manifest import SERVICE as graphql
 from functions.monitoring.manifest import SERVICE as monitoring
 from functions.notification.manifest import SERVICE as notification
+from functions.oidc.manifest import SERVICE as oidc
 from functions.rbac.manifest import SERVICE as rbac
+from functions.realtime.manifest import SERVICE as realtime
 from functions.registry.manifest import SERVICE as registry_service
 from functions.tenants.manifest import SERVICE as tenants
 from functions.users.manifest import SERVICE as users
@@ -23,7 +26,10 @@ from shared.registry import Registry
 
 SERVICES: tuple[Service, ...] = (
     gateway,
+    graphql,
     files,
+    oidc,
+    realtime,
     tenants,
     users,
     notification,

@@ -18,13 +18,14 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shared.config import settings
 from shared.errors import InvalidToken, TokenExpired
+from shared.models import CamelModel
 
 ISSUER = "stratus"
 AUDIENCE = "stratus-api"
 
 
-class AccessClaims(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, frozen=True)
+class AccessClaims(CamelModel):
+    model_config = ConfigDict(frozen=True)
 
     sub: str
     tenant_id: str = Field(alias="tenantId")
@@ -209,11 +210,11 @@ def verify_system(token: str | None) -> SystemClaims:
 APP_TTL_SECONDS = 120
 
 
-class AppClaims(BaseModel):
+class AppClaims(CamelModel):
     """Who the platform forwards a request for: the verified caller (a user, an API key, or `anonymous` on
     an app's public endpoint) in a tenant. Audience = the app's name."""
 
-    model_config = ConfigDict(populate_by_name=True, frozen=True)
+    model_config = ConfigDict(frozen=True)
 
     sub: str
     tenant_id: str = Field(alias="tenantId")

@@ -26,7 +26,14 @@ _clients: dict[str, Any] = {}
 _boto_session: Any = None
 _lock = threading.Lock()
 # Fail fast and let the service client/subscriber decide about retries; botocore's own stay modest.
-_CONFIG = Config(connect_timeout=2, read_timeout=10, retries={"max_attempts": 2, "mode": "standard"})
+# A pool as large as the local runner's concurrent callers (queue pollers, gateway threads) share one client;
+# a Lambda container makes one call at a time and never fills it.
+_CONFIG = Config(
+    connect_timeout=2,
+    read_timeout=10,
+    retries={"max_attempts": 2, "mode": "standard"},
+    max_pool_connections=50,
+)
 
 
 @overload

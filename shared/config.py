@@ -43,6 +43,18 @@ class Settings:
     cors_origins: tuple[str, ...] = ()
     # The gateway base URL, for the service client's HTTP transport.
     gateway_url: str | None = None
+    # How service-to-service calls travel (shared.service_client.default_transport): `lambda` (Lambda
+    # Invoke of the callee's function: both AWS deployments), `http` (through `gateway_url`), or
+    # `inprocess` (the process installed an in-process transport at start-up: the local runner, the
+    # monolith's HTTP function).
+    internal_transport: str = "http"
+    # Deployed function names are `<function_prefix>-<service>-<function>` (both deployments set it).
+    function_prefix: str = "stratus-dev"
+    # When one function serves every internal route (the monolith), Lambda Invoke targets it instead.
+    internal_function: str | None = None
+    # The bearer a Prometheus server scrapes `/internal/metrics` with (per stage; a secret on AWS, kept in
+    # `.stratus/secrets.json` locally). Empty: only service tokens are accepted there.
+    metrics_token: str = field(default="", repr=False)
     events_dir: Path = _REPO_ROOT / "events"
     # Logical names of every table of the deployment (the health check describes each).
     tables: tuple[str, ...] = ()
@@ -72,6 +84,11 @@ class Settings:
     app_heartbeat_ttl_seconds: int = 300
     app_timeout_seconds: float = 27.0
     webhook_backoff_seconds: int = 30
+    # Real-time push (functions/realtime): the WebSocket API's management endpoint (PostToConnection;
+    # `https://<api>.execute-api.<region>.amazonaws.com/<stage>`, locally the gateway's stand-in), and how
+    # long a new connection may stay without an `auth` message.
+    ws_endpoint: str | None = None
+    ws_auth_timeout_seconds: float = 10.0
 
     def table_name(self, logical: str) -> str:
         return f"{self.resource_prefix}-{logical}"
@@ -83,7 +100,7 @@ class Settings:
         return f"{self.resource_prefix}-{service}-events-dlq"
 
     def function_name(self, name: str) -> str:
-        return f"{self.resource_prefix}-{name}"
+        return f"{self.function_prefix}-{name}"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -103,6 +120,10 @@ class Settings:
                 o.strip() for o in os.environ.get("STRATUS_CORS_ORIGINS", "").split(",") if o.strip()
             ),
             gateway_url=os.environ.get("STRATUS_GATEWAY_URL") or None,
+            internal_transport=(os.environ.get("STRATUS_INTERNAL_TRANSPORT") or "http").lower(),
+            function_prefix=os.environ.get("STRATUS_FUNCTION_PREFIX") or prefix,
+            internal_function=os.environ.get("STRATUS_INTERNAL_FUNCTION") or None,
+            metrics_token=os.environ.get("STRATUS_METRICS_TOKEN", ""),
             events_dir=Path(os.environ.get("STRATUS_EVENTS_DIR", str(_REPO_ROOT / "events"))),
             tables=tuple(t for t in os.environ.get("STRATUS_TABLES", "").split(",") if t),
             jwt_private_key=os.environ.get("STRATUS_JWT_PRIVATE_KEY") or None,
@@ -118,6 +139,8 @@ class Settings:
             app_heartbeat_ttl_seconds=_int("STRATUS_APP_HEARTBEAT_TTL", 300),
             app_timeout_seconds=float(os.environ.get("STRATUS_APP_TIMEOUT") or 27.0),
             webhook_backoff_seconds=_int("STRATUS_WEBHOOK_BACKOFF", 30),
+            ws_endpoint=os.environ.get("STRATUS_WS_ENDPOINT") or None,
+            ws_auth_timeout_seconds=float(os.environ.get("STRATUS_WS_AUTH_TIMEOUT") or 10.0),
         )
 
 

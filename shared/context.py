@@ -17,6 +17,7 @@ from contextvars import ContextVar
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from shared.errors import InvalidRequest, Unauthorized
+from shared.models import CamelModel
 
 
 class Headers:
@@ -37,10 +38,10 @@ def new_id(prefix: str = "") -> str:
     return f"{prefix}{uuid.uuid4().hex}"
 
 
-class UserContext(BaseModel):
+class UserContext(CamelModel):
     """The verified caller: set by the gateway's authorizer, passed downstream as `X-User-Context`."""
 
-    model_config = ConfigDict(populate_by_name=True, frozen=True)
+    model_config = ConfigDict(frozen=True)
 
     user_id: str = Field(alias="userId")
     tenant_id: str = Field(alias="tenantId")

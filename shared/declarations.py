@@ -8,6 +8,7 @@ convention (`functions.<service>.<module>.handler`), so a declaration never repe
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import IntEnum, StrEnum
 from typing import Any
@@ -20,6 +21,9 @@ class Layer(IntEnum):
     CORE = 1
     BUSINESS = 2
     APPLICATION = 3
+    # Above the seed's four: a facade that composes application services (and apps) into one read API
+    # (functions/graphql). Its calls still point only downward; nothing calls it.
+    EDGE = 4
 
 
 class Auth(StrEnum):
@@ -27,6 +31,7 @@ class Auth(StrEnum):
     USER = "user"  # a verified user token: the gateway's authorizer runs first
     SERVICE = "service"  # a service token whose audience is the callee (every /internal route by default)
     SYSTEM = "system"  # a service token and a system token from auth (maintenance endpoints of jobs)
+    METRICS = "metrics"  # a Prometheus scrape token (bearer, STRATUS_METRICS_TOKEN) or a service token
 
 
 _PARAM = re.compile(r"\{(\w+)\+?\}")
@@ -40,9 +45,15 @@ class Route:
     path: str  # API Gateway syntax: /api/v1/users/{userId}
     auth: Auth | None = None  # None: derived from the path (below)
     status: int = 200  # the success status (201 for creates, 204 for no content)
+    # Repeating the call has the effect of making it once. GET/PUT/DELETE are; a POST is only if it says
+    # so (a lookup with a body, a revoke). The service client retries these freely and sends every other
+    # internal POST with an idempotency key that the callee de-duplicates (shared.idempotent_calls).
+    idempotent: bool | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "method", self.method.upper())
+        if self.idempotent is None:
+            object.__setattr__(self, "idempotent", self.method in ("GET", "HEAD", "PUT", "DELETE"))
         if self.auth is None:
             derived = Auth.SERVICE if self.path.startswith("/internal/") else Auth.USER
             object.__setattr__(self, "auth", derived)
@@ -137,7 +148,27 @@ class Authorizer:
     result_ttl_seconds: int = 0  # no caching: a logout or role change counts on the very next request
 
 
-Trigger = Route | Subscription | Schedule | Authorizer
+@dataclass(frozen=True)
+class WebSocket:
+    """A route of the deployment's API Gateway WebSocket API: `$connect`, `$disconnect` or `$default`
+    (every message; the function reads its type). Locally, `stratus dev` serves them at `GET /ws`."""
+
+    route: str
+
+    def __post_init__(self) -> None:
+        if self.route not in ("$connect", "$disconnect", "$default"):
+            raise ValueError(f"not a WebSocket route: {self.route!r}")
+
+
+@dataclass(frozen=True)
+class StateTask:
+    """A Task state of one of its service's state machines: Step Functions invokes the function with the
+    state's input and takes its return value as the output (a raised error is the state's error)."""
+
+    state_machine: str
+
+
+Trigger = Route | Subscription | Schedule | Authorizer | WebSocket | StateTask
 
 
 @dataclass(frozen=True)
@@ -165,6 +196,10 @@ class Function:
     # reads the config center's documents: flags (shared.flags), tenant settings (shared.tenant_config)
     reads_flags: bool = False
     kms: bool = False  # seals or unseals secrets with the deployment's KMS data key (shared.sealed)
+    pushes: bool = False  # posts to / closes WebSocket connections (execute-api:ManageConnections)
+    # lists the deployment's subscriber queues, reads their depths and moves dead letters back (redrive)
+    manages_queues: bool = False
+    starts: tuple[str, ...] = ()  # state machines of its service it starts (states:StartExecution)
     timeout: int = 10
     memory: int = 256
     service: str = field(default="", compare=False)
@@ -193,6 +228,17 @@ class Function:
 
 
 @dataclass(frozen=True)
+class StateMachine:
+    """A Step Functions Standard workflow of a service, deployed by both deployments and run by the local
+    emulator. `definition(arn_for)` builds the Amazon States Language document; `arn_for(task)` is how the
+    deployment names the function of a `StateTask` (a literal ARN locally, a reference when deployed)."""
+
+    name: str
+    definition: Callable[[Callable[[str], str]], dict[str, Any]] = field(compare=False)
+    tasks: tuple[str, ...] = ()  # the short names of its task functions
+
+
+@dataclass(frozen=True)
 class Service:
     name: str
     layer: Layer
@@ -200,6 +246,7 @@ class Service:
     functions: tuple[Function, ...] = ()
     # Where the service's package lives: `functions` (the platform) or `apps` (an in-repo app, docs/apps.md).
     package: str = "functions"
+    state_machines: tuple[StateMachine, ...] = ()  # Step Functions workflows (docs/marketplace.md)
 
     def __post_init__(self) -> None:
         bound = tuple(

@@ -12,10 +12,11 @@ import math
 from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.context import RequestContext
 from shared.errors import InvalidRequest, StratusError
+from shared.models import CamelModel
 
 T = TypeVar("T")
 
@@ -24,9 +25,7 @@ def utc_now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-class Pagination(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
+class Pagination(CamelModel):
     page: int
     page_size: int = Field(alias="pageSize")
     total: int
@@ -37,11 +36,9 @@ class Pagination(BaseModel):
     next_cursor: str | None = Field(default=None, alias="nextCursor")
 
 
-class Page(BaseModel, Generic[T]):
+class Page(CamelModel, Generic[T]):
     """What a list handler returns. DynamoDB pages by cursor; `page` is the cursor's page number,
     carried inside the cursor so that `hasPrev`/`page` stay meaningful. `total` is a maintained count."""
-
-    model_config = ConfigDict(populate_by_name=True)
 
     data: list[T]
     pagination: Pagination

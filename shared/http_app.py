@@ -18,11 +18,13 @@ envelope — here, and nowhere else.
 
 from __future__ import annotations
 
+import functools
+import hmac
 import json
 import re
 from collections.abc import Callable, Mapping
 from contextvars import ContextVar
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.event_handler.exceptions import NotFoundError
@@ -45,6 +47,11 @@ from shared.errors import (
     check_body_size,
     error_for,
 )
+from shared.tenant_header import require_credential_tenant
+from shared.wire import IDEMPOTENCY_KEY
+
+if TYPE_CHECKING:
+    from shared.idempotent_calls import IdempotentCalls
 
 F = TypeVar("F", bound=Callable[..., Any])
 JSON = "application/json"
@@ -53,6 +60,9 @@ JSON = "application/json"
 # serves many requests at once and nests in-process calls, so each HttpApp reads its own from here.
 _event: ContextVar[APIGatewayProxyEventV2 | None] = ContextVar("stratus_http_event", default=None)
 _lambda_context: ContextVar[LambdaContext | None] = ContextVar("stratus_lambda_context", default=None)
+# Powertools' routing state (the matched route, the validated arguments) is a dict on the resolver:
+# two requests resolving at once would call each other's handler arguments. One dict per request.
+_routing: ContextVar[dict[str, Any] | None] = ContextVar("stratus_routing_context", default=None)
 _LOG_KEYS = ("request_id", "correlation_id", "tenant_id", "caller")
 
 
@@ -60,16 +70,19 @@ class HttpApp(APIGatewayHttpResolver):
     """`anonymous=True` (a `user` route some of whose callers need no credential, e.g. an app's public
     endpoints): a request the authorizer found *no* valid credential on (none sent, or a bearer that is not
     an access token) reaches the handler with no user, and the handler decides; every other refusal
-    (expired, suspended, rate limited) is still answered as it is."""
+    (expired, suspended, rate limited) is still answered as it is.
+    `form=True`: the route also takes an `application/x-www-form-urlencoded` body (`shared.request_body`)."""
 
-    def __init__(self, function: Function, *, anonymous: bool = False) -> None:
+    def __init__(self, function: Function, *, anonymous: bool = False, form: bool = False) -> None:
         super().__init__(enable_validation=True)
         self.function = function
         self.anonymous = anonymous
+        self.form = form
         self.declared = function.route
         self.service = function.service
         self.logger = observability.logger(function.service)
         self.use(middlewares=[_envelope])
+        self._idempotent_calls: IdempotentCalls | None = None  # made on the first keyed call
         self.exception_handler(Exception)(self._error_response)
 
     # --- Powertools' per-request state, made per-context --------------------------------------------
@@ -94,6 +107,18 @@ class HttpApp(APIGatewayHttpResolver):
     @lambda_context.setter
     def lambda_context(self, value: LambdaContext) -> None:
         _lambda_context.set(value)
+
+    @property
+    def context(self) -> dict[str, Any]:
+        routing = _routing.get()
+        if routing is None:  # outside `resolve` (Powertools' own constructor sets it): a dict of its own
+            routing = {}
+            _routing.set(routing)
+        return routing
+
+    @context.setter
+    def context(self, value: dict[str, Any]) -> None:
+        _routing.set(value)
 
     # --- registration -------------------------------------------------------------------------------
     def endpoint(self, func: F) -> F:
@@ -130,6 +155,7 @@ class HttpApp(APIGatewayHttpResolver):
         proxy = APIGatewayProxyEventV2(dict(event))
         event_token = _event.set(proxy)
         context_token = _lambda_context.set(context)
+        routing_token = _routing.set({})
         headers = {k.lower(): v for k, v in (event.get("headers") or {}).items()}
         ctx = RequestContext.from_headers(
             headers,
@@ -146,23 +172,57 @@ class HttpApp(APIGatewayHttpResolver):
                         proxy.get("body"),
                         is_base64=bool(proxy.get("isBase64Encoded")),
                         content_type=headers.get("content-type"),
+                        form=self.form,
                     )
                 except StratusError as exc:
                     result = self._build_response_for(exc)
                 else:
-                    if proxy.get("body"):
+                    if proxy.get("body") and not (
+                        self.form and request_body.is_form(headers.get("content-type"))
+                    ):
                         # Checked above as JSON in UTF-8; Powertools matches the media type to the letter.
                         event = {**event, "headers": {**headers, "content-type": JSON}}
                         _event.set(APIGatewayProxyEventV2(dict(event)))
                     with request_context.bound(ctx):
                         self._log_keys(ctx)
-                        result = super().resolve(event, context)
+                        result = self._run(ctx, headers, proxy, event, context)
                 result.setdefault("headers", {})["X-Request-ID"] = ctx.request_id
                 self._observe(ctx, proxy, int(result["statusCode"]))
                 return result
         finally:
             _event.reset(event_token)
             _lambda_context.reset(context_token)
+            _routing.reset(routing_token)
+
+    def _run(
+        self,
+        ctx: RequestContext,
+        headers: Mapping[str, str],
+        proxy: APIGatewayProxyEventV2,
+        event: Mapping[str, Any],
+        context: LambdaContext,
+    ) -> dict[str, Any]:
+        """The handler, once per idempotency key on a keyed internal call (a retry gets the first answer)."""
+        execute = functools.partial(APIGatewayHttpResolver.resolve, self, dict(event), context)
+        keyed = self.declared.auth in (Auth.SERVICE, Auth.SYSTEM) and not self.declared.idempotent
+        if not keyed or ctx.caller is None or IDEMPOTENCY_KEY not in headers:
+            return execute()
+        if self._idempotent_calls is None:
+            # Powertools idempotency is imported only by functions that get keyed calls (cold starts).
+            from shared.idempotent_calls import IdempotentCalls
+
+            self._idempotent_calls = IdempotentCalls(self.function)
+        try:
+            return self._idempotent_calls.run(
+                caller=ctx.caller,
+                headers=headers,
+                path=proxy.raw_path,
+                body=proxy.get("body"),
+                context=context,
+                execute=execute,
+            )
+        except StratusError as exc:
+            return self._build_response_for(exc)
 
     def _authenticate(
         self, ctx: RequestContext, event: APIGatewayProxyEventV2, headers: Mapping[str, str]
@@ -188,12 +248,12 @@ class HttpApp(APIGatewayHttpResolver):
                 access_tokens.verify_system(headers.get(Headers.SYSTEM_TOKEN))
             if Headers.USER_CONTEXT in headers:
                 user = UserContext.from_header(headers[Headers.USER_CONTEXT])
+        elif self.declared.auth is Auth.METRICS:
+            caller = _scraper_or_service(headers, self.function)
         elif self.declared.auth is Auth.USER:
             user = _authorizer_user(event, anonymous=self.anonymous)
-            claimed_tenant = headers.get(Headers.TENANT_ID)
-            if user is not None and claimed_tenant and claimed_tenant != user.tenant_id:
-                # DESIGN §5: on an authenticated request the tenant is the token's, never the header's.
-                raise Forbidden("X-Tenant-ID does not match the token's tenant", field="X-Tenant-ID")
+            if user is not None:
+                require_credential_tenant(headers.get(Headers.TENANT_ID), user.tenant_id)
         return ctx.model_copy(
             update={"caller": caller, "user": user, "tenant_id": user.tenant_id if user else None}
         )
@@ -248,6 +308,27 @@ def _envelope(app: HttpApp, next_middleware: Callable[[HttpApp], Response[Any]])
         ctx = request_context.require()
         response.body = envelopes.success(response.body, ctx, settings().api_version)
     return response
+
+
+SCRAPER = "prometheus"
+
+
+def _scraper_or_service(headers: Mapping[str, str], function: Function) -> str:
+    """A scrape target answers the stage's scrape token (`Authorization: Bearer`, STRATUS_METRICS_TOKEN),
+    or a service token as on any internal route."""
+    scheme, _, bearer = headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and bearer:
+        expected = settings().metrics_token
+        if expected and hmac.compare_digest(bearer.strip().encode(), expected.encode()):
+            return SCRAPER
+        raise InvalidToken("The scrape token is not valid", field="Authorization")
+    verified = service_token.verify(
+        headers.get(Headers.SERVICE_TOKEN),
+        audience=function.service,
+        claimed_caller=headers.get(Headers.SERVICE_NAME),
+    )
+    _refuse_upward_call(verified, function)
+    return verified.name
 
 
 def _refuse_upward_call(caller: service_token.ServiceCaller, callee: Function) -> None:

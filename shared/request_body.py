@@ -4,6 +4,10 @@ reaches the error mapper as an internal error.
 
 Powertools parses the body again after these checks; bodies are at most `max_body_bytes`, so the second
 parse costs little next to the guarantee that no decoding error can surface as a 500.
+
+One exception, declared per route (`HttpApp(..., form=True)`): a route whose protocol is form-encoded
+(the OAuth token endpoint, RFC 6749 §4.1.3) also takes `application/x-www-form-urlencoded` in UTF-8. Every
+other route still answers such a body 415.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ import base64
 import binascii
 import json
 from typing import Any
+from urllib.parse import parse_qsl
 
 from shared.errors import InvalidRequest, UnsupportedMediaType
 
@@ -19,11 +24,16 @@ from shared.errors import InvalidRequest, UnsupportedMediaType
 # depth at which a recursive parser or validator runs out of stack.
 MAX_DEPTH = 32
 JSON_TYPES = ("application/json",)
+FORM_TYPE = "application/x-www-form-urlencoded"
 
 
-def check(body: str | None, *, is_base64: bool, content_type: str | None) -> None:
-    """Raise the 4xx a malformed body deserves; return quietly for an empty or well-formed one."""
+def check(body: str | None, *, is_base64: bool, content_type: str | None, form: bool = False) -> None:
+    """Raise the 4xx a malformed body deserves; return quietly for an empty or well-formed one.
+    `form`: the route also takes a form-encoded body (checked as UTF-8 `key=value&...` instead)."""
     if not body:
+        return
+    if form and is_form(content_type):
+        _check_form(_decode(body, is_base64=is_base64))
         return
     _check_media_type(content_type)
     text = _decode(body, is_base64=is_base64)
@@ -35,6 +45,19 @@ def check(body: str | None, *, is_base64: bool, content_type: str | None) -> Non
         raise InvalidRequest("The request body is not valid JSON", field="body") from exc
     if _depth(document) > MAX_DEPTH:
         raise _too_deep()
+
+
+def is_form(content_type: str | None) -> bool:
+    """`application/x-www-form-urlencoded`, with no charset or UTF-8 (RFC 6749 Appendix B)."""
+    media_type, _, params = (content_type or "").partition(";")
+    return media_type.strip().lower() == FORM_TYPE and _param(params, "charset") in (None, "utf-8", "utf8")
+
+
+def _check_form(text: str) -> None:
+    try:
+        parse_qsl(text, keep_blank_values=True, strict_parsing=True, errors="strict")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise InvalidRequest("The request body is not a valid form (key=value&...)", field="body") from exc
 
 
 def _check_media_type(content_type: str | None) -> None:

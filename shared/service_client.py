@@ -1,6 +1,7 @@
 """The one way a function calls another service: seed 000's timeouts, retries with exponential backoff and
-jitter, and a circuit breaker per callee, carrying request/correlation ids, the user context and a service
-token whose audience is the callee.
+jitter (of calls that are safe to repeat: idempotent, or carrying an idempotency key), and a circuit breaker
+per callee, carrying request/correlation ids, the user context and a service token whose audience is the
+callee.
 
 The transport is pluggable — HTTP through the gateway, Lambda Invoke, or in-process — and the callee's
 handler, validation and envelope are the same in all three (see `shared.transports`).
@@ -23,7 +24,7 @@ from typing import Any
 from shared import service_token
 from shared.context import Headers, current
 from shared.errors import InvalidRequest, NotFound, ServiceUnavailable, StratusError, Timeout, error_for
-from shared.wire import IncomingResponse, OutgoingRequest, Transport
+from shared.wire import IDEMPOTENCY_KEY, IncomingResponse, OutgoingRequest, Transport
 
 # Re-exported: callers and tests name them through the client.
 __all__ = [
@@ -63,6 +64,8 @@ POLICIES: dict[str, CallPolicy] = {
     ),
 }
 DEFAULT_POLICY = CallPolicy(timeout=10, retries=2, retry_delay=0.2, backoff_multiplier=2, breaker_threshold=5)
+# Repeating one of these has the effect of making it once: retried without an idempotency key.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "PUT", "DELETE", "OPTIONS"})
 
 
 class CircuitBreaker:
@@ -131,16 +134,34 @@ def set_default_transport(transport: Transport | None) -> None:
     _default_transport = transport
 
 
+_lambda_transport: tuple[Any, Transport] | None = None
+
+
 def default_transport() -> Transport:
+    """The one installed at start-up, else the one the settings name (`STRATUS_INTERNAL_TRANSPORT`)."""
+    global _lambda_transport
     if _default_transport is not None:
         return _default_transport
     from shared.config import settings
-    from shared.transports import HttpTransport
+    from shared.transports import HttpTransport, LambdaTransport
 
-    url = settings().gateway_url
-    if not url:
+    cfg = settings()
+    if cfg.internal_transport == "lambda":
+        # One per container (its boto3 client is made once); again if the settings were re-read.
+        if _lambda_transport is None or _lambda_transport[0] is not cfg:
+            transport = LambdaTransport(prefix=cfg.function_prefix, target=cfg.internal_function)
+            _lambda_transport = (cfg, transport)
+        return _lambda_transport[1]
+    if cfg.internal_transport == "inprocess":
+        raise ServiceUnavailable("No transport: STRATUS_INTERNAL_TRANSPORT=inprocess, but none was installed")
+    if cfg.internal_transport != "http":
+        raise ServiceUnavailable(
+            f"No transport: STRATUS_INTERNAL_TRANSPORT={cfg.internal_transport!r} "
+            "is not lambda, http or inprocess"
+        )
+    if not cfg.gateway_url:
         raise ServiceUnavailable("No transport: set STRATUS_GATEWAY_URL or configure one at start-up")
-    return HttpTransport(url)
+    return HttpTransport(cfg.gateway_url)
 
 
 class ServiceClient:
@@ -171,8 +192,15 @@ class ServiceClient:
         body: bytes | None = None,
         query: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
+        function: str | None = None,
+        idempotent: bool | None = None,
     ) -> Any:
-        """Call `service` and return the `data` of its success envelope, or raise its typed error."""
+        """Call `service` and return the `data` of its success envelope, or raise its typed error.
+
+        `function`: the callee's function (`<service>-<function>`), for transports that address functions.
+        Failures are retried only when repeating the call is safe: an idempotent call (GET, PUT, DELETE,
+        or `idempotent=True`) or one with an idempotency key, which the callee de-duplicates; the key is
+        in the request's headers, so every attempt carries the same one."""
         policy = self._policies.get(service, DEFAULT_POLICY)
         breaker = breaker_for(service, policy)
         request = OutgoingRequest(
@@ -182,7 +210,11 @@ class ServiceClient:
             headers=self._headers(service, headers),
             query=dict(query or {}),
             body=body,
+            function=function,
         )
+        if idempotent is None:
+            idempotent = request.method in IDEMPOTENT_METHODS
+        retries = policy.retries if idempotent or IDEMPOTENCY_KEY in request.headers else 0
         transport = self._transport or default_transport()
         attempt = 0
         while True:
@@ -199,7 +231,7 @@ class ServiceClient:
             breaker.record(ok=error is None or not error.retryable)
             if error is None:
                 return response.body.get("data") if isinstance(response.body, dict) else response.body
-            if not error.retryable or attempt >= policy.retries:
+            if not error.retryable or attempt >= retries:
                 raise error
             self._sleep(_backoff(policy, attempt))
             attempt += 1

@@ -73,6 +73,28 @@ class Gsi1(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
     gsi1sk = UnicodeAttribute(range_key=True)
 
 
+class Gsi2(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
+    """The second index of a table declared with `indexes=2` or more."""
+
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class Gsi3(GlobalSecondaryIndex["Item"]):  # type: ignore[no-untyped-call]
+    """The third index of a table declared with `indexes=3`."""
+
+    class Meta:
+        index_name = "gsi3"
+        projection = AllProjection()
+
+    gsi3pk = UnicodeAttribute(hash_key=True)
+    gsi3sk = UnicodeAttribute(range_key=True)
+
+
 class Item(Model):
     """Base for service items. Subclasses set `Meta = table_meta("<table>")`."""
 

@@ -6,18 +6,17 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.identifiers import TENANT_ID_PATTERN
+from shared.models import CamelBody, CamelModel
 
 TenantId = Annotated[str, Field(pattern=TENANT_ID_PATTERN)]
 UserId = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[\w-]+$")]
 
 
-class TenantExportRequest(BaseModel):
+class TenantExportRequest(CamelBody):
     """A page of the tenant's data: from `cursor` (the previous page's `nextCursor`), or of `userIds`."""
-
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
 
     tenant_id: TenantId = Field(alias="tenantId")
     cursor: str | None = Field(default=None, min_length=1, max_length=4096)
@@ -25,8 +24,6 @@ class TenantExportRequest(BaseModel):
     user_ids: list[UserId] | None = Field(default=None, alias="userIds", max_length=100)
 
 
-class TenantExportPage(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
+class TenantExportPage(CamelModel):
     items: list[dict[str, Any]]
     next_cursor: str | None = Field(default=None, alias="nextCursor")

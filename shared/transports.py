@@ -11,15 +11,15 @@ import concurrent.futures
 import contextvars
 import json
 import socket
+import threading
 import urllib.error
 import urllib.request
-from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode
 
-from shared import aws
 from shared.adapters.lambda_events import LocalContext, http_event
-from shared.errors import NotFound, ServiceUnavailable, Timeout
+from shared.config import settings
+from shared.errors import InternalError, NotFound, ServiceUnavailable, Timeout
 from shared.registry import Registry
 from shared.wire import IncomingResponse, OutgoingRequest
 
@@ -58,10 +58,33 @@ class HttpTransport:
 
 
 class LambdaTransport:
-    """`function_for(method, path)` names the deployed function that serves a route."""
+    """Lambda Invoke (RequestResponse) of the callee's deployed function: `<prefix>-<service>-<function>`,
+    the request's function as its typed client names it, or `target` when one function serves every
+    internal route (the monolith). The event is API Gateway's v2 event, so the callee's `HttpApp` reads it
+    as it reads a request from the API; its result is the same response object.
 
-    def __init__(self, function_for: Callable[[str, str], str]) -> None:
-        self.function_for = function_for
+    The policy's timeout is the invoke's read timeout: one boto3 client per timeout (the policies have a
+    few), made on first use, none of them retrying by itself — the service client decides about retries
+    (only idempotent or keyed calls). `client`: any object with boto3's Lambda `invoke`, for every call
+    (tests hand in a fake)."""
+
+    def __init__(self, *, prefix: str, target: str | None = None, client: Any = None) -> None:
+        self.prefix = prefix
+        self.target = target
+        self._given = client
+        self._clients: dict[float, Any] = {}
+        self._session: Any = None
+        self._lock = threading.Lock()
+
+    def function_name(self, request: OutgoingRequest) -> str:
+        if self.target:
+            return self.target
+        if not request.function:
+            raise InternalError(
+                f"{request.method} {request.path}: a Lambda Invoke needs the callee's function name "
+                f"(call {request.service} through its typed client)"
+            )
+        return f"{self.prefix}-{request.function}"
 
     def send(self, request: OutgoingRequest, *, timeout: float) -> IncomingResponse:
         from botocore.exceptions import BotoCoreError, ClientError, ReadTimeoutError
@@ -70,12 +93,13 @@ class LambdaTransport:
             request.method, request.path, headers=request.headers, query=request.query, body=request.body
         )
         try:
-            response = aws.client("lambda").invoke(
-                FunctionName=self.function_for(request.method, request.path),
+            response = self.client(timeout).invoke(
+                FunctionName=self.function_name(request),
+                InvocationType="RequestResponse",
                 Payload=json.dumps(event).encode(),
             )
         except ReadTimeoutError as exc:
-            raise Timeout(f"{request.service} did not answer in time") from exc
+            raise Timeout(f"{request.service} did not answer within {timeout}s") from exc
         except (BotoCoreError, ClientError) as exc:
             raise ServiceUnavailable(f"{request.service} could not be invoked: {exc}") from exc
         result = json.loads(response["Payload"].read() or b"{}")
@@ -84,6 +108,25 @@ class LambdaTransport:
         return IncomingResponse(
             int(result.get("statusCode", 200)), _parse((result.get("body") or "").encode())
         )
+
+    def client(self, timeout: float) -> Any:
+        if self._given is not None:
+            return self._given
+        with self._lock:
+            if timeout not in self._clients:
+                import boto3
+                from botocore.config import Config
+
+                cfg = settings()
+                if self._session is None:  # one per transport: a session loads botocore's models
+                    self._session = boto3.session.Session()
+                self._clients[timeout] = self._session.client(
+                    "lambda",
+                    region_name=cfg.region,
+                    endpoint_url=cfg.endpoint_url,
+                    config=Config(connect_timeout=2, read_timeout=timeout, retries={"total_max_attempts": 1}),
+                )
+            return self._clients[timeout]
 
 
 class InProcessTransport:

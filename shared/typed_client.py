@@ -22,7 +22,9 @@ The path comes from the callee's declared route (path parameters URL-quoted), th
 model as the callee reads it (`by_alias`, no nulls, JSON types), the answer is validated into the response
 model. Underneath is `shared.service_client.ServiceClient`: its retries, backoff, circuit breaker,
 transports and headers are unchanged, and its service tokens carry the caller's layer, which the callee
-checks (`shared.http_app`).
+checks (`shared.http_app`). The request names the callee's function (the Lambda transport invokes it by
+name), and a call to a route that is not idempotent carries an idempotency key, the same on every retry,
+that the callee de-duplicates (`shared.idempotent_calls`): such calls are retried too, and run once.
 
 A client module imports only its service's manifest and models (a caller's cold start must not load the
 callee's handlers or stores), so this module imports no transport, table or handler either.
@@ -37,11 +39,11 @@ from urllib.parse import quote
 
 from pydantic import BaseModel, ValidationError
 
-from shared.context import Headers
+from shared.context import Headers, new_id
 from shared.declarations import Auth, Function, Route, Service
 from shared.errors import InternalError
 from shared.service_client import ServiceClient
-from shared.wire import Transport
+from shared.wire import IDEMPOTENCY_KEY, Transport
 
 Answer = TypeVar("Answer", bound=BaseModel)
 QueryValue = str | int | bool | None
@@ -86,6 +88,9 @@ class TypedClient:
             if not system_token:
                 raise TypeError(f"{fn.qualified_name} is a maintenance route: it needs a system token")
             headers[Headers.SYSTEM_TOKEN] = system_token
+        if not route.idempotent:
+            # One key per call, repeated by each of its retries: the callee runs it once.
+            headers[IDEMPOTENCY_KEY] = new_id("idem_")
         data = self.service_client.call(
             self.callee.name,
             route.method,
@@ -93,6 +98,8 @@ class TypedClient:
             body=None if body is None else _json(body),
             query={k: _query_value(v) for k, v in (query or {}).items() if v is not None},
             headers=headers,
+            function=fn.qualified_name,
+            idempotent=bool(route.idempotent),
         )
         try:
             return answer.model_validate(data)

@@ -10,6 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+# The header of a non-idempotent call's idempotency key: the typed client makes one per call, every retry
+# of the call repeats it, and the callee answers a repeat with the first answer (shared.idempotent_calls).
+IDEMPOTENCY_KEY = "idempotency-key"
+
 
 @dataclass(frozen=True)
 class OutgoingRequest:
@@ -19,6 +23,9 @@ class OutgoingRequest:
     headers: dict[str, str]
     query: dict[str, str]
     body: bytes | None
+    # The callee's function (`<service>-<function>`, its declared qualified name) when the caller knows it
+    # (typed clients do): the Lambda transport invokes it by name; the others route by method and path.
+    function: str | None = None
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,9 @@ DEFAULT_ENDPOINT = "http://127.0.0.1:4566"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = _parser()
+    from stratus.cli_errors import OneLineParser, explain
+
+    parser = _parser(OneLineParser)
     if not (sys.argv[1:] if argv is None else argv):  # `stratus` alone: what it can do, not an error
         parser.print_help()
         return 0
@@ -27,8 +29,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except KeyboardInterrupt:
         return 130
-    except (RuntimeError, ValueError, KeyError, OSError) as exc:
-        print(f"stratus: {exc}", file=sys.stderr)
+    except Exception as exc:  # one line with the fix, never a traceback (STRATUS_DEBUG=1 shows it)
+        print(f"stratus: {explain(exc, getattr(args, 'endpoint', None))}", file=sys.stderr)
+        if os.environ.get("STRATUS_DEBUG"):
+            raise
         return 1
 
 
@@ -41,12 +45,22 @@ def _version() -> str:
         return "unknown"
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="stratus", description=__doc__)
+def _parser(parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParser) -> argparse.ArgumentParser:
+    from stratus.cli_errors import EXAMPLES
+
+    parser = parser_class(
+        prog="stratus",
+        description=__doc__,
+        epilog=EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--version", action="version", version=f"stratus {_version()}")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
-    dev = sub.add_parser("dev", help="run the whole platform locally (emulator, gateway, queues, schedules)")
+    dev = sub.add_parser(
+        "dev",
+        help="run the whole platform locally (emulator, gateway and /docs, queues, schedules, hot reload)",
+    )
     dev.add_argument("--host", default="127.0.0.1", help="address to serve on (default 127.0.0.1)")
     dev.add_argument("--port", type=int, default=3000, help="gateway port (default 3000)")
     dev.add_argument(
@@ -55,6 +69,12 @@ def _parser() -> argparse.ArgumentParser:
     dev.add_argument("--endpoint", help="use this AWS emulator (e.g. LocalStack) instead of the embedded one")
     dev.add_argument(
         "--reset", action="store_true", help="start clean: forget the data, keys and admin kept in .stratus/"
+    )
+    dev.add_argument(
+        "--no-reload", action="store_true", help="do not load edited function modules on the next request"
+    )
+    dev.add_argument(
+        "--with-example", action="store_true", help="also run the sample external app (app serve-example)"
     )
     dev.set_defaults(run=_dev)
 
@@ -66,20 +86,64 @@ def _parser() -> argparse.ArgumentParser:
     routes = sub.add_parser("routes", help="every route, queue subscriber and schedule of the platform")
     routes.set_defaults(run=_routes)
 
-    invoke = sub.add_parser("invoke", help="invoke one function with an event file, against an emulator")
-    invoke.add_argument("function", help="qualified name, e.g. monitoring-health")
-    invoke.add_argument("--event", type=Path, required=True, help="JSON event file")
+    invoke = sub.add_parser(
+        "invoke",
+        help="invoke one function with an event (a file or stdin), optionally as a user",
+        epilog=_examples(
+            "stratus invoke monitoring-health --event tests/events/http_get_health.json",
+            "stratus events sample http GET /api/v1/users/me \\",
+            "  | stratus invoke users-me --as ada@acme.example@acme",
+            "stratus events sample user.created --sqs | stratus invoke audit-subscriber",
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    invoke.add_argument("function", help="the function's name (`stratus routes`), e.g. monitoring-health")
+    invoke.add_argument(
+        "--event", default="-", help="JSON event file, or - for stdin (default); `stratus events sample`"
+    )
+    invoke.add_argument(
+        "--as",
+        dest="as_user",
+        metavar="EMAIL@TENANT",
+        help="run a protected route as this existing user (a real access token, signed with the dev key)",
+    )
     _endpoint_option(invoke)
     invoke.set_defaults(run=_invoke)
+
+    events = sub.add_parser(
+        "events",
+        help="sample events to feed `stratus invoke`: `stratus events sample TYPE`",
+        epilog=_examples(
+            "stratus events list",
+            "stratus events sample user.created          # the EventBridge event",
+            "stratus events sample user.created --sqs    # an SQS batch of it (what subscribers take)",
+            "stratus events sample http GET /api/v1/users/me",
+            'stratus events sample http POST /api/v1/roles --body \'{"name":"editor","permissions":[]}\'',
+            "stratus events sample schedule",
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    events_sub = events.add_subparsers(required=True, metavar="ACTION")
+    events_list = events_sub.add_parser("list", help="the catalogued event types (events/)")
+    events_list.set_defaults(run=_events_list)
+    sample = events_sub.add_parser("sample", help="print a valid event: a catalogued type, http, schedule")
+    sample.add_argument("type", help="an event type (`stratus events list`), `http` or `schedule`")
+    sample.add_argument("route", nargs="*", metavar="METHOD PATH", help="with http: the request line")
+    sample.add_argument("--sqs", action="store_true", help="an event type as an SQS batch (for subscribers)")
+    sample.add_argument("--tenant", help="the event's tenant (default: the example's, else acme-corp)")
+    sample.add_argument("--body", help="with http: the JSON request body")
+    sample.set_defaults(run=_events_sample)
 
     queues = sub.add_parser("queues", help="depths of every subscriber queue and DLQ, oldest dead letter")
     _endpoint_option(queues)
     queues.set_defaults(run=_queues)
 
-    dlq = sub.add_parser("dlq", help="dead-letter queues: `stratus dlq redrive SERVICE`")
+    dlq = sub.add_parser("dlq", help="dead-letter queues: `stratus dlq redrive SUBSCRIBER`")
     dlq_sub = dlq.add_subparsers(required=True, metavar="ACTION")
     redrive = dlq_sub.add_parser("redrive", help="move a subscriber's dead letters back to its queue")
-    redrive.add_argument("service", help="the subscriber service, e.g. notification")
+    redrive.add_argument(
+        "service", help="the subscriber: its service (notification) or its name in `stratus queues`"
+    )
     _endpoint_option(redrive)
     redrive.set_defaults(run=_redrive)
 
@@ -104,6 +168,9 @@ def _parser() -> argparse.ArgumentParser:
     bench.add_argument("--quick", action="store_true", help="every stage on a tiny scale (under a minute)")
     bench.add_argument(
         "--out", type=Path, help="markdown file to write (default: docs/benchmarks.md, not with --quick)"
+    )
+    bench.add_argument(
+        "--compare", type=Path, help="a previous run's markdown: print each figure's ratio to it"
     )
     bench.set_defaults(run=_bench)
 
@@ -145,7 +212,10 @@ def _parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="check the declarations: names, routes, tables, call layering")
     check.set_defaults(run=_check)
     _config_commands(sub)
+    __import__("stratus.ws_cli", fromlist=["register"]).register(sub)  # `stratus ws` (stratus/ws_cli.py)
+    __import__("stratus.seed", fromlist=["register"]).register(sub)  # `stratus seed` (stratus/seed.py)
     _app_commands(sub)
+    importlib.import_module("stratus.new_app").add_commands(sub)  # `stratus new app NAME`
     return parser
 
 
@@ -183,6 +253,10 @@ def _serve_example(args: argparse.Namespace) -> int:
         heartbeat_every=args.heartbeat_every,
     )
     return serve(app)
+
+
+def _examples(*lines: str) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
 
 
 def _endpoint_option(command: argparse.ArgumentParser) -> None:
@@ -224,6 +298,7 @@ def _dev(args: argparse.Namespace) -> int:
         endpoint=args.endpoint,
         state_dir=state_dir(),
         reset=args.reset,
+        reload=not args.no_reload,
     )
     stopped = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopped.set())
@@ -231,21 +306,26 @@ def _dev(args: argparse.Namespace) -> int:
     if hasattr(signal, "SIGHUP") and signal.getsignal(signal.SIGHUP) is not signal.SIG_IGN:
         signal.signal(signal.SIGHUP, lambda *_: stopped.set())
     platform.start()
+    example = importlib.import_module("stratus.dev_example").start(platform) if args.with_example else None
     try:
         while not stopped.wait(0.5):
             pass
     except KeyboardInterrupt:
         pass
     print("\nstopping …")
+    if example is not None:
+        example.stop()
     platform.stop()
     print("stopped")
     return 0
 
 
 def _at(endpoint: str) -> None:
+    from stratus.cli_errors import require_reachable
     from stratus.emulator import Emulator, point_process_at
     from stratus.state import State
 
+    require_reachable(endpoint)  # one line now, rather than botocore's retries and then a traceback
     # The running `stratus dev`'s emulator: sign and verify as it does (its key and service secret from
     # .stratus/), with its stage's resource names.
     state = State()
@@ -261,14 +341,49 @@ def _invoke(args: argparse.Namespace) -> int:
     from shared import service_client
     from shared.adapters.lambda_events import LocalContext
     from shared.transports import InProcessTransport
+    from stratus import invoking
 
-    registry = _registry()
-    fn = registry.function(args.function)
-    event = json.loads(args.event.read_text())
-    _at(args.endpoint)
-    service_client.set_default_transport(InProcessTransport(registry))
-    result = registry.handler(fn)(event, LocalContext.for_function(fn))
+    # Only the function's answer on stdout (to pipe into jq); the functions' log lines go to stderr.
+    answer, sys.stdout = sys.stdout, sys.stderr
+    try:
+        registry = _registry()
+        fn = registry.function(args.function)
+        event = invoking.read_event(args.event)
+        invoking.check(fn, event, as_user=args.as_user)
+        _at(args.endpoint)
+        service_client.set_default_transport(InProcessTransport(registry))
+        event = invoking.authorized(registry, fn, event, as_user=args.as_user)
+        result = registry.handler(fn)(event, LocalContext.for_function(fn))
+    finally:
+        sys.stdout = answer
     print(json.dumps(result, indent=2, default=str))
+    return 0
+
+
+def _events_list(_args: argparse.Namespace) -> int:
+    from stratus import samples
+
+    for event_type in samples.event_types():
+        print(event_type)
+    return 0
+
+
+def _events_sample(args: argparse.Namespace) -> int:
+    from stratus import samples
+
+    if args.type == "http":
+        if len(args.route) != 2:
+            raise ValueError("http wants METHOD PATH, e.g. `stratus events sample http GET /api/v1/users/me`")
+        event = samples.http_request(_registry(), args.route[0], args.route[1], body=args.body)
+    elif args.route or args.body is not None:
+        raise ValueError(f"METHOD PATH and --body go with `http`, not {args.type!r}")
+    elif args.type == "schedule":
+        event = samples.schedule()
+    else:
+        event = samples.bus_event(args.type, tenant_id=args.tenant)
+        if args.sqs:
+            event = samples.sqs_batch([event])
+    print(json.dumps(event, indent=2))
     return 0
 
 
@@ -293,9 +408,19 @@ def _queues(args: argparse.Namespace) -> int:
 def _redrive(args: argparse.Namespace) -> int:
     from stratus.queues import redrive
 
+    registry = _registry()
+    # The name `stratus queues` and `stratus status` print (the subscriber function) works as well.
+    service = next(
+        (fn.service for fn in registry.subscribers if fn.qualified_name == args.service), args.service
+    )
+    if service not in {fn.service for fn in registry.subscribers}:
+        names = sorted(
+            {fn.service for fn in registry.subscribers} | {fn.qualified_name for fn in registry.subscribers}
+        )
+        raise ValueError(f"no subscriber queue for {args.service!r}; subscribers: {', '.join(names)}")
     _at(args.endpoint)
-    moved = redrive(_registry(), args.service)
-    print(f"redrove {moved} message(s) from {args.service}'s DLQ to its queue")
+    moved = redrive(registry, service)
+    print(f"redrove {moved} message(s) from {service}'s DLQ to its queue")
     return 0
 
 
@@ -372,12 +497,18 @@ def _bench(args: argparse.Namespace) -> int:
 
     command = "stratus bench" + (" --quick" if args.quick else "")
     out = args.out or (None if args.quick else Path("docs/benchmarks.md"))
+    previous = args.compare.read_text() if args.compare else None  # read before `out` may overwrite it
     results = run(
         _registry(), quick=args.quick, command=command, progress=lambda m: print(m, file=sys.stderr)
     )
-    print(write(results, out))
+    text = write(results, out)
+    print(text)
     if out is not None:
         print(f"wrote {out}", file=sys.stderr)
+    if previous is not None:
+        from stratus.bench import compare
+
+        print(f"\n## Compared with {args.compare}\n\n{compare.render(compare.compare(previous, text))}")
     return 0
 
 

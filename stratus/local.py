@@ -26,11 +26,17 @@ from shared.adapters.wsgi import WsgiApp
 from shared.config import settings
 from shared.registry import Registry
 from shared.transports import InProcessTransport
+from stratus import emulator_speedups, workflows_local
+from stratus.console import ConsoleSite
+from stratus.docs_page import DOCS_PATH, DocsPage
 from stratus.emulator import Emulator, EmulatorError, point_process_at
+from stratus.keepalive import KeepAliveRequestHandler
 from stratus.provision import Provisioned, provision
 from stratus.pumps import QueuePump
+from stratus.reload import Reloader, Reloading
 from stratus.schedules import Scheduler
 from stratus.state import Instance, State, StateError, now_iso
+from stratus.websocket import LocalWebSockets
 
 Log = Callable[[str], None]
 
@@ -51,6 +57,7 @@ class LocalPlatform:
         state_dir: Path | None = None,
         reset: bool = False,
         save_every: float = 30.0,
+        reload: bool = False,
     ) -> None:
         self.registry = registry
         self.host, self.port = host, port
@@ -74,6 +81,8 @@ class LocalPlatform:
         self._saver: threading.Thread | None = None
         self._save_lock = threading.Lock()
         self.saved_changes = -1  # the emulator's change count the last save included
+        self.websockets = LocalWebSockets(registry, log=log)
+        self.reloader = Reloader(registry, log=log) if reload else None  # hot reload (stratus/reload.py)
 
     @property
     def url(self) -> str:
@@ -92,6 +101,7 @@ class LocalPlatform:
             self.emulator = Emulator.external(self.endpoint)
             self.log(f"emulator  {self.emulator.endpoint_url} (external)")
         else:
+            emulator_speedups.install()  # moto's per-event parser builds and table copies (issue 15)
             self.emulator = Emulator.start_moto(self.host, self.emulator_port)
             self.log(f"emulator  {self.emulator.endpoint_url} (moto server)")
             restored = self._restore()
@@ -99,6 +109,8 @@ class LocalPlatform:
         point_process_at(self.emulator.endpoint_url, extra={"STRATUS_TABLES": tables})
         self.log("provisioning")
         self.resources = provision(self.registry, log=self.log)
+        if self.emulator.embedded:  # moto runs the state machines; tasks answered in-process
+            workflows_local.start(self.registry, self.emulator.endpoint_url, log=self.log)
         service_client.set_default_transport(InProcessTransport(self.registry))
         self._start_gateway()
         if self.run_pumps:
@@ -187,7 +199,6 @@ class LocalPlatform:
 
     def _record_instance(self) -> None:
         from shared.config import settings
-        from stratus.status import docs_url
 
         assert self.emulator is not None
         self.instance = Instance(
@@ -198,7 +209,7 @@ class LocalPlatform:
             started_at=now_iso(),
             stage=settings().stage,
             resource_prefix=settings().resource_prefix,
-            docs=docs_url(self.registry, self.url),
+            docs=f"{self.url}{DOCS_PATH}",
             from_state=self._from_state,
         )
         if self.state is not None:
@@ -225,11 +236,26 @@ class LocalPlatform:
 
     def _start_gateway(self) -> None:
         cors = CorsPolicy(settings().cors_origins or LOCAL_ORIGINS)  # locally: any localhost port by default
-        app = WsgiApp(Gateway(self.registry, loopback_only_internal=True, cors=cors))
-        self._server = make_server(self.host, self.port, app, threaded=True)
+        app: Any = WsgiApp(Gateway(self.registry, loopback_only_internal=True, cors=cors))
+        if self.reloader is not None:
+            app = Reloading(app, self.reloader)
+            self.reloader.watch(self.stop_event)
+        app = DocsPage(app)  # /docs: Swagger UI over the published documents (stratus/docs_page.py)
+        app = ConsoleSite(app, mail=self._sent_mail)  # /console/: the web console (stratus/console.py)
+        app = self.websockets.wrap(app)  # GET /ws and the management API stand-in (stratus/websocket.py)
+        self._server = make_server(
+            self.host, self.port, app, threaded=True, request_handler=KeepAliveRequestHandler
+        )
         self.port = self._server.server_port  # the real one when port=0
+        self.websockets.use_endpoint(self.url)
         self._server_thread = threading.Thread(target=self._server.serve_forever, name="gateway", daemon=True)
         self._server_thread.start()
+
+    def _sent_mail(self) -> list[dict[str, Any]]:
+        from stratus.mail import sent_mail
+
+        assert self.emulator is not None
+        return sent_mail(self.emulator.endpoint_url)
 
     def _print_summary(self) -> None:
         from stratus.status import block
@@ -241,6 +267,7 @@ class LocalPlatform:
 
     def stop(self) -> None:
         self.stop_event.set()
+        self.websockets.stop()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()

@@ -24,6 +24,7 @@ from typing import Any, Literal
 from shared.declarations import Auth, Function
 from shared.errors import SPECS
 from shared.registry import Registry
+from stratus import openapi_docs, openapi_graphql, openapi_marketplace, openapi_oidc
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENT = ROOT / "functions" / "gateway" / "openapi.json"
@@ -65,6 +66,8 @@ EXTRA_STATUSES: dict[str, tuple[int, ...]] = {
     "DELETE /api/v1/invitations/{invitationId}": (409,),  # accepted already
     "POST /api/v1/registry/services": (409,),  # the app name is taken or reserved
     "POST /api/v1/registry/heartbeat": (401,),  # not an app's registration token
+    # an in-repo app is deployed, not registered: it cannot be deregistered
+    "POST /api/v1/registry/services/{serviceId}/deregister": (409,),
     # a write or rollback that did not read the current version (optimistic concurrency)
     "PUT /api/v1/config/{scope}/{key}": (409,),
     "POST /api/v1/config/{scope}/{key}/rollback": (409,),
@@ -117,6 +120,11 @@ RAW_BODIES: dict[str, dict[str, Any]] = {
     },
 }
 
+RAW_BODIES.update(openapi_oidc.RAW_BODIES)  # the OIDC provider: protocol bodies, not envelopes
+RAW_BODIES.update(openapi_graphql.RAW_BODIES)  # GraphQL over HTTP: `{data, errors}` (docs/graphql.md)
+EXTRA_STATUSES.update(openapi_oidc.EXTRA_STATUSES)
+EXTRA_STATUSES.update(openapi_marketplace.EXTRA_STATUSES)  # the marketplace app (docs/marketplace.md)
+
 _META: dict[str, Any] = {
     "type": "object",
     "required": ["requestId", "timestamp", "duration", "version"],
@@ -128,10 +136,24 @@ _META: dict[str, Any] = {
     },
 }
 _SECURITY: dict[Audience, dict[str, Any]] = {
-    "public": {"bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}},
+    "public": {
+        "bearer": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"},
+        # A machine client's key instead of a bearer token (docs/apps.md "API keys"); never both.
+        "apiKey": {
+            "type": "apiKey",
+            "in": "header",
+            "name": "X-API-Key",
+            "description": "`stk_…` (POST /api-keys)",
+        },
+    },
     "internal": {
         "serviceToken": {"type": "apiKey", "in": "header", "name": "X-Service-Token"},
         "systemToken": {"type": "apiKey", "in": "header", "name": "X-System-Token"},
+        "scrapeToken": {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "The stage's Prometheus scrape token",
+        },
     },
 }
 _REQUEST_ID_HEADER = {
@@ -201,7 +223,9 @@ def document(registry: Registry, audience: Audience = "public") -> dict[str, Any
             "securitySchemes": _SECURITY[audience],
         },
     }
+    doc["components"]["examples"] = openapi_docs.example_components(doc)
     doc["components"]["schemas"] = _reachable(doc, schemas)
+    openapi_docs.add_body_examples(doc)
     whole: dict[str, Any] = _whole_numbers(doc)
     return whole
 
@@ -370,17 +394,20 @@ def _describe(operation: dict[str, Any], fn: Function, schemas: dict[str, Any]) 
     success = responses.get(declared, {"description": "Success"})
     responses = {declared: _success(success, route.key, route.status, schemas)}
     for status in _error_statuses(operation, fn, schemas):
-        responses[str(status)] = _error_response(status)
+        responses[str(status)] = _protocol_error(route.key, status) or _error_response(status)
     responses["5XX"] = _error_response(500)
     operation["responses"] = responses
     if route.auth is Auth.USER:
-        operation["security"] = [{"bearer": []}]
+        operation["security"] = [{"bearer": []}, {"apiKey": []}]
     elif route.auth is Auth.SERVICE:
         operation["security"] = [{"serviceToken": []}]
     elif route.auth is Auth.SYSTEM:
         operation["security"] = [{"serviceToken": [], "systemToken": []}]
+    elif route.auth is Auth.METRICS:
+        operation["security"] = [{"scrapeToken": []}, {"serviceToken": []}]
     else:
         operation["security"] = []
+    openapi_docs.describe_permission(operation, fn)
     return operation
 
 
@@ -400,6 +427,13 @@ def _success(response: dict[str, Any], key: str, status: int, schemas: dict[str,
     described = {"description": response.get("description", "Success"), "headers": headers}
     if status == 204:
         return described
+    if 300 <= status < 400:  # a redirect (the OAuth authorization endpoint): where to, no body
+        location = {"description": "Where to go next.", "required": True, "schema": {"type": "string"}}
+        return {
+            **described,
+            "description": RAW_BODIES.get(key, {}).get("description", "A redirect."),
+            "headers": {**headers, "Location": location},
+        }
     if key in RAW_BODIES:
         return {**described, "content": {_JSON: {"schema": RAW_BODIES[key]}}}
     schema = response.get("content", {}).get(_JSON, {}).get("schema")
@@ -474,15 +508,36 @@ def _error_statuses(operation: dict[str, Any], fn: Function, schemas: dict[str, 
     return sorted(statuses)
 
 
+def _protocol_error(key: str, status: int) -> dict[str, Any] | None:
+    """A status whose body is a protocol's error (or the platform's envelope, refused before it ran)."""
+    found = {**openapi_oidc.RAW_ERRORS, **openapi_graphql.RAW_ERRORS}.get(key, {}).get(status)
+    if found is None:
+        return None
+    schema, description = found
+    envelope = _error_response(status)
+    return {
+        **envelope,
+        "description": description,
+        "content": {_JSON: {"schema": {"anyOf": [schema, envelope["content"][_JSON]["schema"]]}}},
+    }
+
+
 def _error_response(status: int) -> dict[str, Any]:
     name = "ServerError" if status >= 500 else f"Error{status}"
     headers: dict[str, Any] = {"X-Request-ID": {"$ref": "#/components/headers/RequestId"}}
     if status in (423, 429):
         headers["Retry-After"] = {"$ref": "#/components/headers/RetryAfter"}
+    statuses = [s for s in _codes_by_status() if s >= 500] if status >= 500 else [status]
+    description = _SERVER_ERRORS if status >= 500 else _DESCRIPTIONS[status]
     return {
-        "description": _SERVER_ERRORS if status >= 500 else _DESCRIPTIONS[status],
+        "description": f"{description} Codes: {openapi_docs.error_codes_text(statuses)}.",
         "headers": headers,
-        "content": {_JSON: {"schema": {"$ref": f"{_REF}{name}"}}},
+        "content": {
+            _JSON: {
+                "schema": {"$ref": f"{_REF}{name}"},
+                "examples": openapi_docs.error_examples(statuses),
+            }
+        },
     }
 
 

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from functions.monitoring import queue_store
 from shared import aws
 from shared.config import settings
 from shared.registry import Registry
@@ -50,20 +51,8 @@ def redrive(registry: Registry, service: str, log: Callable[[str], None] = print
     if service not in {fn.service for fn in registry.subscribers}:
         known = ", ".join(sorted(fn.service for fn in registry.subscribers))
         raise ValueError(f"no subscriber queue for {service!r} (subscribers: {known})")
-    sqs = aws.client("sqs")
-    source, dlq = _url(settings().queue_name(service)), _url(settings().dlq_name(service))
-    moved = 0
-    while True:
-        batch = sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10, VisibilityTimeout=30).get(
-            "Messages", []
-        )
-        if not batch:
-            break
-        for message in batch:
-            sqs.send_message(QueueUrl=source, MessageBody=message["Body"])
-            sqs.delete_message(QueueUrl=dlq, ReceiptHandle=message["ReceiptHandle"])
-            moved += 1
-        log(f"  moved {moved} …")
+    moved = queue_store.redrive(service)  # the same move as `POST /api/v1/queues/{name}/redrive`
+    log(f"  moved {moved}")
     return moved
 
 

@@ -1,7 +1,8 @@
 """`.stratus/`: what `stratus dev` keeps between runs, and how the other tools find the running one.
 
     instance.json    the running instance: pid, gateway / emulator / docs URLs, stage (gone on a clean stop)
-    secrets.json     the dev signing key (PEM + kid) and the service-token secret, made once (0600)
+    secrets.json     the dev signing key (PEM + kid), the service-token secret and the Prometheus scrape
+                     token, made once (0600)
     admin.json       the platform admin: {"email", "password", "tenantId"} — a login body as it is (0600)
     emulator.pickle  the embedded moto server's data: tables and items, queues and messages, the bucket's
                      objects, the bus and its rules (0600; see `stratus.emulator.Emulator.snapshot`)
@@ -30,6 +31,7 @@ DEFAULT_STATE_DIR = ".stratus"
 # The settings a `stratus dev` exports from secrets.json unless the environment gives them.
 JWT_KEY, JWT_KID = "STRATUS_JWT_PRIVATE_KEY", "STRATUS_JWT_KID"
 SERVICE_SECRET = "STRATUS_SERVICE_TOKEN_SECRET"  # noqa: S105 - the name of a setting
+METRICS_TOKEN = "STRATUS_METRICS_TOKEN"  # noqa: S105 - the name of a setting
 
 
 class StateError(RuntimeError):
@@ -112,13 +114,23 @@ class State:
             JWT_KEY: generate_private_key_pem(),
             JWT_KID: f"local-{secrets.token_hex(4)}",
             SERVICE_SECRET: secrets.token_urlsafe(32),
+            METRICS_TOKEN: secrets.token_urlsafe(32),
         }
         write_atomic(self.secrets_file, json.dumps(made, indent=2).encode(), mode=0o600)
         return made
 
+    def metrics_token(self) -> str:
+        """The scrape token of `/internal/metrics` (a state made before it existed gets one now)."""
+        stored = self.secrets(create=True)
+        if not stored.get(METRICS_TOKEN):
+            stored[METRICS_TOKEN] = secrets.token_urlsafe(32)
+            write_atomic(self.secrets_file, json.dumps(stored, indent=2).encode(), mode=0o600)
+        return stored[METRICS_TOKEN]
+
     def export_secrets(self, environ: Any = None) -> tuple[str, ...]:
-        """For `stratus dev`: the signing key (and its kid) and the service secret into the environment,
-        from secrets.json (made the first time), unless the environment has them. → the names it set."""
+        """For `stratus dev`: the signing key (and its kid), the service secret and the scrape token into the
+        environment, from secrets.json (made the first time), unless the environment has them. → the names
+        it set."""
         env = os.environ if environ is None else environ
         stored = self.secrets(create=True)
         taken: list[str] = []
@@ -128,6 +140,9 @@ class State:
         if not env.get(SERVICE_SECRET):
             env[SERVICE_SECRET] = stored[SERVICE_SECRET]
             taken.append(SERVICE_SECRET)
+        if not env.get(METRICS_TOKEN):
+            env[METRICS_TOKEN] = self.metrics_token()
+            taken.append(METRICS_TOKEN)
         return tuple(taken)
 
     # --- the admin -------------------------------------------------------------------------------------

@@ -7,17 +7,9 @@ from pathlib import Path
 
 from botocore.exceptions import BotoCoreError, ClientError
 
-from shared.declarations import Route
+from shared.declarations import Auth, Route
 from shared.registry import Registry
-from stratus.state import Instance, State
-
-DOCS_PATH = "/docs"
-
-
-def docs_url(registry: Registry, gateway: str) -> str | None:
-    """The API docs page, if a function serves it."""
-    served = any(fn.route.method == "GET" and fn.route.path == DOCS_PATH for fn in registry.http_functions)
-    return f"{gateway}{DOCS_PATH}" if served else None
+from stratus.state import METRICS_TOKEN, Instance, State
 
 
 def block(instance: Instance, registry: Registry, state: State | None) -> list[str]:
@@ -39,6 +31,13 @@ def block(instance: Instance, registry: Registry, state: State | None) -> list[s
             f"admin        {admin['email']} (tenant {admin.get('tenantId', 'platform')}); "
             f"password in {_shown(state.admin_file)}"
         )
+    if state is not None and registry.http_functions:
+        scrape = [fn.route.path for fn in registry.http_functions if fn.route.auth is Auth.METRICS]
+        if scrape:
+            # What a local Prometheus scrapes with: the token in secrets.json, unless the instance was given
+            # its own in its environment.
+            token = state.metrics_token() if METRICS_TOKEN in instance.from_state else f"${METRICS_TOKEN}"
+            lines.append(f"metrics      {instance.gateway}{scrape[0]} (Authorization: Bearer {token})")
     lines.extend(_queues(registry))
     lines.append("more         stratus routes · stratus jobs list · stratus queues · stratus mail")
     return lines

@@ -161,15 +161,25 @@ def deliver(module: ModuleType, events: Iterable[ServiceEvent]) -> list[str]:
 
 @contextmanager
 def dynamodb_calls() -> Iterator[list[str]]:
-    """The names of the DynamoDB operations made inside the block (botocore's before-call hook)."""
+    """The names of the DynamoDB operations made inside the block: by the boto3 client (botocore's
+    before-call hook) and by pynamodb models (which make their own botocore client)."""
+    from pynamodb.connection.base import Connection
+
     seen: list[str] = []
 
     def record(model: Any, **_: Any) -> None:
         seen.append(model.name)
 
+    def recorded(self: Connection, operation_name: str, operation_kwargs: dict[str, Any]) -> Any:
+        seen.append(operation_name)
+        return real(self, operation_name, operation_kwargs)
+
     events = aws.client("dynamodb").meta.events
     events.register("before-call.dynamodb.*", record)
+    real = Connection._make_api_call
+    Connection._make_api_call = recorded  # type: ignore[method-assign]
     try:
         yield seen
     finally:
+        Connection._make_api_call = real  # type: ignore[method-assign]
         events.unregister("before-call.dynamodb.*", record)

@@ -11,7 +11,10 @@ SERVICE = Service(
     functions=(
         Function(
             "subscriber",
-            Subscription(("user.*", "tenant.*", "file.*", "system.*", "rbac.*", "config.*")),
+            # health.data_accessed: an app's read of someone's health data by another user (docs/health.md)
+            Subscription(
+                ("user.*", "tenant.*", "file.*", "system.*", "rbac.*", "config.*", "health.data_accessed")
+            ),
             tables=TABLES,
             publishes=True,  # tenant.purge_progress (offboarding)
             timeout=30,
@@ -22,6 +25,12 @@ SERVICE = Service(
             Route("GET", "/api/v1/audit"),
             tables=TABLES,
             description="The tenant's audit records, newest first, by type, user and time (audit.read).",
+        ),
+        Function(
+            "query-internal",
+            Route("GET", "/internal/audit"),
+            tables=TABLES,
+            description="The tenant's audit records, for a service acting for a user (audit.read).",
         ),
         Function(
             "tenant-export",

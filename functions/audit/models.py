@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from shared.models import CamelModel
 
 
 @dataclass(frozen=True)
@@ -35,15 +37,13 @@ class AuditRecord:
         return list(dict.fromkeys(found))
 
 
-class AuditRecordOut(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-    event_id: str = Field(alias="eventId")
+class AuditRecordOut(CamelModel):
+    event_id: str
     type: str
     timestamp: str
-    actor_id: str | None = Field(default=None, alias="actorId")
-    subject_id: str | None = Field(default=None, alias="subjectId")
-    request_id: str | None = Field(default=None, alias="requestId")
-    correlation_id: str | None = Field(default=None, alias="correlationId")
+    actor_id: str | None = Field(default=None)
+    subject_id: str | None = Field(default=None)
+    request_id: str | None = Field(default=None)
+    correlation_id: str | None = Field(default=None)
     source: str
     data: dict[str, Any] = Field(default_factory=dict)

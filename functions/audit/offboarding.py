@@ -4,7 +4,7 @@ events are recorded in the platform tenant's log, so the trail of the deletion o
 
 from __future__ import annotations
 
-from functions.audit import store
+from functions.audit import layout, ports
 from functions.audit.manifest import SERVICE
 from functions.audit.records import to_out
 from shared.events.model import ServiceEvent
@@ -13,8 +13,8 @@ from shared.tenant_purge import on_deleting
 
 
 def export_page(body: TenantExportRequest) -> TenantExportPage:
-    selection = store.Selection(body.tenant_id, None, store.records_pk(body.tenant_id))
-    found, next_cursor = store.page(selection, page_size=body.page_size, cursor=body.cursor)
+    selection = layout.Selection(body.tenant_id, None, layout.records_pk(body.tenant_id))
+    found, next_cursor = ports.store().page(selection, page_size=body.page_size, cursor=body.cursor)
     items = [to_out(r).model_dump(by_alias=True, mode="json") for r in found]
     return TenantExportPage(items=items, next_cursor=next_cursor)
 

@@ -4,7 +4,7 @@ Who a record is about. `actorId` is the event's `userId` (who did it); `subjectI
 data's `userId`, `fileId`, `tenantId`, `jobId` (what it was done to). The user filter finds a record when
 the user is its actor *or* its subject user (data.userId): the record is indexed (gsi2) under the subject
 user when the event names one, else under the actor, and when both exist and differ an index-only copy is
-indexed under the actor (see `store`). Asking for `type` and `userId` together reads the type index and
+indexed under the actor (see `layout`). Asking for `type` and `userId` together reads the type index and
 keeps the records of that user.
 
 `total`. Counts are maintained in the same transaction as the record: per tenant, per type and per user.
@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
-from functions.audit import store
+from functions.audit import layout, ports
 from functions.audit.models import AuditRecord, AuditRecordOut
 from shared import permissions
 from shared.config import settings
@@ -59,7 +59,7 @@ def record(event: ServiceEvent) -> bool:
         correlation_id=event.correlation_id,
         data=dict(event.data),
     )
-    written = store.insert(entry)
+    written = ports.store().insert(entry)
     if not written:
         log.info("event already recorded", event_id=event.id)
     return written
@@ -119,20 +119,20 @@ def search(
     upper_sk = f"{upper}#{_LAST}" if upper else None
     index: str | None
     if event_type:
-        partition, index = store.type_key(tenant, event_type), "gsi1"
+        partition, index = layout.type_key(tenant, event_type), "gsi1"
     elif user_id:
-        partition, index = store.user_key(tenant, user_id), "gsi2"
+        partition, index = layout.user_key(tenant, user_id), "gsi2"
     else:
-        partition, index = store.records_pk(tenant), None
+        partition, index = layout.records_pk(tenant), None
     # Both filters: the type index, keeping the user's records (the contract's choice).
     user_filter = user_id if event_type else None
-    selection = store.Selection(tenant, index, partition, lower, upper_sk, user_filter)
-    found, next_cursor = store.page(selection, page_size=page_size, cursor=cursor)
+    selection = layout.Selection(tenant, index, partition, lower, upper_sk, user_filter)
+    found, next_cursor = ports.store().page(selection, page_size=page_size, cursor=cursor)
 
     if lower or upper or (event_type and user_id):
         total = (Cursor.page_of(cursor) - 1) * page_size + len(found)
     else:
-        total = store.count(tenant, event_type=event_type, user_id=user_id)
+        total = ports.store().count(tenant, event_type=event_type, user_id=user_id)
     return Page[AuditRecordOut].of(
         [to_out(r) for r in found],
         total=total,

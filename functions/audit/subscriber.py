@@ -15,7 +15,7 @@ subscriber = Subscriber(SERVICE.function("subscriber"))
 logger = subscriber.logger
 
 
-@subscriber.on("user.*", "tenant.*", "file.*", "system.*", "rbac.*", "config.*")
+@subscriber.on("user.*", "tenant.*", "file.*", "system.*", "rbac.*", "config.*", "health.data_accessed")
 def record(event: ServiceEvent) -> None:
     """The write is keyed on the event, so a redelivery past the kernel's idempotency writes nothing."""
     records.record(event)

@@ -6,19 +6,21 @@ SERVICE = Service(
     functions=(
         Function(
             "pre-validate",
-            Route("POST", "/internal/auth/pre-validate"),
+            Route("POST", "/internal/auth/pre-validate", idempotent=True),
             description="Normalize a sign-up email and check the password rule before anything is written.",
         ),
         Function(
             "tokens",
-            Route("POST", "/internal/auth/tokens"),
+            # A repeat signs another token for the same session (either works) and announces the same
+            # login: user.login's id follows from the session (service.login_event_id).
+            Route("POST", "/internal/auth/tokens", idempotent=True),
             publishes=True,
             signs_tokens=True,
             description="Sign an RS256 access token for an opened session; a login publishes user.login.",
         ),
         Function(
             "verify-token",
-            Route("POST", "/internal/auth/verify-token"),
+            Route("POST", "/internal/auth/verify-token", idempotent=True),
             description="The claims of a valid access token (401 INVALID_TOKEN / TOKEN_EXPIRED otherwise).",
         ),
         Function(

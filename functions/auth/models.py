@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.emails import Email
 from shared.identifiers import TENANT_ID_PATTERN
+from shared.models import CamelBody, CamelModel
 
 # The same rule as shared.tables.tenant_key, so a bad tenant id is a 400 here, not a failure downstream.
 TenantId = Annotated[str, Field(pattern=TENANT_ID_PATTERN)]
@@ -19,12 +20,12 @@ Permission = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:*-]{1,200}$")]
 Name = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.:-]{1,128}$")]
 
 
-class _Request(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+class _Request(CamelBody):
+    """A request body (shared.models: camelCase, unknown fields refused)."""
 
 
-class _Response(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+class _Response(CamelModel):
+    """A response (shared.models: camelCase)."""
 
 
 # --- pre-validate -----------------------------------------------------------------------------------

@@ -3,14 +3,16 @@ tokens. Signing and verifying live in shared.access_tokens (the gateway's author
 module adds the service's contracts around them.
 
 auth owns no table: the sessions behind user.login and user.logout are written by the cache service, a
-call that cannot join a transaction of ours. So each event is put into the outbox on its own before the
-answer (shared.outbox): a bus outage fails neither a login nor a logout, and the drain delivers the event.
+call that cannot join a transaction of ours. user.logout is held in the outbox around the revocation;
+user.login is published, and put into the outbox only when the bus refuses it (`_announce`): a bus
+outage fails neither a login nor a logout, and the drain delivers the event.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import json
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 
@@ -31,8 +33,9 @@ from functions.auth.models import (
 from functions.cache.client import CacheClient, RevokeRequest
 from shared import access_tokens, outbox, passwords
 from shared.context import current
-from shared.errors import Forbidden, InvalidToken
+from shared.errors import Forbidden, InvalidToken, QueueUnavailable
 from shared.events import publisher
+from shared.events.model import ServiceEvent
 
 cache = CacheClient(SERVICE)
 
@@ -59,14 +62,29 @@ def issue_tokens(request: TokensRequest) -> IssuedToken:
     # Sign first: a token that cannot be signed must not leave a login event behind.
     token, lifetime = access_tokens.issue(claims)
     if request.reason == "login":
-        # The session was opened by cache before this call; the event goes into the outbox on its own
-        # before the token is handed out, so a login works while the bus is down (the drain delivers).
-        outbox.emit(
-            publisher.build(
-                "user.login", login_event(request), tenant_id=request.tenant_id, user_id=request.user_id
-            )
+        event = publisher.build(
+            "user.login", login_event(request), tenant_id=request.tenant_id, user_id=request.user_id
         )
+        # One session, one login: the id follows from the session, so a repeated call (the route is
+        # declared idempotent) announces the login once — subscribers act once per event id.
+        _announce(event.model_copy(update={"id": login_event_id(request.tenant_id, request.session_id)}))
     return IssuedToken(access_token=token, expires_in=lifetime)
+
+
+def login_event_id(tenant_id: str, session_id: str) -> str:
+    return "evt_" + uuid.uuid5(uuid.NAMESPACE_URL, f"stratus:user.login:{tenant_id}:{session_id}").hex
+
+
+def _announce(event: ServiceEvent) -> None:
+    """user.login has no write of ours to join (cache opened the session before this call), so staging it
+    first (`outbox.emit`: a put, the publish, a delete) guards nothing that publishing first does not: the
+    event is published, and only when the bus refuses it is it put into the outbox for the drain — a
+    login works while the bus is down, and costs no DynamoDB call while it is up. A publish whose answer
+    was lost is staged too: the drain sends it again with the same id, and subscribers act on it once."""
+    try:
+        publisher.send(event)
+    except QueueUnavailable:
+        outbox.stage(event)
 
 
 def login_event(request: TokensRequest) -> dict[str, Any]:

@@ -7,7 +7,7 @@ direct call failed is still seen once the event is processed. Each event moves a
 
 from __future__ import annotations
 
-from functions.cache import store
+from functions.cache import ports
 from shared.events.model import ServiceEvent
 from shared.observability import logger
 
@@ -28,7 +28,7 @@ def on_tenant_updated(event: ServiceEvent) -> None:
     if not tenant_id:
         log.warning("tenant event without a tenant; nothing to invalidate")
         return
-    store.bump_principal_once(store.tenant_pk(tenant_id), None, event.id)
+    ports.store().bump_principal_once(ports.store().tenant_pk(tenant_id), None, event.id)
 
 
 def _bump_user(event: ServiceEvent, *, status: str | None) -> None:
@@ -36,4 +36,4 @@ def _bump_user(event: ServiceEvent, *, status: str | None) -> None:
     if not event.tenant_id or not user_id:
         log.warning("user event without a tenant or user; nothing to invalidate")
         return
-    store.bump_principal_once(store.user_pk(event.tenant_id, user_id), status, event.id)
+    ports.store().bump_principal_once(ports.store().user_pk(event.tenant_id, user_id), status, event.id)

@@ -13,7 +13,7 @@ SERVICE = Service(
         ),
         Function(
             "sessions-check",
-            Route("POST", "/internal/sessions/check"),
+            Route("POST", "/internal/sessions/check", idempotent=True),
             tables=("sessions",),
             description="Is a session still usable: session, user and tenant state in one read.",
         ),
@@ -25,7 +25,7 @@ SERVICE = Service(
         ),
         Function(
             "sessions-revoke",
-            Route("POST", "/internal/sessions/revoke"),
+            Route("POST", "/internal/sessions/revoke", idempotent=True),
             tables=("sessions",),
             description="Revoke a session (idempotent).",
         ),
@@ -37,13 +37,14 @@ SERVICE = Service(
         ),
         Function(
             "principals-user",
-            Route("POST", "/internal/principals/user"),
+            # A repeat moves the epoch once more: cached permissions are re-read, all that a bump means.
+            Route("POST", "/internal/principals/user", idempotent=True),
             tables=("sessions",),
             description="Move a user's epoch (and status) so that cached permissions are re-read.",
         ),
         Function(
             "principals-tenant",
-            Route("POST", "/internal/principals/tenant"),
+            Route("POST", "/internal/principals/tenant", idempotent=True),
             tables=("sessions",),
             description="Move a tenant's epoch and set its status.",
         ),

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from shared.identifiers import TENANT_ID_PATTERN
+from shared.models import CamelBody, CamelModel
 
 # The same rule as shared.tables.tenant_key, checked here so a bad id is a 400 and never a 500.
 TenantId = Annotated[str, Field(pattern=TENANT_ID_PATTERN)]
@@ -18,12 +19,12 @@ TenantStatus = Literal["active", "suspended"]
 CheckReason = Literal["revoked", "expired", "unknown", "user_suspended", "user_deleted", "tenant_suspended"]
 
 
-class _Request(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+class _Request(CamelBody):
+    """A request body (shared.models: camelCase, unknown fields refused)."""
 
 
-class _Response(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+class _Response(CamelModel):
+    """A response (shared.models: camelCase)."""
 
 
 class NewSession(_Request):
@@ -40,10 +41,28 @@ class SessionCreated(_Response):
     epoch: int
 
 
+# A rate-limit bucket's key parts under the tenant (`shared.tables.tenant_key`): no '#', nothing exotic.
+BucketPart = Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,128}$")]
+BucketScope = Literal["caller", "tenant"]
+
+
+class RateBucket(_Request):
+    """A fixed-window counter the check counts the request in (functions/cache/admission.py)."""
+
+    parts: list[BucketPart] = Field(min_length=1, max_length=6)
+    limit: int = Field(ge=1)
+    window_seconds: int = Field(alias="windowSeconds", ge=1, le=86_400)
+    scope: BucketScope
+
+
 class SessionRef(_Request):
     tenant_id: TenantId = Field(alias="tenantId")
     user_id: UserId = Field(alias="userId")
     session_id: SessionId = Field(alias="sessionId")
+    # The epoch the caller's token carries and the buckets to count the request in: with both, the check
+    # is one DynamoDB call in the common case (admission.py); without, the read of sessions.check.
+    epoch: int | None = Field(default=None, ge=0)
+    buckets: list[RateBucket] = Field(default_factory=list, max_length=4)
 
 
 class SessionState(_Response):
@@ -51,6 +70,17 @@ class SessionState(_Response):
     # Only an inactive session has a reason; an active one omits the key rather than sending null.
     reason: CheckReason | None = Field(default=None, exclude_if=lambda reason: reason is None)
     epoch: int
+    # Whether cache applied the buckets asked for (the caller must not count again), and the first bucket
+    # that refused the request (a refused request is counted nowhere).
+    counted: bool = Field(default=False, exclude_if=lambda counted: not counted)
+    limited: BucketScope | None = Field(default=None, exclude_if=lambda scope: scope is None)
+    limit: int | None = Field(default=None, exclude_if=lambda limit: limit is None)
+    window_seconds: int | None = Field(
+        default=None, alias="windowSeconds", exclude_if=lambda seconds: seconds is None
+    )
+    retry_after: int | None = Field(
+        default=None, alias="retryAfter", exclude_if=lambda seconds: seconds is None
+    )
 
 
 class RefreshRequest(_Request):

@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import NoReturn
 
-from functions.cache import refresh_tokens, store
+from functions.cache import ports, refresh_tokens
 from functions.cache.models import (
     CheckReason,
     NewSession,
@@ -18,6 +18,7 @@ from functions.cache.models import (
     SessionsEnded,
     SessionState,
 )
+from functions.cache.ports import SessionRecord
 from shared.config import settings
 from shared.errors import InvalidToken, TokenExpired
 
@@ -30,19 +31,14 @@ def new_session_id() -> str:
     return f"s_{uuid.uuid4().hex}"
 
 
-def _user_epoch(tenant_id: str, user_id: str) -> int:
-    principal = store.get_principal(store.user_pk(tenant_id, user_id))
-    return principal.epoch if principal else 0
-
-
 def create(request: NewSession) -> SessionCreated:
     now = int(time.time())
     # Read before the put: a session-ending that lands in between ends this session too (never the
     # other way round, a session surviving an end it was opened before).
-    principal = store.get_principal(store.user_pk(request.tenant_id, request.user_id))
+    principal = ports.store().get_principal(ports.store().user_pk(request.tenant_id, request.user_id))
     session_id = new_session_id()
     token = refresh_tokens.new_token(request.tenant_id, session_id)
-    record = store.SessionRecord(
+    record = SessionRecord(
         tenant_id=request.tenant_id,
         session_id=session_id,
         user_id=request.user_id,
@@ -52,7 +48,7 @@ def create(request: NewSession) -> SessionCreated:
         revoked=False,
         generation=principal.generation if principal else 0,
     )
-    store.put_session(
+    ports.store().put_session(
         record,
         created_at=datetime.fromtimestamp(now, UTC).isoformat(),
         ip=request.ip,
@@ -69,7 +65,9 @@ def create(request: NewSession) -> SessionCreated:
 
 
 def check(request: SessionRef) -> SessionState:
-    session, user, tenant = store.read_for_check(request.tenant_id, request.user_id, request.session_id)
+    session, user, tenant = ports.store().read_for_check(
+        request.tenant_id, request.user_id, request.session_id
+    )
     epoch = user.epoch if user else 0
     reason: CheckReason | None = None
     # A session of another user reads as unknown: the ids must belong together.
@@ -92,19 +90,22 @@ def rotate(raw_token: str) -> SessionRotated:
     """A new refresh token for the current one. Presenting an earlier one (or losing a race to another
     rotation) means the token leaked: the whole session is revoked."""
     token = refresh_tokens.parse(raw_token)
-    session = store.get_session(token.tenant_id, token.session_id)
+    session = ports.store().get_session(token.tenant_id, token.session_id)
     if session is None:
         raise InvalidToken("The refresh token is not valid")
     now = int(time.time())
     presented = token.secret_hash
     if refresh_tokens.matches(presented, session.refresh_hash):
-        if session.revoked or _ended(token.tenant_id, session):
+        # One read of the user for both the end-of-all-sessions check and the new token's epoch: an end
+        # landing after it moves the epoch past the token's, so the authorizer's check refuses the token.
+        principal = ports.store().get_principal(ports.store().user_pk(token.tenant_id, session.user_id))
+        if session.revoked or (principal is not None and session.generation < principal.generation):
             raise InvalidToken("The session has been revoked")
         if session.is_expired(now):
             raise TokenExpired("The refresh token has expired")
         replacement = refresh_tokens.new_token(token.tenant_id, token.session_id)
         previous = [*session.previous_hashes, session.refresh_hash][-PREVIOUS_HASHES_KEPT:]
-        won = store.replace_hash(
+        won = ports.store().replace_hash(
             token.tenant_id,
             token.session_id,
             presented=presented,
@@ -120,7 +121,7 @@ def rotate(raw_token: str) -> SessionRotated:
             session_id=token.session_id,
             refresh_token=str(replacement),
             expires_at=session.expires_at,
-            epoch=_user_epoch(token.tenant_id, session.user_id),
+            epoch=principal.epoch if principal else 0,
         )
     if refresh_tokens.matches_any(presented, session.previous_hashes):
         if session.is_expired(now):
@@ -130,27 +131,21 @@ def rotate(raw_token: str) -> SessionRotated:
     raise InvalidToken("The refresh token is not valid")
 
 
-def _ended(tenant_id: str, session: store.SessionRecord) -> bool:
-    """Whether every session of the user was ended (`end_all`) after this one opened."""
-    principal = store.get_principal(store.user_pk(tenant_id, session.user_id))
-    return principal is not None and session.generation < principal.generation
-
-
 def end_all(tenant_id: str, user_id: str) -> SessionsEnded:
     """End every session the user has, at once and without listing them: the user's session generation
     moves, and a session opened under an earlier one is refused by the check and the rotation. The epoch
     moves too (whatever was cached about the user is re-read)."""
-    principal = store.end_sessions(store.user_pk(tenant_id, user_id))
+    principal = ports.store().end_sessions(ports.store().user_pk(tenant_id, user_id))
     return SessionsEnded(generation=principal.generation, epoch=principal.epoch)
 
 
 def _revoke_for_reuse(token: refresh_tokens.RefreshToken) -> NoReturn:
-    store.revoke_session(token.tenant_id, token.session_id)
+    ports.store().revoke_session(token.tenant_id, token.session_id)
     raise InvalidToken(REUSE_MESSAGE)
 
 
 def revoke(tenant_id: str, session_id: str) -> None:
-    store.revoke_session(tenant_id, session_id)
+    ports.store().revoke_session(tenant_id, session_id)
 
 
 def purge_expired(*, days: int, limit: int) -> Purged:
@@ -159,9 +154,9 @@ def purge_expired(*, days: int, limit: int) -> Purged:
     now = int(time.time())
     purged = 0
     for back in range(days, -1, -1):
-        day = store.expiry_partition(now - back * 86_400)
-        for tenant_id, session_id, _ in store.expired_sessions(day, now, limit - purged):
-            purged += store.delete_expired_session(tenant_id, session_id, now)
+        day = ports.store().expiry_partition(now - back * 86_400)
+        for tenant_id, session_id, _ in ports.store().expired_sessions(day, now, limit - purged):
+            purged += ports.store().delete_expired_session(tenant_id, session_id, now)
         if purged >= limit:
             break
     return Purged(processed_items=purged)

@@ -6,7 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.cache import sessions
+from functions.cache import admission
 from functions.cache.manifest import SERVICE
 from functions.cache.models import SessionRef, SessionState
 from shared.http_app import HttpApp
@@ -18,7 +18,7 @@ logger = app.logger
 @app.endpoint
 def sessions_check(body: SessionRef) -> SessionState:
     """Tell whether a session is still usable, and the user's epoch."""
-    return sessions.check(body)
+    return admission.check(body)
 
 
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -1,65 +1,93 @@
-"""The `sessions` table: sessions and user/tenant principals (the only module that talks to DynamoDB).
+"""The `sessions` table: sessions and user/tenant principals (the only module that talks to it), the
+DynamoDB side of `ports.SessionsStore`. Every read and write goes through the pynamodb models below; the
+once-per-event epoch bump is a `shared.transactions.Transaction` (its marker and the bump together).
 
-Plain boto3 rather than pynamodb models: the check reads three items of different kinds in one
-BatchGetItem, and the rotation and epoch bumps are conditional/ADD updates that return what they wrote.
+| item      | pk                               | sk            |
+| session   | `TENANT#t#SESSION#<sessionId>`   | `SESSION`     |
+| principal | `TENANT#t#USER#<userId>`, `TENANT#t` | `PRINCIPAL` |
+| marker    | the principal's pk               | `BUMP#<eventId>` (expires with the redelivery window) |
+
+Sessions are listed by expiry day on gsi1, so the purge job finds expired ones without a Scan (DynamoDB's
+TTL deletes them too, but late, and emulators never do).
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Any
 
-from botocore.exceptions import ClientError
+from pynamodb.attributes import BooleanAttribute, ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.expressions.update import Action
 
-from shared import aws
-from shared.config import settings
-from shared.errors import CacheUnavailable
-from shared.tables import tenant_key
+from functions.cache.ports import Principal, SessionRecord
+from shared.tables import Gsi1, Item, table_meta, tenant_key
+from shared.transactions import Transaction, conditionally
 
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
-
-    Attrs = Mapping[str, AttributeValueTypeDef]
-
+TABLE = "sessions"
 SESSION_SK = "SESSION"
 PRINCIPAL_SK = "PRINCIPAL"
-_BATCH_ATTEMPTS = 4
 # A bump marker outlives any redelivery (the subscriber's idempotency window is 14 days too).
 MARKER_SECONDS = 14 * 24 * 3600
 
 
-@dataclass(frozen=True)
-class SessionRecord:
-    tenant_id: str
-    session_id: str
-    user_id: str
-    refresh_hash: str
-    previous_hashes: tuple[str, ...]
-    expires_at: int
-    revoked: bool
-    # The user's session generation when the session opened: a later generation ends it (end_all).
-    generation: int = 0
+class PrincipalItem(Item):
+    Meta = table_meta(TABLE)  # type: ignore[assignment]  # a live Meta (see shared.tables)
+    epoch = NumberAttribute(null=True)
+    status = UnicodeAttribute(null=True)
+    generation = NumberAttribute(null=True)
 
-    def is_expired(self, now: float) -> bool:
-        return self.expires_at <= now
+    def principal(self) -> Principal:
+        return Principal(
+            epoch=int(self.epoch or 0), status=self.status or "active", generation=int(self.generation or 0)
+        )
 
 
-@dataclass(frozen=True)
-class Principal:
-    epoch: int
-    status: str
-    # Moved only by `end_sessions`: sessions opened under an earlier generation have ended.
-    generation: int = 0
+class SessionItem(Item):
+    Meta = table_meta(TABLE)  # type: ignore[assignment]  # a live Meta (see shared.tables)
+    user_id = UnicodeAttribute(attr_name="userId")
+    refresh_hash = UnicodeAttribute(attr_name="refreshHash")
+    previous_hashes = ListAttribute(of=UnicodeAttribute, attr_name="previousHashes", default=list)
+    created_at = UnicodeAttribute(attr_name="createdAt")
+    revoked = BooleanAttribute(default=False)
+    generation = NumberAttribute(null=True)
+    ip = UnicodeAttribute(null=True)
+    user_agent = UnicodeAttribute(attr_name="userAgent", null=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi1 = Gsi1()
+
+    def record(self, tenant_id: str, session_id: str) -> SessionRecord:
+        return SessionRecord(
+            tenant_id=tenant_id,
+            session_id=session_id,
+            user_id=self.user_id,
+            refresh_hash=self.refresh_hash,
+            previous_hashes=tuple(str(h) for h in self.previous_hashes or []),
+            expires_at=int(self.expires_at or 0),
+            revoked=bool(self.revoked),
+            generation=int(self.generation or 0),
+        )
 
 
-def _table() -> str:
-    return settings().table_name("sessions")
+class _CheckedItem(SessionItem):
+    """Any item of the check's one BatchGetItem (a session or a principal): pynamodb reads a batch into one
+    model, so this one has the attributes of both kinds."""
+
+    user_id = UnicodeAttribute(attr_name="userId", null=True)
+    refresh_hash = UnicodeAttribute(attr_name="refreshHash", null=True)
+    created_at = UnicodeAttribute(attr_name="createdAt", null=True)
+    epoch = NumberAttribute(null=True)
+    status = UnicodeAttribute(null=True)
+
+    def principal(self) -> Principal:
+        return PrincipalItem(
+            self.pk, self.sk, epoch=self.epoch, status=self.status, generation=self.generation
+        ).principal()
 
 
-def _key(pk: str, sk: str) -> dict[str, AttributeValueTypeDef]:
-    return {"pk": {"S": pk}, "sk": {"S": sk}}
+class MarkerItem(Item):
+    Meta = table_meta(TABLE)  # type: ignore[assignment]  # a live Meta (see shared.tables)
 
 
 def session_pk(tenant_id: str, session_id: str) -> str:
@@ -74,43 +102,38 @@ def tenant_pk(tenant_id: str) -> str:
     return tenant_key(tenant_id)
 
 
-def _is_condition_failure(exc: ClientError) -> bool:
-    return exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+def _session(tenant_id: str, session_id: str) -> SessionItem:
+    return SessionItem(session_pk(tenant_id, session_id), SESSION_SK)
 
 
 # --- sessions ----------------------------------------------------------------------------------------
 def put_session(record: SessionRecord, *, created_at: str, ip: str | None, user_agent: str | None) -> None:
     """A new session; the condition makes a (astronomically unlikely) id collision fail, not overwrite."""
-    item: dict[str, AttributeValueTypeDef] = {
-        **_key(session_pk(record.tenant_id, record.session_id), SESSION_SK),
-        "userId": {"S": record.user_id},
-        "refreshHash": {"S": record.refresh_hash},
-        "previousHashes": {"L": []},
-        "createdAt": {"S": created_at},
-        "expiresAt": {"N": str(record.expires_at)},
-        "revoked": {"BOOL": False},
-        "generation": {"N": str(record.generation)},
-        # Listed by expiry day on gsi1, so the purge job finds expired sessions without a Scan (DynamoDB's
-        # TTL deletes them too, but late, and emulators never do).
-        "gsi1pk": {"S": expiry_partition(record.expires_at)},
-        "gsi1sk": {"S": f"{record.expires_at:012d}#{record.tenant_id}#{record.session_id}"},
-    }
-    if ip:
-        item["ip"] = {"S": ip}
-    if user_agent:
-        item["userAgent"] = {"S": user_agent}
-    aws.client("dynamodb").put_item(
-        TableName=_table(), Item=item, ConditionExpression="attribute_not_exists(pk)"
+    item = SessionItem(
+        session_pk(record.tenant_id, record.session_id),
+        SESSION_SK,
+        user_id=record.user_id,
+        refresh_hash=record.refresh_hash,
+        previous_hashes=[],
+        created_at=created_at,
+        expires_at=record.expires_at,
+        revoked=False,
+        generation=record.generation,
+        ip=ip or None,
+        user_agent=user_agent or None,
+        gsi1pk=expiry_partition(record.expires_at),
+        gsi1sk=f"{record.expires_at:012d}#{record.tenant_id}#{record.session_id}",
     )
+    item.save(condition=SessionItem.pk.does_not_exist())
 
 
 def get_session(tenant_id: str, session_id: str) -> SessionRecord | None:
     """The session even when expired: callers must tell `expired` from `unknown` (and check expiry)."""
-    found = aws.client("dynamodb").get_item(
-        TableName=_table(), Key=_key(session_pk(tenant_id, session_id), SESSION_SK), ConsistentRead=True
-    )
-    item = found.get("Item")
-    return _session(tenant_id, session_id, item) if item else None
+    try:
+        item = SessionItem.get(session_pk(tenant_id, session_id), SESSION_SK, consistent_read=True)
+    except SessionItem.DoesNotExist:
+        return None
+    return item.record(tenant_id, session_id)
 
 
 def replace_hash(
@@ -124,40 +147,25 @@ def replace_hash(
 ) -> bool:
     """Swap the current hash for `new_hash` iff it is still `presented` (one conditional UpdateItem).
     False when another rotation won the race, or the session was revoked or expired meanwhile."""
-    try:
-        aws.client("dynamodb").update_item(
-            TableName=_table(),
-            Key=_key(session_pk(tenant_id, session_id), SESSION_SK),
-            UpdateExpression="SET refreshHash = :new, previousHashes = :previous",
-            ConditionExpression="refreshHash = :presented AND revoked = :false AND expiresAt > :now",
-            ExpressionAttributeValues={
-                ":new": {"S": new_hash},
-                ":previous": {"L": [{"S": h} for h in previous]},
-                ":presented": {"S": presented},
-                ":false": {"BOOL": False},
-                ":now": {"N": str(now)},
-            },
-        )
-    except ClientError as exc:
-        if _is_condition_failure(exc):
-            return False
-        raise
-    return True
+    item = _session(tenant_id, session_id)
+    actions: list[Action] = [
+        SessionItem.refresh_hash.set(new_hash),
+        SessionItem.previous_hashes.set(list(previous)),  # type: ignore[arg-type]  # strings, as stored
+    ]
+    still = (
+        (SessionItem.refresh_hash == presented)
+        & (SessionItem.revoked == False)  # noqa: E712 - a condition expression, not a Python test
+        & (SessionItem.expires_at > now)
+    )
+    return conditionally(lambda: item.update(actions=actions, condition=still))
 
 
 def revoke_session(tenant_id: str, session_id: str) -> None:
     """Mark the session revoked; an unknown session stays unknown (no stub item is created)."""
-    try:
-        aws.client("dynamodb").update_item(
-            TableName=_table(),
-            Key=_key(session_pk(tenant_id, session_id), SESSION_SK),
-            UpdateExpression="SET revoked = :true",
-            ConditionExpression="attribute_exists(pk)",
-            ExpressionAttributeValues={":true": {"BOOL": True}},
-        )
-    except ClientError as exc:
-        if not _is_condition_failure(exc):
-            raise
+    item = _session(tenant_id, session_id)
+    conditionally(
+        lambda: item.update(actions=[SessionItem.revoked.set(True)], condition=SessionItem.pk.exists())
+    )
 
 
 def expiry_partition(expires_at: int) -> str:
@@ -166,115 +174,61 @@ def expiry_partition(expires_at: int) -> str:
 
 def expired_sessions(day_partition: str, now: int, limit: int) -> list[tuple[str, str, int]]:
     """(tenant, session id, expiresAt) of sessions of that expiry day that have expired by `now`."""
-    found = aws.client("dynamodb").query(
-        TableName=_table(),
-        IndexName="gsi1",
-        KeyConditionExpression="gsi1pk = :day AND gsi1sk < :now",
-        ExpressionAttributeValues={":day": {"S": day_partition}, ":now": {"S": f"{now:012d}$"}},
-        Limit=limit,
+    found = SessionItem.gsi1.query(
+        day_partition, SessionItem.gsi1sk < f"{now:012d}$", limit=limit, page_size=limit
     )
     out = []
-    for item in found.get("Items", []):
-        expires, tenant_id, session_id = item["gsi1sk"]["S"].split("#")
+    for item in found:
+        expires, tenant_id, session_id = str(item.gsi1sk).split("#")  # type: ignore[attr-defined]
         out.append((tenant_id, session_id, int(expires)))
     return out
 
 
 def delete_expired_session(tenant_id: str, session_id: str, now: int) -> bool:
     """Delete the session if it is (still) expired; False when another run already removed it."""
-    try:
-        aws.client("dynamodb").delete_item(
-            TableName=_table(),
-            Key=_key(session_pk(tenant_id, session_id), SESSION_SK),
-            ConditionExpression="attribute_exists(pk) AND expiresAt <= :now",
-            ExpressionAttributeValues={":now": {"N": str(now)}},
-        )
-    except ClientError as exc:
-        if _is_condition_failure(exc):
-            return False
-        raise
-    return True
+    item = _session(tenant_id, session_id)
+    expired = SessionItem.pk.exists() & (SessionItem.expires_at <= now)
+    return conditionally(lambda: item.delete(condition=expired))
 
 
 # --- principals --------------------------------------------------------------------------------------
 def get_principal(pk: str) -> Principal | None:
-    found = aws.client("dynamodb").get_item(
-        TableName=_table(), Key=_key(pk, PRINCIPAL_SK), ConsistentRead=True
-    )
-    item = found.get("Item")
-    return _principal(item) if item else None
+    try:
+        return PrincipalItem.get(pk, PRINCIPAL_SK, consistent_read=True).principal()
+    except PrincipalItem.DoesNotExist:
+        return None
+
+
+def _bump(status: str | None) -> list[Action]:
+    actions: list[Action] = [PrincipalItem.epoch.add(1)]
+    if status is not None:
+        actions.append(PrincipalItem.status.set(status))
+    return actions
 
 
 def bump_principal(pk: str, status: str | None) -> int:
     """ADD 1 to the principal's epoch (creating it at 1) and SET its status if given; the new epoch."""
-    expression = "ADD #epoch :one"
-    values: dict[str, AttributeValueTypeDef] = {":one": {"N": "1"}}
-    names = {"#epoch": "epoch"}
-    if status is not None:
-        expression += " SET #status = :status"  # `status` is a DynamoDB reserved word
-        values[":status"] = {"S": status}
-        names["#status"] = "status"
-    result = aws.client("dynamodb").update_item(
-        TableName=_table(),
-        Key=_key(pk, PRINCIPAL_SK),
-        UpdateExpression=expression,
-        ExpressionAttributeValues=values,
-        ExpressionAttributeNames=names,
-        ReturnValues="UPDATED_NEW",
-    )
-    return int(result["Attributes"]["epoch"]["N"])
+    item = PrincipalItem(pk, PRINCIPAL_SK)
+    item.update(actions=_bump(status))  # pynamodb reads back what was written (ALL_NEW)
+    return int(item.epoch or 0)
 
 
 def end_sessions(pk: str) -> Principal:
     """ADD 1 to the user's session generation (every session opened before has ended) and to its epoch,
     in one UpdateItem; the principal after it."""
-    result = aws.client("dynamodb").update_item(
-        TableName=_table(),
-        Key=_key(pk, PRINCIPAL_SK),
-        UpdateExpression="ADD #generation :one, #epoch :one",
-        ExpressionAttributeNames={"#generation": "generation", "#epoch": "epoch"},
-        ExpressionAttributeValues={":one": {"N": "1"}},
-        ReturnValues="ALL_NEW",
-    )
-    return _principal(result["Attributes"])
+    item = PrincipalItem(pk, PRINCIPAL_SK)
+    item.update(actions=[PrincipalItem.generation.add(1), PrincipalItem.epoch.add(1)])
+    return item.principal()
 
 
 def bump_principal_once(pk: str, status: str | None, event_id: str) -> bool:
     """Like `bump_principal`, at most once per event: a `BUMP#<eventId>` marker is put in the same
     transaction (conditional), so a redelivered event moves nothing. False when it was already done."""
-    expression = "ADD #epoch :one" + (" SET #status = :status" if status is not None else "")
-    values: dict[str, AttributeValueTypeDef] = {":one": {"N": "1"}}
-    names = {"#epoch": "epoch"}
-    if status is not None:
-        values[":status"] = {"S": status}
-        names["#status"] = "status"
-    marker = {**_key(pk, f"BUMP#{event_id}"), "expiresAt": {"N": str(int(time.time()) + MARKER_SECONDS)}}
-    try:
-        aws.client("dynamodb").transact_write_items(
-            TransactItems=[
-                {
-                    "Put": {
-                        "TableName": _table(),
-                        "Item": marker,
-                        "ConditionExpression": "attribute_not_exists(pk)",
-                    }
-                },
-                {
-                    "Update": {
-                        "TableName": _table(),
-                        "Key": _key(pk, PRINCIPAL_SK),
-                        "UpdateExpression": expression,
-                        "ExpressionAttributeValues": values,
-                        "ExpressionAttributeNames": names,
-                    }
-                },
-            ]
-        )
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") == "TransactionCanceledException":
-            return False  # the marker exists: this event already moved the epoch
-        raise
-    return True
+    marker = MarkerItem(pk, f"BUMP#{event_id}", expires_at=int(time.time()) + MARKER_SECONDS)
+    txn = Transaction(table=TABLE)
+    txn.put(marker, condition=MarkerItem.pk.does_not_exist())
+    txn.update(PrincipalItem(pk, PRINCIPAL_SK), _bump(status))
+    return txn.commit() is None  # cancelled: the marker exists, this event already moved the epoch
 
 
 # --- the check's one read ----------------------------------------------------------------------------
@@ -282,54 +236,18 @@ def read_for_check(
     tenant_id: str, user_id: str, session_id: str
 ) -> tuple[SessionRecord | None, Principal | None, Principal | None]:
     """Session, user principal and tenant principal in one BatchGetItem (strongly consistent, so that a
-    revocation counts on the very next request). Unprocessed keys are asked for again, briefly."""
+    revocation counts on the very next request); pynamodb asks again for unprocessed keys."""
     keys = {
         "session": (session_pk(tenant_id, session_id), SESSION_SK),
         "user": (user_pk(tenant_id, user_id), PRINCIPAL_SK),
         "tenant": (tenant_pk(tenant_id), PRINCIPAL_SK),
     }
-    found: dict[tuple[str, str], Attrs] = {}
-    pending = [_key(pk, sk) for pk, sk in keys.values()]
-    for attempt in range(_BATCH_ATTEMPTS):
-        result = aws.client("dynamodb").batch_get_item(
-            RequestItems={_table(): {"Keys": pending, "ConsistentRead": True}}
-        )
-        for item in result.get("Responses", {}).get(_table(), []):
-            found[(item["pk"]["S"], item["sk"]["S"])] = item
-        unprocessed = result.get("UnprocessedKeys", {}).get(_table())
-        if not unprocessed or not unprocessed.get("Keys"):
-            break
-        pending = list(unprocessed["Keys"])
-        time.sleep(0.02 * 2**attempt)
-    else:
-        raise CacheUnavailable("The session store is throttling reads")
-    session_item = found.get(keys["session"])
-    user_item = found.get(keys["user"])
-    tenant_item = found.get(keys["tenant"])
+    found: dict[tuple[str, str], Any] = {
+        (item.pk, item.sk): item for item in _CheckedItem.batch_get(list(keys.values()), consistent_read=True)
+    }
+    session, user, tenant = (found.get(keys[k]) for k in ("session", "user", "tenant"))
     return (
-        _session(tenant_id, session_id, session_item) if session_item else None,
-        _principal(user_item) if user_item else None,
-        _principal(tenant_item) if tenant_item else None,
-    )
-
-
-# --- attribute decoding ------------------------------------------------------------------------------
-def _session(tenant_id: str, session_id: str, item: Attrs) -> SessionRecord:
-    return SessionRecord(
-        tenant_id=tenant_id,
-        session_id=session_id,
-        user_id=item["userId"]["S"],
-        refresh_hash=item["refreshHash"]["S"],
-        previous_hashes=tuple(v["S"] for v in item.get("previousHashes", {}).get("L", [])),
-        expires_at=int(item["expiresAt"]["N"]),
-        revoked=bool(item.get("revoked", {}).get("BOOL", False)),
-        generation=int(item.get("generation", {}).get("N", "0")),
-    )
-
-
-def _principal(item: Attrs) -> Principal:
-    return Principal(
-        epoch=int(item.get("epoch", {}).get("N", "0")),
-        status=item.get("status", {}).get("S", "active"),
-        generation=int(item.get("generation", {}).get("N", "0")),
+        session.record(tenant_id, session_id) if session else None,
+        user.principal() if user else None,
+        tenant.principal() if tenant else None,
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from aws_lambda_powertools.event_handler.openapi.params import Path
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import Field, JsonValue
 
 from shared.config_docs import KEY
 from shared.identifiers import TENANT_ID_BODY
+from shared.models import CamelBody, CamelModel
 
 # The path parameters every config route takes, as the document states them (scopes.resolve and
 # check_key say the same in words when a value is refused).
@@ -17,42 +18,34 @@ ScopePath = Annotated[str, Path(pattern=SCOPE_PATTERN, max_length=100)]
 KeyPath = Annotated[str, Path(pattern=KEY.pattern, max_length=100)]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-
 # --- requests ----------------------------------------------------------------------------------------
-class ConfigWrite(_Body):
+class ConfigWrite(CamelBody):
     """The scope's new document of the key (any JSON; null: the scope contributes nothing) and the version
     the writer read (`ifVersion`, or an `If-Match` header; 0 or absent: the key is new at this scope)."""
 
     value: JsonValue
-    if_version: int | None = Field(default=None, alias="ifVersion", ge=0)
+    if_version: int | None = Field(default=None, ge=0)
 
 
-class Rollback(_Body):
+class Rollback(CamelBody):
     """Write version `version` again, as a new version. `ifVersion`: the current version the writer read."""
 
     version: int = Field(ge=1)
-    if_version: int | None = Field(default=None, alias="ifVersion", ge=0)
+    if_version: int | None = Field(default=None, ge=0)
 
 
 # --- responses ---------------------------------------------------------------------------------------
-class ScopeLayer(_Out):
+class ScopeLayer(CamelModel):
     """One scope's own document of the key, as it enters the merge (version 0, value null: none)."""
 
     scope: str
     version: int
     value: JsonValue = None
-    updated_at: str | None = Field(default=None, alias="updatedAt")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
+    updated_at: str | None = Field(default=None)
+    updated_by: str | None = Field(default=None)
 
 
-class ConfigDocument(_Out):
+class ConfigDocument(CamelModel):
     """A key at a scope: the scope's own document (`value`, at `version` — what a write's `ifVersion`
     names), the `effective` value (every scope of `layers` merged, lowest first) and the `layers`."""
 
@@ -63,18 +56,18 @@ class ConfigDocument(_Out):
     effective: JsonValue = None
     layers: list[ScopeLayer]
     plan: str | None = None  # the tenant's plan the merge used (tenant and app scopes)
-    updated_at: str | None = Field(default=None, alias="updatedAt")
-    updated_by: str | None = Field(default=None, alias="updatedBy")
+    updated_at: str | None = Field(default=None)
+    updated_by: str | None = Field(default=None)
 
 
-class ConfigVersion(_Out):
+class ConfigVersion(CamelModel):
     version: int
     value: JsonValue = None
     action: Literal["set", "rollback"]
-    rolled_back_to: int | None = Field(default=None, alias="rolledBackTo")
-    updated_at: str = Field(alias="updatedAt")
-    updated_by: str = Field(alias="updatedBy")
+    rolled_back_to: int | None = Field(default=None)
+    updated_at: str
+    updated_by: str
 
 
-class EvaluatedFlags(_Out):
+class EvaluatedFlags(CamelModel):
     flags: dict[str, bool]

@@ -14,14 +14,24 @@ from dataclasses import dataclass
 from typing import Any
 
 from pynamodb.attributes import NumberAttribute, UnicodeAttribute
-from pynamodb.exceptions import PutError
 
-from shared import outbox
-from shared.config_docs import HEAD, PLAN_SK, TABLE, VERSION_PREFIX, Head, Scope, plan_key, table_name
+from shared.config_docs import HEAD, PLAN_SK, TABLE, VERSION_PREFIX, Head, Scope, plan_key
 from shared.envelopes import Cursor, utc_now_iso
 from shared.errors import Conflict, InvalidRequest, ServiceUnavailable
 from shared.events.model import ServiceEvent
 from shared.tables import Item, table_meta
+from shared.transactions import Transaction, conditionally
+
+
+class HeadItem(Item):
+    """The scope's current document of a key (read by the kernel too: shared.config_docs)."""
+
+    Meta = table_meta(TABLE)  # type: ignore[assignment]  # a live Meta (see shared.tables)
+
+    version = NumberAttribute()
+    value = UnicodeAttribute(null=True)
+    updated_at = UnicodeAttribute(attr_name="updatedAt")
+    updated_by = UnicodeAttribute(attr_name="updatedBy")
 
 
 class VersionItem(Item):
@@ -72,38 +82,18 @@ def write(
     `read_version`; else 409. The event is staged in the same transaction (release it after)."""
     pk, now, version = scope.partition(key), utc_now_iso(), read_version + 1
     text = None if value is None else json.dumps(value, separators=(",", ":"))
-    common = {"version": {"N": str(version)}, **({"value": {"S": text}} if text is not None else {})}
-    head: Any = {
-        "Put": {
-            "TableName": table_name(),
-            "Item": {
-                "pk": {"S": pk},
-                "sk": {"S": HEAD},
-                **common,
-                "updatedAt": {"S": now},
-                "updatedBy": {"S": by},
-            },
-            **_read_condition(read_version),
-        }
-    }
-    entry: Any = {
-        "Put": {
-            "TableName": table_name(),
-            "Item": {
-                "pk": {"S": pk},
-                "sk": {"S": version_sk(version)},
-                **common,
-                "action": {"S": action},
-                "at": {"S": now},
-                "by": {"S": by},
-                **({"rolledBackTo": {"N": str(rolled_back_to)}} if rolled_back_to is not None else {}),
-            },
-            "ConditionExpression": "attribute_not_exists(pk)",
-        }
-    }
-    reasons = outbox.transact([head, entry], [event], table=TABLE)
-    if reasons is not None:
-        if "ConditionalCheckFailed" in reasons[:2]:
+    txn = Transaction(table=TABLE)
+    read = HeadItem.pk.does_not_exist() if read_version == 0 else HeadItem.version == read_version
+    head = txn.put(
+        HeadItem(pk, HEAD, version=version, value=text, updated_at=now, updated_by=by), condition=read
+    )
+    entry = VersionItem(pk, version_sk(version), version=version, value=text, action=action, at=now, by=by)
+    entry.rolled_back_to = rolled_back_to
+    new = txn.put(entry, condition=VersionItem.pk.does_not_exist())
+    txn.stage(event)
+    cancelled = txn.commit()
+    if cancelled is not None:
+        if cancelled.condition_failed(head) or cancelled.condition_failed(new):
             raise Conflict(
                 f"{scope.label} {key} changed since version {read_version} was read; read it again",
                 field="ifVersion",
@@ -113,27 +103,12 @@ def write(
     return Head(scope, key, version, value, now, by)
 
 
-def _read_condition(read_version: int) -> dict[str, Any]:
-    if read_version == 0:
-        return {"ConditionExpression": "attribute_not_exists(pk)"}
-    return {
-        "ConditionExpression": "version = :read",
-        "ExpressionAttributeValues": {":read": {"N": str(read_version)}},
-    }
-
-
 def set_plan(tenant_id: str, plan: str, at: str) -> bool:
     """Record the tenant's plan as of `at` (an event's timestamp); an older event changes nothing, so
     events that arrive out of order or twice leave the newest plan. False when nothing was written."""
     key = plan_key(tenant_id)
     item = PlanItem(key["pk"]["S"], PLAN_SK, plan=plan, plan_at=at)
-    try:
-        item.save(condition=PlanItem.pk.does_not_exist() | (PlanItem.plan_at <= at))
-    except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return conditionally(lambda: item.save(condition=PlanItem.pk.does_not_exist() | (PlanItem.plan_at <= at)))
 
 
 # --- reads -------------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ models (no handler, no store), so a caller's cold start does not load files's co
 
 from __future__ import annotations
 
+from functions.files.listing_models import FileListing
 from functions.files.manifest import SERVICE
 from functions.files.models import (
     CleanupRequest,
@@ -14,13 +15,22 @@ from functions.files.models import (
 )
 from shared.typed_client import TypedClient
 
-__all__ = ["CleanupRequest", "CleanupResult", "FilesClient", "ReconcileRequest", "StorageHeld"]
+__all__ = ["CleanupRequest", "CleanupResult", "FileListing", "FilesClient", "ReconcileRequest", "StorageHeld"]
 
 
 class FilesClient(TypedClient):
     """One method per internal route of functions/files/manifest.py, named after its function."""
 
     callee = SERVICE
+
+    def list_internal(
+        self, *, folder: str | None = None, page_size: int = 20, cursor: str | None = None
+    ) -> FileListing:
+        """`GET /internal/files`: a folder, a page at a time, for a service acting for a user (file.read).
+
+        Handled by functions/files/list_internal.py."""
+        query = {"folder": folder, "pageSize": page_size, "cursor": cursor}
+        return self._send("list-internal", FileListing, query=query)
 
     def cleanup_temp_files(self, body: CleanupRequest, *, system_token: str) -> CleanupResult:
         """`POST /internal/maintenance/cleanup-temp-files`: remove pending uploads older than

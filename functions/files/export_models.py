@@ -4,23 +4,21 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
+
+from shared.models import CamelModel
 
 
-class ExportAccepted(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-    export_id: str = Field(alias="exportId")
+class ExportAccepted(CamelModel):
+    export_id: str
 
 
-class ExportStatus(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-    export_id: str = Field(alias="exportId")
+class ExportStatus(CamelModel):
+    export_id: str
     status: Literal["pending", "running", "completed", "failed"]
     progress: int = Field(ge=0, le=100)
-    created_at: str = Field(alias="createdAt")
+    created_at: str
     url: str | None = None  # a presigned GET, fresh on each read, once completed
-    expires_at: str | None = Field(default=None, alias="expiresAt")  # of the url
-    size_bytes: int | None = Field(default=None, alias="sizeBytes")
+    expires_at: str | None = Field(default=None)  # of the url
+    size_bytes: int | None = Field(default=None)
     error: str | None = None

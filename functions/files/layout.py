@@ -1,5 +1,5 @@
 """The `files` table's layout: the record type and every key, as pure functions (no I/O; `store` does
-the reads and writes).
+the reads and writes, its in-memory fake keys the same way).
 
 | item  | pk                       | sk                                          |
 | file  | `TENANT#t#FILE#<fileId>` | `FILE`                                      |
@@ -17,20 +17,16 @@ Indexes (each sparse: an item is in an index only while it carries that index's 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from boto3.dynamodb.types import TypeDeserializer
-
+from shared.errors import InvalidRequest
 from shared.tables import tenant_key
 
 FILE_SK = "FILE"
 ALL_SK = "ALL"
 PENDING = "PENDING"
 INDEX_ATTRIBUTES = ("gsi1pk", "gsi1sk", "gsi2pk", "gsi2sk", "gsi3pk", "gsi3sk")
-_deserializer = TypeDeserializer()
-_OPTIONAL = {"checksum": "checksum", "etag": "etag", "quarantine_key": "quarantineKey"}
 
 
 @dataclass(frozen=True)
@@ -80,46 +76,16 @@ def folder_sk(folder: str) -> str:
     return f"FOLDER#{folder}"
 
 
-def pending_item(record: FileRecord) -> dict[str, Any]:
-    """A new pending upload: in the tenant's pending partition of gsi2 and in gsi3 (cleanup)."""
-    pk = file_pk(record.tenant_id, record.file_id)
-    return {
-        "pk": pk,
-        "sk": FILE_SK,
-        "fileId": record.file_id,
-        "fileName": record.file_name,
-        "fileSize": record.file_size,
-        "contentType": record.content_type,
-        "folder": record.folder,
-        "key": record.key,
-        "status": record.status,
-        "ownerId": record.owner_id,
-        "createdAt": record.created_at,
-        "updatedAt": record.updated_at,
-        "gsi2pk": pending_partition(record.tenant_id),
-        "gsi2sk": record.order,
-        "gsi3pk": PENDING,
-        "gsi3sk": f"{record.created_at}#{pk}",
-    }
-
-
-def from_item(raw: Mapping[str, Any]) -> FileRecord:
-    """A record from DynamoDB's wire format."""
-    item = {name: _deserializer.deserialize(value) for name, value in raw.items()}
-    # pk is TENANT#<t>#FILE#<fileId>: the tenant is the second part (tenant ids contain no `#`).
-    tenant_id = str(item["pk"]).split("#")[1]
-    optional = {name: str(item[attr]) if attr in item else None for name, attr in _OPTIONAL.items()}
-    return FileRecord(
-        tenant_id=tenant_id,
-        file_id=str(item["fileId"]),
-        file_name=str(item["fileName"]),
-        file_size=int(item["fileSize"]),
-        content_type=str(item["contentType"]),
-        folder=str(item["folder"]),
-        key=str(item["key"]),
-        status=str(item["status"]),
-        owner_id=str(item["ownerId"]),
-        created_at=str(item["createdAt"]),
-        updated_at=str(item["updatedAt"]),
-        **optional,
+def check_cursor(key: dict[str, Any], index: str, partition: str, tenant_id: str) -> None:
+    """A cursor is opaque but not trusted: it must point into this listing of this tenant, or DynamoDB
+    would refuse it (a 500) or start somewhere it should not."""
+    expected = {"pk", "sk", f"{index}pk", f"{index}sk"}
+    ok = (
+        set(key) == expected
+        and all(isinstance(v, dict) and set(v) == {"S"} for v in key.values())
+        and key[f"{index}pk"]["S"] == partition
+        and key["sk"]["S"] == FILE_SK
+        and str(key["pk"]["S"]).startswith(tenant_key(tenant_id, "FILE") + "#")
     )
+    if not ok:
+        raise InvalidRequest("The cursor is not valid", field="cursor")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from functions.files import effects, objects, store
+from functions.files import effects, objects, ports
 from functions.files.layout import FileRecord
 from functions.files.models import CleanupRequest, CleanupResult, ReconcileRequest, StorageHeld
 from shared.errors import InvalidRequest, StratusError
@@ -36,7 +36,7 @@ def cleanup(body: CleanupRequest) -> CleanupResult:
     cutoff = datetime.now(UTC) - parse_duration(body.older_than)
     stamp = cutoff.isoformat(timespec="milliseconds").replace("+00:00", "Z")  # createdAt's format
     processed, released, errors = 0, 0, []
-    for record in store.pending_before(stamp, body.limit):
+    for record in ports.store().pending_before(stamp, body.limit):
         claimed, freed, problems = _clean(record)
         processed += claimed
         released += freed
@@ -49,7 +49,7 @@ def _clean(record: FileRecord) -> tuple[int, int, list[str]]:
     so that one bad item (a tenant that no longer exists, a throttled call) never stops the run."""
     label = f"{record.tenant_id}/{record.file_id}"
     try:
-        if not store.remove(record):
+        if not ports.store().remove(record):
             return 0, 0, []  # completed, deleted or cleaned by someone else meanwhile
     except Exception as exc:
         effects.logger.exception("pending upload not claimed", file_id=record.file_id)
@@ -62,7 +62,7 @@ def _clean(record: FileRecord) -> tuple[int, int, list[str]]:
         effects.logger.exception("quota not released", file_id=record.file_id, amount=record.file_size)
         problems.append(f"{label}: {record.file_size} bytes not released: {_describe(exc)}")
     try:
-        objects.delete(record.key)
+        ports.objects().delete(record.key)
     except Exception as exc:
         effects.logger.exception("pending object not deleted", file_id=record.file_id, key=record.key)
         problems.append(f"{label}: object not deleted: {_describe(exc)}")
@@ -76,5 +76,5 @@ def _describe(exc: Exception) -> str:
 
 
 def reconcile(body: ReconcileRequest) -> StorageHeld:
-    held, pending, available = store.held_by(body.tenant_id)
+    held, pending, available = ports.store().held_by(body.tenant_id)
     return StorageHeld(tenant_id=body.tenant_id, bytes=held, pending_files=pending, available_files=available)

@@ -33,6 +33,12 @@ SERVICE = Service(
         Function(
             "list", Route("GET", "/api/v1/files"), tables=TABLES, description="A folder, a page at a time."
         ),
+        Function(
+            "list-internal",
+            Route("GET", "/internal/files"),
+            tables=TABLES,
+            description="A folder, a page at a time, for a service acting for a user (file.read).",
+        ),
         Function("get", Route("GET", "/api/v1/files/{fileId}"), tables=TABLES, description="One file."),
         Function(
             "download",

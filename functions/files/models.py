@@ -11,10 +11,11 @@ import re
 import unicodedata
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import AfterValidator, Field, StrictInt
 
 from shared.errors import InvalidRequest
 from shared.identifiers import TENANT_ID_PATTERN
+from shared.models import CamelBody, CamelModel
 from shared.schema_patterns import CONTROL_AND_FORMAT, WHITESPACE
 
 ROOT_FOLDER = "root"
@@ -108,75 +109,67 @@ Folder = Annotated[
 Duration = Annotated[str, Field(pattern=r"^[1-9][0-9]{0,4}[dhm]$")]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-
 # --- requests ----------------------------------------------------------------------------------------
-class UploadRequest(_Body):
-    file_name: FileName = Field(alias="fileName")
+class UploadRequest(CamelBody):
+    file_name: FileName
     # At most what a storage quota counts (the tenants service refuses more, as a 400 on its own field).
-    file_size: Annotated[StrictInt, Field(ge=1, le=10**18)] = Field(alias="fileSize")
-    content_type: ContentType = Field(alias="contentType")
+    file_size: Annotated[StrictInt, Field(ge=1, le=10**18)]
+    content_type: ContentType
     folder: Folder | None = None  # None (or absent, or `/`) is the root folder
 
 
-class CleanupRequest(_Body):
-    older_than: Duration = Field(alias="olderThan")
+class CleanupRequest(CamelBody):
+    older_than: Duration
     limit: Annotated[StrictInt, Field(ge=1, le=1000)] = 100
 
 
-class ReconcileRequest(_Body):
-    tenant_id: Annotated[str, Field(pattern=TENANT_ID_PATTERN)] = Field(alias="tenantId")
+class ReconcileRequest(CamelBody):
+    tenant_id: Annotated[str, Field(pattern=TENANT_ID_PATTERN)]
 
 
 # --- responses ---------------------------------------------------------------------------------------
-class UploadForm(_Out):
+class UploadForm(CamelModel):
     """Where and how the client uploads the bytes: a multipart/form-data POST of `fields` + `file`."""
 
     url: str
     method: Literal["POST"] = "POST"
     fields: dict[str, str]
-    expires_at: str = Field(alias="expiresAt")
+    expires_at: str
 
 
-class UploadTicket(_Out):
-    file_id: str = Field(alias="fileId")
+class UploadTicket(CamelModel):
+    file_id: str
     upload: UploadForm
 
 
-class FileOut(_Out):
+class FileOut(CamelModel):
     """A file as every route shows it: never the object key or the owner's internals."""
 
-    file_id: str = Field(alias="fileId")
-    file_name: str = Field(alias="fileName")
-    file_size: int = Field(alias="fileSize")
-    content_type: str = Field(alias="contentType")
+    file_id: str
+    file_name: str
+    file_size: int
+    content_type: str
     folder: str
     status: Status
     checksum: str | None = None
-    owner_id: str = Field(alias="ownerId")
-    created_at: str = Field(alias="createdAt")
-    updated_at: str = Field(alias="updatedAt")
+    owner_id: str
+    created_at: str
+    updated_at: str
 
 
-class DownloadLink(_Out):
+class DownloadLink(CamelModel):
     url: str
-    expires_at: str = Field(alias="expiresAt")
+    expires_at: str
 
 
-class CleanupResult(_Out):
-    processed_items: int = Field(alias="processedItems")
-    released_bytes: int = Field(alias="releasedBytes")
+class CleanupResult(CamelModel):
+    processed_items: int
+    released_bytes: int
     errors: list[str]
 
 
-class StorageHeld(_Out):
-    tenant_id: str = Field(alias="tenantId")
+class StorageHeld(CamelModel):
+    tenant_id: str
     bytes: int
-    pending_files: int = Field(alias="pendingFiles")
-    available_files: int = Field(alias="availableFiles")
+    pending_files: int
+    available_files: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from functions.files import store
+from functions.files import ports
 from functions.files.layout import FileRecord
 from functions.files.models import FileOut
 from shared.context import UserContext, require
@@ -20,7 +20,7 @@ def caller() -> UserContext:
 
 def find(tenant_id: str, file_id: str) -> FileRecord:
     """The file, or 404 `FILE_NOT_FOUND` (the key starts with the caller's tenant)."""
-    found = store.get(tenant_id, file_id) if _FILE_ID.fullmatch(file_id) else None
+    found = ports.store().get(tenant_id, file_id) if _FILE_ID.fullmatch(file_id) else None
     if found is None:
         raise FileNotFound()
     return found

@@ -8,11 +8,11 @@ and its `file.deleted` commit in one transaction (shared.outbox).
 
 from __future__ import annotations
 
-from functions.files import content_types, effects, objects, store
+from functions.files import content_types, effects, objects, ports
 from functions.files.layout import FileRecord
 from functions.files.models import DownloadLink, FileOut, normalize_folder
 from functions.files.records import caller, find, to_out
-from shared import outbox, permissions
+from shared import permissions
 from shared.envelopes import Page
 from shared.errors import FileNotFound, ServiceUnavailable
 from shared.events import publisher
@@ -26,10 +26,12 @@ def list_files(folder: str | None, page_size: int, cursor: str | None) -> Page[F
     permissions.require(user, "file.read")
     # Without a folder: every available file of the tenant; with one: that folder only (`/` is root).
     chosen = normalize_folder(folder) if folder is not None else None
-    records, next_cursor = store.page(user.tenant_id, folder=chosen, page_size=page_size, cursor=cursor)
+    records, next_cursor = ports.store().page(
+        user.tenant_id, folder=chosen, page_size=page_size, cursor=cursor
+    )
     return Page[FileOut].of(
         [to_out(r) for r in records],
-        total=store.total(user.tenant_id, chosen),
+        total=ports.store().total(user.tenant_id, chosen),
         page_size=page_size,
         cursor=cursor,
         next_cursor=next_cursor,
@@ -50,14 +52,14 @@ def download(file_id: str) -> DownloadLink:
         raise FileNotFound("The file is not available for download")
     # The upload's POST policy stays valid for its 15 minutes, so the object could have been replaced
     # after completion verified it: serve only the version that was verified (the ETag it had).
-    if objects.head(record.key, etag=record.etag) is None:
+    if ports.objects().head(record.key, etag=record.etag) is None:
         effects.logger.error("stored object differs from the verified one", file_id=record.file_id)
         raise FileNotFound("The file's content is not available")
     served_as = content_types.served_as(record.content_type)
-    url = objects.presigned_get(record.key, file_name=record.file_name, content_type=served_as)
+    url = ports.objects().presigned_get(record.key, file_name=record.file_name, content_type=served_as)
     # Nothing is written for a download: the event is put into the outbox on its own before answering, so
     # a bus outage neither fails the download nor loses the event.
-    outbox.emit(
+    ports.outbox().emit(
         publisher.build(
             "file.downloaded",
             {"fileId": record.file_id, "fileName": record.file_name, "fileSize": record.file_size},
@@ -73,13 +75,13 @@ def delete(file_id: str) -> None:
     if record.owner_id != user.user_id:
         permissions.require(user, "file.delete")
     for _ in range(_DELETE_ATTEMPTS):
-        objects.delete(record.quarantine_key or record.key)
+        ports.objects().delete(record.quarantine_key or record.key)
         deleted = _deleted_event(record)
-        if store.remove(record, events=[deleted]):
+        if ports.store().remove(record, events=[deleted]):
             effects.release_quietly(record.tenant_id, _held(record), file_id=record.file_id)
-            outbox.release(deleted)
+            ports.outbox().release(deleted)
             return
-        found = store.get(record.tenant_id, record.file_id)
+        found = ports.store().get(record.tenant_id, record.file_id)
         if found is None:
             raise FileNotFound()  # a concurrent delete won: it released and announced
         record = found

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from functions.files import content_types, effects, objects, scanning, store
+from functions.files import content_types, effects, objects, ports, scanning
 from functions.files.layout import FileRecord
 from functions.files.models import (
     ROOT_FOLDER,
@@ -24,7 +24,7 @@ from functions.files.models import (
     normalize_content_type,
 )
 from functions.files.records import caller, find, to_out
-from shared import outbox, permissions
+from shared import permissions
 from shared.context import new_id
 from shared.envelopes import utc_now_iso
 from shared.errors import FileNotFound, FileTooLarge, InvalidFileType, InvalidRequest
@@ -60,15 +60,17 @@ def request_upload(body: UploadRequest) -> UploadTicket:
     warnings = _warning_if_crossed(user.tenant_id, usage, body.file_size, record.file_id)
     try:
         # Signing first (no I/O), so that the record, once written, is the last thing that can fail.
-        url, fields = objects.presigned_post(
+        url, fields = ports.objects().presigned_post(
             record.key, content_type=record.content_type, size=record.file_size
         )
-        store.insert_pending(record, events=warnings)  # the warning commits with the record, or neither
+        ports.store().insert_pending(
+            record, events=warnings
+        )  # the warning commits with the record, or neither
     except Exception:
         # Nothing was promised to the client and no record exists: give the reserved bytes back.
         effects.release_quietly(record.tenant_id, record.file_size, file_id=record.file_id)
         raise
-    outbox.release(*warnings)
+    ports.outbox().release(*warnings)
     return UploadTicket(
         file_id=record.file_id,
         upload=UploadForm(url=url, fields=fields, expires_at=objects.expiry(objects.UPLOAD_SECONDS)),
@@ -105,12 +107,12 @@ def complete(file_id: str) -> FileOut:
         permissions.require(user, "file.upload")
     if record.status != "pending":
         return to_out(record)  # completed (or quarantined) already: the same answer again
-    stored = objects.head(record.key)
+    stored = ports.objects().head(record.key)
     if stored is None:
         raise InvalidRequest("The file has not been uploaded yet", field="fileId")
     _verify(record, size=stored.size, content_type=stored.content_type)
     try:
-        digest = objects.digest(record.key, etag=stored.etag)
+        digest = ports.objects().digest(record.key, etag=stored.etag)
     except objects.ObjectChanged:
         return _after_object_changed(record)
     _verify(record, size=digest.size, content_type=record.content_type)
@@ -132,10 +134,12 @@ def complete(file_id: str) -> FileOut:
         tenant_id=record.tenant_id,
     )
     now = utc_now_iso()
-    if not store.make_available(record, checksum=digest.sha256, etag=stored.etag, now=now, events=[uploaded]):
+    if not ports.store().make_available(
+        record, checksum=digest.sha256, etag=stored.etag, now=now, events=[uploaded]
+    ):
         return _after_lost_race(record)
     done = find(record.tenant_id, record.file_id)
-    outbox.release(uploaded)
+    ports.outbox().release(uploaded)
     return to_out(done)
 
 
@@ -175,10 +179,10 @@ def _same_type(stored: str, declared: str) -> bool:
 def _undo(record: FileRecord) -> None:
     """Claim the pending record (conditional delete) before anything else, so that only one caller gives
     the reservation back; a lost claim means a concurrent complete or delete owns the file now."""
-    if not store.remove(record):
+    if not ports.store().remove(record):
         return
     effects.release_quietly(record.tenant_id, record.file_size, file_id=record.file_id)
-    objects.delete(record.key)
+    ports.objects().delete(record.key)
 
 
 def _quarantine(record: FileRecord, signature: str, *, etag: str) -> FileOut:
@@ -186,7 +190,7 @@ def _quarantine(record: FileRecord, signature: str, *, etag: str) -> FileOut:
     claim the status change, and only the claimant deletes the original, releases and announces."""
     target = objects.quarantine_key(record.key)
     try:
-        objects.copy(record.key, target, etag=etag)
+        ports.objects().copy(record.key, target, etag=etag)
     except objects.ObjectChanged:
         return _after_object_changed(record)
     detected = publisher.build(
@@ -200,19 +204,19 @@ def _quarantine(record: FileRecord, signature: str, *, etag: str) -> FileOut:
         },
         tenant_id=record.tenant_id,
     )
-    if not store.quarantine(record, quarantine_key=target, now=utc_now_iso(), events=[detected]):
+    if not ports.store().quarantine(record, quarantine_key=target, now=utc_now_iso(), events=[detected]):
         return _after_lost_race(record)
-    objects.delete(record.key)
+    ports.objects().delete(record.key)
     effects.release_quietly(record.tenant_id, record.file_size, file_id=record.file_id)
     quarantined = find(record.tenant_id, record.file_id)
-    outbox.release(detected)
+    ports.outbox().release(detected)
     return to_out(quarantined)
 
 
 def _after_object_changed(record: FileRecord) -> FileOut:
     """The object moved under us: a concurrent complete (quarantine) or delete did it, and the record says
     so; or the client uploaded again meanwhile, and this complete is refused (the next one checks that)."""
-    now = store.get(record.tenant_id, record.file_id)
+    now = ports.store().get(record.tenant_id, record.file_id)
     if now is not None and now.status == "pending":
         raise InvalidRequest("The upload changed while it was being verified; complete it again")
     return _after_lost_race(record)
@@ -220,7 +224,7 @@ def _after_object_changed(record: FileRecord) -> FileOut:
 
 def _after_lost_race(record: FileRecord) -> FileOut:
     """Another complete (or a delete) changed the record first: answer with what it is now."""
-    now = store.get(record.tenant_id, record.file_id)
+    now = ports.store().get(record.tenant_id, record.file_id)
     if now is None:
         raise FileNotFound()
     return to_out(now)

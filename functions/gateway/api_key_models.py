@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
+from shared.models import CamelBody, CamelModel
 from shared.schema_patterns import WHITESPACE
 
 PERMISSION_PATTERN = r"^(\*|[a-z][a-z0-9_-]*\.(\*|[a-z][a-z0-9_-]*))$"
@@ -18,9 +19,7 @@ VISIBLE_TEXT = rf"^[^\x00-\x1f\x7f]*[^\x00-\x1f\x7f{WHITESPACE}][^\x00-\x1f\x7f]
 Scope = Annotated[str, Field(pattern=PERMISSION_PATTERN, max_length=100)]
 
 
-class NewApiKey(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
+class NewApiKey(CamelBody):
     name: str = Field(min_length=1, max_length=100, pattern=VISIBLE_TEXT)
     scopes: list[Scope] = Field(min_length=1, max_length=50)
     expires_at: str | None = Field(
@@ -32,8 +31,8 @@ class NewApiKey(BaseModel):
     )
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+class _Out(CamelModel):
+    """A response (shared.models: camelCase)."""
 
 
 class CreatedApiKey(_Out):

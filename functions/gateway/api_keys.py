@@ -41,7 +41,6 @@ from shared.config import settings
 from shared.context import UserContext, require
 from shared.envelopes import utc_now_iso
 from shared.errors import (
-    Forbidden,
     InsufficientPermissions,
     InvalidRequest,
     InvalidToken,
@@ -53,6 +52,7 @@ from shared.errors import (
 from shared.observability import logger
 from shared.permissions import allows
 from shared.tables import tenant_key
+from shared.tenant_header import require_credential_tenant
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
@@ -282,8 +282,7 @@ def authenticate(key: str, claimed_tenant: str | None, path: str) -> UserContext
     if "expiry" in item and float(item["expiry"]["N"]) <= now:
         raise InvalidToken("The API key has expired")
     tenant_id, key_id = item["tenantId"]["S"], item["keyId"]["S"]
-    if claimed_tenant and claimed_tenant != tenant_id:
-        raise Forbidden("X-Tenant-ID does not match the API key's tenant", field="X-Tenant-ID")
+    require_credential_tenant(claimed_tenant, tenant_id, credential="API key")
     try:
         tenants.validate(tenant_id)  # suspended: 403 TENANT_SUSPENDED, as for its users
     except TenantNotFound:

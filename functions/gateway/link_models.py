@@ -5,22 +5,23 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from functions.gateway.models import TENANT_ID, NewPassword, Profile
 from shared.emails import Email
+from shared.models import CamelBody, CamelModel
 
 # A token is any string up to a bound: one that is not ours is the domain's 401 INVALID_TOKEN.
 LinkToken = Annotated[str, Field(min_length=1, max_length=512)]
 RoleName = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{1,39}$")]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+class _Body(CamelBody):
+    """A request body (shared.models: camelCase, unknown fields refused)."""
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+class _Out(CamelModel):
+    """A response (shared.models: camelCase)."""
 
 
 class AddressBody(_Body):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import ConfigDict, Field, StringConstraints
 
 from shared.emails import Email
 from shared.identifiers import TENANT_ID_PATTERN
+from shared.models import CamelBody, CamelModel
 from shared.schema_patterns import WHITESPACE
 
 TENANT_ID = TENANT_ID_PATTERN
@@ -28,13 +29,12 @@ Profile = Annotated[
 Amount = Annotated[int, Field(strict=True, ge=0, le=10**18)]
 
 
-class _Body(BaseModel):
-    # Nothing is trimmed: a value is taken (and published) as sent; a password's spaces are its own.
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+class _Body(CamelBody):
+    """A request body (shared.models: camelCase, unknown fields refused)."""
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+class _Out(CamelModel):
+    """A response (shared.models: camelCase)."""
 
 
 class RegisterBody(_Body):
@@ -99,7 +99,7 @@ class CreateTenantBody(_Body):
 
 
 class Tenant(_Out):
-    model_config = ConfigDict(populate_by_name=True, extra="allow")
+    model_config = ConfigDict(extra="allow")
 
     tenant_id: str = Field(alias="tenantId")
     name: str

@@ -101,17 +101,41 @@ def _hit(key: str, allowed: int, window_seconds: int, whose: str) -> None:
     )
     hits = int(result["Attributes"]["hits"]["N"])
     if hits > allowed:
-        retry_after = max(1, window_end - now)
-        raise RateLimited(
-            f"More than {allowed} requests in {window_seconds} s for this {whose}",
-            headers={"Retry-After": str(retry_after)},
-            details={
-                "limit": allowed,
-                "windowSeconds": window_seconds,
-                "scope": whose,
-                "retryAfter": retry_after,
-            },
-        )
+        raise refusal(whose, allowed, window_seconds, max(1, window_end - now))
+
+
+class Bucket(NamedTuple):
+    """A bucket as cache's session check counts it (functions/cache/admission.py): its key parts under the
+    tenant, its limit and window, and whose it is."""
+
+    parts: tuple[str, ...]
+    limit: int
+    window_seconds: int
+    scope: str  # "caller" | "tenant"
+
+
+def principal_buckets(kind: str, principal_id: str, path: str) -> tuple[Bucket, Bucket]:
+    """The two buckets of a protected request, the caller's own first (the keys of `hit_principal`)."""
+    name, parts = _bucket(path)
+    limit = limits()[name]
+    return (
+        Bucket((*parts, kind, principal_id), limit.requests, limit.window_seconds, "caller"),
+        Bucket(parts, limit.tenant_requests, limit.window_seconds, "tenant"),
+    )
+
+
+def refusal(whose: str, allowed: int, window_seconds: int, retry_after: int) -> RateLimited:
+    """The 429 of a full bucket (the same error whichever service counted it)."""
+    return RateLimited(
+        f"More than {allowed} requests in {window_seconds} s for this {whose}",
+        headers={"Retry-After": str(retry_after)},
+        details={
+            "limit": allowed,
+            "windowSeconds": window_seconds,
+            "scope": whose,
+            "retryAfter": retry_after,
+        },
+    )
 
 
 def hit_principal(tenant_id: str, kind: str, principal_id: str, path: str) -> None:

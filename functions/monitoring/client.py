@@ -23,11 +23,6 @@ class MonitoringClient(TypedClient):
     """One method per internal route of functions/monitoring/manifest.py, named after its function."""
 
     callee = SERVICE
-    not_called = {
-        # Prometheus text exposition (not an envelope) for a scraper with a service token: no service
-        # reads it.
-        "prometheus": "a scrape target, not a service call",
-    }
 
     def execution_result(self, body: ExecutionReport) -> Execution:
         """`POST /internal/jobs/execution-result`: seed 000 scenario 4: record a job execution's

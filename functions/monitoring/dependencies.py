@@ -9,19 +9,17 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
 from botocore.exceptions import BotoCoreError, ClientError
-from pydantic import BaseModel, ConfigDict, Field
 
 from shared import aws
 from shared.config import settings
+from shared.models import CamelModel
 
 Status = Literal["healthy", "unhealthy"]
 
 
-class Check(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
+class Check(CamelModel):
     status: Status
-    latency_ms: float = Field(alias="latencyMs")
+    latency_ms: float
     error: str | None = None
 
 

@@ -5,19 +5,19 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel
 
 from functions.monitoring import dependencies
 from functions.monitoring.manifest import SERVICE
 from shared.config import settings
 from shared.errors import ServiceUnavailable
 from shared.http_app import HttpApp
+from shared.models import CamelModel
 
 app = HttpApp(SERVICE.function("health"))
 logger = app.logger
 
 
-class HealthReport(BaseModel):
+class HealthReport(CamelModel):
     status: Literal["healthy", "unhealthy"]
     stage: str
     checks: dict[str, dependencies.Check]

@@ -43,7 +43,7 @@ SERVICE = Service(
         ),
         Function(
             "prometheus",
-            Route("GET", "/internal/metrics"),
+            Route("GET", "/internal/metrics", auth=Auth.METRICS),
             tables=TABLES,
             reads_request_metrics=True,
             description="Request counts and durations per route and tenant, in Prometheus text format.",
@@ -59,6 +59,19 @@ SERVICE = Service(
             Route("GET", "/api/v1/jobs"),
             tables=TABLES,
             description="Recent job executions (platform admin).",
+        ),
+        Function(
+            "queues",
+            Route("GET", "/api/v1/queues"),
+            manages_queues=True,
+            description="Every subscriber queue with its depths and dead letters (platform admin).",
+        ),
+        Function(
+            "queue-redrive",
+            Route("POST", "/api/v1/queues/{name}/redrive"),
+            manages_queues=True,
+            timeout=29,  # within API Gateway's 29 s: the redrive moves what fits (queue_store.redrive)
+            description="Move a subscriber queue's dead letters back to it (platform admin).",
         ),
         Function(
             "outbox-drain-job",

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, computed_field
+from pydantic import Field, computed_field
+
+from shared.models import CamelBody, CamelModel
 
 # The counters each tenant keeps per UTC day, by their stored (and wire) names.
 COUNTERS = (
@@ -25,21 +27,17 @@ Amount = Annotated[int, Field(strict=True, ge=0, le=10**15)]
 JobName = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$")]
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-
-class Counters(_Out):
+class Counters(CamelModel):
     logins: int = 0
     uploads: int = 0
-    upload_bytes: int = Field(default=0, alias="uploadBytes")
-    deleted_files: int = Field(default=0, alias="deletedFiles")
-    deleted_bytes: int = Field(default=0, alias="deletedBytes")
-    users_created: int = Field(default=0, alias="usersCreated")
-    users_deleted: int = Field(default=0, alias="usersDeleted")
-    tenants_created: int = Field(default=0, alias="tenantsCreated")
-    jobs_completed: int = Field(default=0, alias="jobsCompleted")
-    jobs_failed: int = Field(default=0, alias="jobsFailed")
+    upload_bytes: int = Field(default=0)
+    deleted_files: int = Field(default=0)
+    deleted_bytes: int = Field(default=0)
+    users_created: int = Field(default=0)
+    users_deleted: int = Field(default=0)
+    tenants_created: int = Field(default=0)
+    jobs_completed: int = Field(default=0)
+    jobs_failed: int = Field(default=0)
 
     @computed_field(alias="netUploadedBytes")  # type: ignore[prop-decorator]
     @property
@@ -61,34 +59,32 @@ class DayCounters(Counters):
     date: str
 
 
-class Summary(_Out):
-    tenant_id: str = Field(alias="tenantId")
+class Summary(CamelModel):
+    tenant_id: str
     today: Counters
     total: Counters
     days: list[DayCounters]  # oldest first, one per day of the window (days without events are zeros)
 
 
 # --- job executions ----------------------------------------------------------------------------------
-class ExecutionReport(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-    job_id: JobName = Field(alias="jobId")
-    job_type: JobName = Field(alias="jobType")
+class ExecutionReport(CamelBody):
+    job_id: JobName
+    job_type: JobName
     status: Literal["completed", "failed"]
     duration: Amount  # milliseconds
-    processed_items: Amount = Field(alias="processedItems")
+    processed_items: Amount
     errors: Annotated[list[Annotated[str, Field(max_length=2000)]], Field(max_length=100)] = Field(
         default_factory=list
     )
-    started_at: Annotated[str, Field(max_length=64)] | None = Field(default=None, alias="startedAt")
+    started_at: Annotated[str, Field(max_length=64)] | None = Field(default=None)
 
 
-class Execution(_Out):
-    job_id: str = Field(alias="jobId")
-    job_type: str = Field(alias="jobType")
+class Execution(CamelModel):
+    job_id: str
+    job_type: str
     status: str
     duration: int
-    processed_items: int = Field(alias="processedItems")
+    processed_items: int
     errors: list[str]
-    started_at: str = Field(alias="startedAt")
-    finished_at: str = Field(alias="finishedAt")
+    started_at: str
+    finished_at: str

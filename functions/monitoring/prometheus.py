@@ -1,5 +1,6 @@
 """GET /internal/metrics — today's request counts, durations and event counters in Prometheus text format
-(service token). The body is the exposition text itself, not an envelope: scrapers read it as it is."""
+(the stage's scrape token as a bearer, or a service token). The body is the exposition text itself, not an
+envelope: scrapers read it as it is."""
 
 from __future__ import annotations
 

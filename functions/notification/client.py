@@ -6,6 +6,7 @@ manifest and models (no handler, no store), so a caller's cold start does not lo
 
 from __future__ import annotations
 
+from functions.notification.listing_models import InboxListing
 from functions.notification.manifest import SERVICE
 from functions.notification.message_models import MessageRequest, MessageSent
 from functions.notification.models import (
@@ -15,13 +16,30 @@ from functions.notification.models import (
 from shared.tenant_export import TenantExportPage, TenantExportRequest
 from shared.typed_client import TypedClient
 
-__all__ = ["AlertRequest", "AlertResult", "MessageRequest", "MessageSent", "NotificationClient"]
+__all__ = [
+    "AlertRequest",
+    "AlertResult",
+    "InboxListing",
+    "MessageRequest",
+    "MessageSent",
+    "NotificationClient",
+]
 
 
 class NotificationClient(TypedClient):
     """One method per internal route of functions/notification/manifest.py, named after its function."""
 
     callee = SERVICE
+
+    def inbox_internal(
+        self, *, unread: bool = False, page_size: int = 20, cursor: str | None = None
+    ) -> InboxListing:
+        """`GET /internal/notifications`: the in-app notifications of the user a service acts for,
+        newest first.
+
+        Handled by functions/notification/inbox_internal.py."""
+        query = {"unread": unread, "pageSize": page_size, "cursor": cursor}
+        return self._send("inbox-internal", InboxListing, query=query)
 
     def alerts_send(self, body: AlertRequest) -> AlertResult:
         """`POST /internal/alerts/send`: seed 000 scenario 4: alert the platform admins (and given

@@ -19,8 +19,9 @@ from functions.notification import channels, inbox_store, store
 from functions.notification.channels import ProviderError
 from functions.notification.recipients import Recipient
 from functions.notification.templates import Rendered
-from shared import observability
+from shared import observability, outbox
 from shared.errors import ServiceUnavailable
+from shared.events import publisher
 
 logger = observability.logger("notification")
 
@@ -110,9 +111,27 @@ def _send(
             "createdAt": created_at,
             "eventId": key,
         }
+        # Announced with the item (staged in its transaction): the realtime service pushes it.
+        created = publisher.build(
+            "notification.created",
+            {
+                "userId": recipient.user_id,
+                **{k: v for k, v in entry.items() if k != "eventId"},
+                "read": False,
+            },
+            source="notification",
+            tenant_id=tenant_id,
+            user_id=recipient.user_id,
+        )
         if inbox_store.add_to_inbox(
-            tenant_id, recipient.user_id, entry, delivery=(pk, sk), template=message.template
+            tenant_id,
+            recipient.user_id,
+            entry,
+            delivery=(pk, sk),
+            template=message.template,
+            events=[created],
         ):
+            outbox.release(created)
             return "sent"
         return _status(pk, sk)
     if not store.claim(pk, sk, template=message.template):

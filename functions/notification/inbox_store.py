@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -26,8 +26,10 @@ from functions.notification.store import (
     values,
     wire,
 )
+from shared import outbox
 from shared.envelopes import Cursor
 from shared.errors import InvalidRequest
+from shared.events.model import ServiceEvent
 
 _NOTIFICATION_ID = re.compile(r"n_([0-9]{13})[0-9a-f]{16}")
 
@@ -51,10 +53,17 @@ def _iso(millis: int) -> str:
 
 
 def add_to_inbox(
-    tenant_id: str, user_id: str, entry: Mapping[str, Any], *, delivery: tuple[str, str], template: str
+    tenant_id: str,
+    user_id: str,
+    entry: Mapping[str, Any],
+    *,
+    delivery: tuple[str, str],
+    template: str,
+    events: Sequence[ServiceEvent] = (),
 ) -> bool:
-    """Item, counts and its `sent` delivery record in one transaction: False (and nothing written) when
-    that delivery already happened, so a redelivered event never adds a second item or count."""
+    """Item, counts, its `sent` delivery record and the outbox entries of `events` (notification.created)
+    in one transaction: False (and nothing written) when that delivery already happened, so a redelivered
+    event never adds a second item or count."""
     sk = f"{entry['createdAt']}#{entry['notificationId']}"
     item = {"pk": inbox_pk(tenant_id, user_id), "sk": sk, **entry, "read": False}
     item |= {"gsi1pk": unread_pk(tenant_id, user_id), "gsi1sk": sk}
@@ -73,6 +82,7 @@ def add_to_inbox(
                 }
             },
             {"Put": {"TableName": table(), "Item": wire(record), "ConditionExpression": new}},
+            *(outbox.staged(event) for event in events),
         ]
     )
     return reasons is None

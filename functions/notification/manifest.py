@@ -40,6 +40,12 @@ SERVICE = Service(
             description="The caller's in-app notifications, newest first.",
         ),
         Function(
+            "inbox-internal",
+            Route("GET", "/internal/notifications"),
+            tables=TABLES,
+            description="The in-app notifications of the user a service acts for, newest first.",
+        ),
+        Function(
             "mark-read",
             Route("POST", "/api/v1/notifications/{notificationId}/read", status=204),
             tables=TABLES,
@@ -62,6 +68,7 @@ SERVICE = Service(
             Route("POST", "/internal/alerts/send"),
             tables=TABLES,
             sends_messages=True,
+            publishes=True,  # notification.created with each in-app item (realtime pushes it)
             description="Seed 000 scenario 4: alert the platform admins (and given addresses).",
         ),
         Function(

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from shared.emails import Email
 from shared.identifiers import TENANT_ID_PATTERN
+from shared.models import CamelBody, CamelModel
 
 LinkTemplate = Literal[
     "verify_email", "verify_email_unneeded", "password_reset", "password_reset_unknown", "invitation"
@@ -25,18 +26,10 @@ Body = Annotated[
 ]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-
-class MessageRequest(_Body):
+class MessageRequest(CamelBody):
     """One account-link email to one address (which may not be a user yet: an invitee)."""
 
-    tenant_id: TenantId = Field(alias="tenantId")
+    tenant_id: TenantId
     template: LinkTemplate
     to: Email
     key: DeliveryKey
@@ -46,16 +39,16 @@ class MessageRequest(_Body):
     values: Annotated[dict[VariableName, VariableValue], Field(max_length=10)] = Field(default_factory=dict)
 
 
-class MessageSent(_Out):
+class MessageSent(CamelModel):
     delivered: bool  # sent, by this call or an earlier one with the same key (which sent it once)
 
 
-class TemplateText(_Body):
+class TemplateText(CamelBody):
     subject: Subject
     body: Body
 
 
-class TemplateOut(_Out):
+class TemplateOut(CamelModel):
     name: str
     subject: str
     body: str

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StringConstraints, field_validator
+from pydantic import Field, StrictBool, StringConstraints, field_validator
 from pydantic.config import JsonDict
 
 from shared.emails import Email
+from shared.models import CamelBody, CamelModel
 
 MAX_ALERT_RECIPIENTS = 50
 
@@ -20,23 +21,15 @@ def _boolean_only(schema: JsonDict) -> None:
         schema.update(next(o for o in options if isinstance(o, dict) and o.get("type") != "null"))
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-
 # --- requests ----------------------------------------------------------------------------------------
-class PreferencesPatch(_Body):
+class PreferencesPatch(CamelBody):
     """Only the channels given change; a field left out keeps its value. `null` is not a value: a field
     given must be a JSON boolean (strict: "true" and 1 are refused too)."""
 
     # Optional but never null, and published so: a boolean, not "boolean or null".
     email: StrictBool | None = Field(default=None, json_schema_extra=_boolean_only)
     sms: StrictBool | None = Field(default=None, json_schema_extra=_boolean_only)
-    in_app: StrictBool | None = Field(default=None, alias="inApp", json_schema_extra=_boolean_only)
+    in_app: StrictBool | None = Field(default=None, json_schema_extra=_boolean_only)
 
     @field_validator("email", "sms", "in_app", mode="before")
     @classmethod
@@ -47,33 +40,31 @@ class PreferencesPatch(_Body):
         return value
 
 
-class AlertRequest(_Body):
+class AlertRequest(CamelBody):
     """Seed 000 scenario 4: what a failed job's runner asks the platform admins to know."""
 
-    alert_type: Annotated[str, StringConstraints(min_length=1, max_length=100)] = Field(alias="alertType")
+    alert_type: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     severity: Literal["info", "warning", "critical"]
-    job_id: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(
-        default=None, alias="jobId"
-    )
+    job_id: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = Field(default=None)
     message: Annotated[str, StringConstraints(min_length=1, max_length=4000)]
     recipients: Annotated[list[Email], Field(max_length=MAX_ALERT_RECIPIENTS)] = Field(default_factory=list)
 
 
 # --- responses ---------------------------------------------------------------------------------------
-class Preferences(_Out):
+class Preferences(CamelModel):
     email: bool
     sms: bool
-    in_app: bool = Field(alias="inApp")
+    in_app: bool
 
 
-class InboxEntry(_Out):
-    notification_id: str = Field(alias="notificationId")
+class InboxEntry(CamelModel):
+    notification_id: str
     type: str
     title: str
     body: str
     read: bool
-    created_at: str = Field(alias="createdAt")
+    created_at: str
 
 
-class AlertResult(_Out):
+class AlertResult(CamelModel):
     delivered: int

@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Literal
 
 from functions.cache.client import CacheClient, UserPrincipalChange
-from functions.rbac import roles, store
+from functions.rbac import ports, roles
 from functions.rbac.manifest import SERVICE
 from functions.rbac.models import (
     CheckRequest,
@@ -21,7 +21,7 @@ from functions.rbac.models import (
     UserPermissions,
     UserRoles,
 )
-from shared import outbox, permissions
+from shared import permissions
 from shared.context import UserContext
 from shared.errors import ServiceUnavailable, UserNotFound
 from shared.events import publisher
@@ -36,7 +36,7 @@ CHANGE_ATTEMPTS = 5
 
 def assign_default_role(tenant_id: str, user_id: str, user_type: str) -> UserRoles:
     """Create the user's roles item (or add the role to it: users may retry), without an event."""
-    held, _ = store.add_user_role(tenant_id, user_id, user_type, create=True)
+    held, _ = ports.store().add_user_role(tenant_id, user_id, user_type, create=True)
     return UserRoles(user_id=user_id, roles=held or [user_type])
 
 
@@ -58,7 +58,7 @@ def check(body: CheckRequest) -> CheckResult:
 
 
 def forget(tenant_id: str, user_id: str) -> None:
-    store.delete_user_roles(tenant_id, user_id)
+    ports.store().delete_user_roles(tenant_id, user_id)
 
 
 def user_permissions(caller: UserContext, user_id: str) -> UserPermissions:
@@ -102,14 +102,14 @@ def _change(tenant_id: str, user_id: str, role: str, change: Literal["assigned",
             },
             tenant_id=tenant_id,
         )
-        if not store.replace_user_roles(tenant_id, user_id, seen=held, roles=after, events=[changed]):
+        if not ports.store().replace_user_roles(tenant_id, user_id, seen=held, roles=after, events=[changed]):
             continue
         try:
             cache.principals_user(UserPrincipalChange(tenant_id=tenant_id, user_id=user_id))
         except Exception:
             _undo(tenant_id, user_id, seen=after, roles=held, changed=changed)
             raise
-        outbox.release(changed)
+        ports.outbox().release(changed)
         return UserRoles(user_id=user_id, roles=after)
     raise ServiceUnavailable("The user's roles kept changing; try again")
 
@@ -117,7 +117,7 @@ def _change(tenant_id: str, user_id: str, role: str, change: Literal["assigned",
 def _undo(tenant_id: str, user_id: str, *, seen: list[str], roles: list[str], changed: ServiceEvent) -> None:
     """Put the roles back and take the event out (one transaction); logged if the list moved meanwhile."""
     try:
-        if store.replace_user_roles(tenant_id, user_id, seen=seen, roles=roles, withdraw=[changed]):
+        if ports.store().replace_user_roles(tenant_id, user_id, seen=seen, roles=roles, withdraw=[changed]):
             return
         log.error("role change not undone after cache failed", user_id=user_id, event_id=changed.id)
     except Exception:
@@ -125,7 +125,7 @@ def _undo(tenant_id: str, user_id: str, *, seen: list[str], roles: list[str], ch
 
 
 def _roles_or_404(tenant_id: str, user_id: str) -> list[str]:
-    held = store.user_roles(tenant_id, user_id)
+    held = ports.store().user_roles(tenant_id, user_id)
     if held is None:
         raise UserNotFound(field="userId")
     return held

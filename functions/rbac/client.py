@@ -5,6 +5,7 @@ models (no handler, no store), so a caller's cold start does not load rbac's cod
 
 from __future__ import annotations
 
+from functions.rbac.listing_models import Assignments, AssignmentsRequest, RoleListing
 from functions.rbac.manifest import SERVICE
 from functions.rbac.models import (
     CheckRequest,
@@ -22,6 +23,8 @@ from shared.tenant_export import TenantExportPage, TenantExportRequest
 from shared.typed_client import TypedClient
 
 __all__ = [
+    "Assignments",
+    "AssignmentsRequest",
     "CheckRequest",
     "CheckResult",
     "DefaultRoleRequest",
@@ -30,6 +33,7 @@ __all__ = [
     "GrantCheck",
     "GrantChecked",
     "RbacClient",
+    "RoleListing",
     "RolesRequest",
     "TenantUserPermissions",
     "UserRoles",
@@ -59,6 +63,19 @@ class RbacClient(TypedClient):
             path={"userId": user_id},
             query={"tenantId": tenant_id},
         )
+
+    def roles_list_internal(self) -> RoleListing:
+        """`GET /internal/roles`: the tenant's roles, for a service acting for a user.
+
+        Handled by functions/rbac/roles_list_internal.py."""
+        return self._send("roles-list-internal", RoleListing)
+
+    def assignments_batch(self, body: AssignmentsRequest) -> Assignments:
+        """`POST /internal/roles/assignments`: the roles and permissions of up to 100 users, for a
+        service acting for a user.
+
+        Handled by functions/rbac/assignments_batch.py."""
+        return self._send("assignments-batch", Assignments, body)
 
     def check(self, body: CheckRequest) -> CheckResult:
         """`POST /internal/permissions/check`: whether a user holds `resource.action`.

@@ -7,7 +7,7 @@ changed). Every permission of every role granted must be among them, else 403 `I
 
 from __future__ import annotations
 
-from functions.rbac import roles, store
+from functions.rbac import ports, roles
 from functions.rbac.models import GrantCheck, GrantChecked, RolesRequest, UserRoles
 from shared.context import UserContext
 from shared.errors import Conflict, RoleNotFound
@@ -42,6 +42,6 @@ def assign_roles(tenant_id: str, user_id: str, body: RolesRequest) -> UserRoles:
     409: this route makes a new user's item, it never changes one."""
     names = list(dict.fromkeys(body.roles))
     _known(tenant_id, names)
-    if not store.put_user_roles(tenant_id, user_id, names):
+    if not ports.store().put_user_roles(tenant_id, user_id, names):
         raise Conflict("The user already has roles", field="userId")
     return UserRoles(user_id=user_id, roles=names)

@@ -23,13 +23,13 @@ SERVICE = Service(
         ),
         Function(
             "check",
-            Route("POST", "/internal/permissions/check"),
+            Route("POST", "/internal/permissions/check", idempotent=True),
             tables=TABLES,
             description="Whether a user holds `resource.action`.",
         ),
         Function(
             "grant-check",
-            Route("POST", "/internal/roles/grant-check"),
+            Route("POST", "/internal/roles/grant-check", idempotent=True),
             tables=TABLES,
             description="The privilege guard for an invitation: the granter holds every role it grants.",
         ),
@@ -41,9 +41,21 @@ SERVICE = Service(
         ),
         Function(
             "forget-user",
-            Route("POST", "/internal/users/{userId}/forget"),
+            Route("POST", "/internal/users/{userId}/forget", idempotent=True),
             tables=TABLES,
             description="Delete a user's roles item (users calls it on delete).",
+        ),
+        Function(
+            "roles-list-internal",
+            Route("GET", "/internal/roles"),
+            tables=TABLES,
+            description="The tenant's roles, for a service acting for a user.",
+        ),
+        Function(
+            "assignments-batch",
+            Route("POST", "/internal/roles/assignments", idempotent=True),
+            tables=TABLES,
+            description="The roles and permissions of up to 100 users, for a service acting for a user.",
         ),
         Function(
             "roles-list",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from shared.identifiers import TENANT_ID_PATTERN
+from shared.models import CamelBody, CamelModel
 
 # The same shapes the stored keys rely on: no `#`, so a value can never forge another item's key.
 USER_ID_PATTERN = r"^[A-Za-z0-9_-]{1,128}$"
@@ -22,29 +23,21 @@ Permission = Annotated[str, StringConstraints(pattern=PERMISSION_PATTERN)]
 Permissions = Annotated[list[Permission], Field(max_length=MAX_PERMISSIONS)]
 
 
-class _Request(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-
-class _Response(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-
 # --- internal ------------------------------------------------------------------------------------------
-class DefaultRoleRequest(_Request):
-    tenant_id: TenantId = Field(alias="tenantId")
-    user_type: Literal["member", "tenant_admin"] = Field(alias="userType")
+class DefaultRoleRequest(CamelBody):
+    tenant_id: TenantId
+    user_type: Literal["member", "tenant_admin"]
 
 
-class CheckRequest(_Request):
-    user_id: UserId = Field(alias="userId")
-    tenant_id: TenantId = Field(alias="tenantId")
+class CheckRequest(CamelBody):
+    user_id: UserId
+    tenant_id: TenantId
     resource: Annotated[str, StringConstraints(pattern=NAME_PART_PATTERN)]
     action: Annotated[str, StringConstraints(pattern=NAME_PART_PATTERN)]
     context: dict[str, Any] | None = None  # accepted for the contract; no rule reads it yet
 
 
-class CheckResult(_Response):
+class CheckResult(CamelModel):
     allowed: bool
     permission: str
 
@@ -53,60 +46,58 @@ class CheckResult(_Response):
 GrantedRoles = Annotated[list[RoleName], Field(min_length=1, max_length=20)]
 
 
-class GrantCheck(_Request):
+class GrantCheck(CamelBody):
     """May a caller holding `granter_permissions` hand out `roles` (rbac's privilege guard)? The
     permissions are the caller's as the gateway's authorizer verified them (a user's effective ones, or
     an API key's scopes), exactly what the guard reads on rbac's own routes."""
 
-    tenant_id: TenantId = Field(alias="tenantId")
+    tenant_id: TenantId
     # A union of roles' permissions: several roles' worth.
-    granter_permissions: Annotated[list[Permission], Field(max_length=10 * MAX_PERMISSIONS)] = Field(
-        alias="granterPermissions"
-    )
+    granter_permissions: Annotated[list[Permission], Field(max_length=10 * MAX_PERMISSIONS)]
     roles: GrantedRoles
 
 
-class GrantChecked(_Response):
+class GrantChecked(CamelModel):
     roles: list[str]
     permissions: list[str]  # the union of the roles' permissions
 
 
-class RolesRequest(_Request):
-    tenant_id: TenantId = Field(alias="tenantId")
+class RolesRequest(CamelBody):
+    tenant_id: TenantId
     roles: GrantedRoles
 
 
-class ForgetRequest(_Request):
-    tenant_id: TenantId = Field(alias="tenantId")
+class ForgetRequest(CamelBody):
+    tenant_id: TenantId
 
 
-class Forgotten(_Response):
+class Forgotten(CamelModel):
     forgotten: bool = True
 
 
 # --- roles ---------------------------------------------------------------------------------------------
-class Role(_Response):
+class Role(CamelModel):
     name: str
     permissions: list[str]
     builtin: bool
 
 
-class NewRole(_Request):
+class NewRole(CamelBody):
     name: RoleName
     permissions: Permissions
 
 
-class RoleUpdate(_Request):
+class RoleUpdate(CamelBody):
     permissions: Permissions
 
 
 # --- a user's roles ------------------------------------------------------------------------------------
-class AssignRequest(_Request):
+class AssignRequest(CamelBody):
     role: RoleName
 
 
-class UserRoles(_Response):
-    user_id: str = Field(alias="userId")
+class UserRoles(CamelModel):
+    user_id: str
     roles: list[str]
 
 
@@ -115,4 +106,4 @@ class UserPermissions(UserRoles):
 
 
 class TenantUserPermissions(UserPermissions):
-    tenant_id: str = Field(alias="tenantId")
+    tenant_id: str

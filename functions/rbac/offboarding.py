@@ -5,16 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from functions.rbac import roles, store
-from shared import aws
-from shared.config import settings
-from shared.envelopes import Cursor
-from shared.errors import InvalidRequest
+from functions.rbac import ports, roles
+from functions.rbac.store import TABLE
 from shared.events.model import ServiceEvent
 from shared.tenant_export import TenantExportPage, TenantExportRequest
 from shared.tenant_purge import on_deleting
-
-_USER = "USER#"
 
 
 def export_page(body: TenantExportRequest) -> TenantExportPage:
@@ -23,29 +18,10 @@ def export_page(body: TenantExportRequest) -> TenantExportPage:
     items: list[dict[str, Any]] = []
     if body.cursor is None:
         items += [{"kind": "role", **r.model_dump(by_alias=True)} for r in roles.list_roles(tenant_id)]
-    start, page = Cursor.decode(body.cursor)
-    pk = store.partition(tenant_id)
-    if start is not None and (
-        start.get("pk") != {"S": pk} or not str(start.get("sk", {}).get("S", "")).startswith(_USER)
-    ):
-        raise InvalidRequest("The cursor is not valid", field="cursor")
-    request: dict[str, Any] = {
-        "TableName": settings().table_name(store.TABLE),
-        "KeyConditionExpression": "pk = :pk AND begins_with(sk, :user)",
-        "ExpressionAttributeValues": {":pk": {"S": pk}, ":user": {"S": _USER}},
-        "Limit": body.page_size,
-        "ConsistentRead": True,
-    }
-    if start is not None:
-        request["ExclusiveStartKey"] = start
-    found = aws.client("dynamodb").query(**request)
-    for item in found.get("Items", []):
-        granted = [str(v.get("S")) for v in item.get("roles", {}).get("L", [])]
-        items.append({"kind": "assignment", "userId": item["sk"]["S"].removeprefix(_USER), "roles": granted})
-    return TenantExportPage(
-        items=items, next_cursor=Cursor.encode(found.get("LastEvaluatedKey"), page=page + 1)
-    )
+    page = ports.store().user_roles_page(tenant_id, page_size=body.page_size, cursor=body.cursor)
+    items += [{"kind": "assignment", "userId": user_id, "roles": held} for user_id, held in page.held]
+    return TenantExportPage(items=items, next_cursor=page.next_cursor)
 
 
 def purge(event: ServiceEvent) -> None:
-    on_deleting(event, service="rbac", table=store.TABLE)
+    on_deleting(event, service="rbac", table=TABLE)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from functions.rbac import store
+from functions.rbac import ports
 from functions.rbac.models import NewRole, Role, RoleUpdate
 from shared import permissions
 from shared.context import UserContext
@@ -31,13 +31,13 @@ BUILTIN: dict[str, list[str]] = {
 
 def list_roles(tenant_id: str) -> list[Role]:
     """Built-in roles first (with a tenant's override of `member`), then the tenant's own, by name."""
-    stored = {item.name: item for item in store.stored_roles(tenant_id)}
+    stored = {role.name: role for role in ports.store().stored_roles(tenant_id)}
     builtin = [
         Role(name=name, permissions=_builtin_permissions(name, stored), builtin=True) for name in BUILTIN
     ]
     custom = [
-        Role(name=name, permissions=item.granted, builtin=False)
-        for name, item in sorted(stored.items())
+        Role(name=name, permissions=role.permissions, builtin=False)
+        for name, role in sorted(stored.items())
         if name not in BUILTIN
     ]
     return builtin + custom
@@ -63,7 +63,7 @@ def _stored_definitions(tenant_id: str, names: list[str]) -> dict[str, list[str]
     cached = {n: _definitions.get((tenant_id, n)) for n in names}
     missing = [n for n in names if (tenant_id, n) not in _definitions]
     if missing:
-        fetched = store.stored_permissions(tenant_id, missing)
+        fetched = ports.store().stored_permissions(tenant_id, missing)
         for name in missing:
             cached[name] = fetched.get(name)
             _definitions.put((tenant_id, name), cached[name])
@@ -88,7 +88,7 @@ def create_role(user: UserContext, body: NewRole) -> Role:
     permissions.require(user, "role.write")
     granted = _normalized(body.permissions)
     require_grantable(user, granted)
-    if body.name in BUILTIN or not store.insert_role(user.tenant_id, body.name, granted):
+    if body.name in BUILTIN or not ports.store().insert_role(user.tenant_id, body.name, granted):
         raise Conflict(f"The role {body.name!r} already exists", field="name")
     _definitions.invalidate((user.tenant_id, body.name))
     return Role(name=body.name, permissions=granted, builtin=False)
@@ -101,7 +101,7 @@ def update_role(user: UserContext, name: str, body: RoleUpdate) -> Role:
     granted = _normalized(body.permissions)
     require_grantable(user, granted)
     builtin = name in BUILTIN
-    if not store.replace_role(user.tenant_id, name, granted, builtin=builtin):
+    if not ports.store().replace_role(user.tenant_id, name, granted, builtin=builtin):
         raise RoleNotFound(f"No role {name!r} in this tenant", field="name")
     _definitions.invalidate((user.tenant_id, name))
     return Role(name=name, permissions=granted, builtin=builtin)
@@ -117,9 +117,9 @@ def require_grantable(user: UserContext, granted: Iterable[str]) -> None:
         )
 
 
-def _builtin_permissions(name: str, stored: dict[str, store.RoleItem]) -> list[str]:
+def _builtin_permissions(name: str, stored: dict[str, ports.RoleRecord]) -> list[str]:
     if name != TENANT_ADMIN and name in stored:
-        return stored[name].granted
+        return stored[name].permissions
     return BUILTIN[name]
 
 

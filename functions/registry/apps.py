@@ -17,7 +17,8 @@ import time
 import uuid
 from collections.abc import Mapping
 
-from functions.registry import store
+from functions.registry import in_repo, store
+from functions.registry.in_repo import InRepoApp
 from functions.registry.models import (
     AppService,
     DeliveryAttempt,
@@ -47,6 +48,7 @@ RESERVED_NAMES = frozenset(
         "gateway",
         "monitoring",
         "notification",
+        "oidc",
         "rbac",
         "registry",
         "tenants",
@@ -108,6 +110,22 @@ def to_model(record: AppRecord) -> AppService:
     )
 
 
+def in_repo_model(found: InRepoApp) -> AppService:
+    return AppService(
+        service_id=found.service_id,
+        name=found.name,
+        kind="in-repo",
+        display_name=found.display_name,
+        version=found.version,
+        endpoints=[Endpoint.model_validate(e) for e in found.endpoints],
+        events=list(found.events),
+        redirect_uris=[],
+        status="registered",
+        active=True,
+        last_heartbeat=None,
+    )
+
+
 def _iso(epoch: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(epoch)) + f".{int(epoch % 1 * 1000):03d}Z"
 
@@ -117,6 +135,8 @@ def register(body: Registration) -> Registered:
     require_platform_admin(require().user)
     if body.name in RESERVED_NAMES:
         raise Conflict(f"The name {body.name!r} is reserved by the platform", field="name")
+    if in_repo.by_name(body.name) is not None:
+        raise Conflict(f"The name {body.name!r} is an in-repo app's", field="name")
     service_id = f"svc_{uuid.uuid4().hex}"
     token = f"srt_{service_id}.{secrets.token_urlsafe(32)}"
     client_id = f"cli_{secrets.token_hex(12)}"
@@ -197,6 +217,8 @@ def deregister(service_id: str, headers: Mapping[str, str]) -> None:
     if user is not None:
         require_platform_admin(user)
         record = store.get(service_id)
+        if record is None and in_repo.by_id(service_id) is not None:
+            raise Conflict("An in-repo app is deployed, not registered: it cannot be deregistered")
         if record is None:
             raise NotFound(f"No app {service_id}", details={"serviceId": service_id})
     else:
@@ -211,11 +233,15 @@ def listed(include_inactive: bool) -> list[AppService]:
     require_platform_admin(require().user)
     now = time.time()
     records = store.every()
-    return [to_model(r) for r in records if include_inactive or r.active(now)]
+    external = [to_model(r) for r in records if include_inactive or r.active(now)]
+    return [*(in_repo_model(a) for a in sorted(in_repo.apps().values(), key=lambda a: a.name)), *external]
 
 
 def get(service_id: str) -> AppService:
     require_platform_admin(require().user)
+    found = in_repo.by_id(service_id)
+    if found is not None:
+        return in_repo_model(found)
     record = store.get(service_id)
     if record is None:
         raise NotFound(f"No app {service_id}", details={"serviceId": service_id})
@@ -224,7 +250,7 @@ def get(service_id: str) -> AppService:
 
 def deliveries(service_id: str, limit: int) -> list[DeliveryAttempt]:
     require_platform_admin(require().user)
-    if store.get(service_id) is None:
+    if store.get(service_id) is None and in_repo.by_id(service_id) is None:
         raise NotFound(f"No app {service_id}", details={"serviceId": service_id})
     return [
         DeliveryAttempt(
@@ -251,6 +277,10 @@ def endpoint_for(record: AppRecord, method: str, path: str) -> Endpoint | None:
         if endpoint.method in (method, "ANY") and _template(endpoint.path).fullmatch(path):
             return endpoint
     return None
+
+
+def path_matches(template: str, path: str) -> bool:
+    return _template(template).fullmatch(path) is not None
 
 
 def _template(path: str) -> re.Pattern[str]:

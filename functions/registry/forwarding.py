@@ -22,7 +22,6 @@ The app's answer comes back as it is (status, body, a few safe headers); no answ
 from __future__ import annotations
 
 import base64
-import ipaddress
 import re
 import urllib.error
 import urllib.request
@@ -32,21 +31,20 @@ from urllib.parse import quote
 
 from aws_lambda_powertools.event_handler import Response
 
-from functions.registry import apps, store
+from functions.registry import apps, in_repo, store
 from functions.registry.models import APP_NAME_PATTERN
-from shared import access_tokens
+from shared import access_tokens, public_tenant
 from shared.config import settings
-from shared.context import Headers, RequestContext, UserContext, require
+from shared.context import RequestContext, UserContext, require
 from shared.errors import (
     Forbidden,
-    InvalidRequest,
     InvalidToken,
+    MethodNotAllowed,
     NotFound,
     PermissionDenied,
     ServiceUnavailable,
     Timeout,
 )
-from shared.identifiers import TENANT_ID_PATTERN
 from shared.permissions import allows
 
 PREFIX = "/api/v1/apps/"
@@ -89,6 +87,9 @@ def forward(
     ctx = require()
     if not re.fullmatch(APP_NAME_PATTERN, name):
         raise NotFound(f"No app named {name!r}", details={"name": name})
+    in_repo_app = in_repo.by_name(name)
+    if in_repo_app is not None:  # its declared routes matched before this one: not one of them
+        _refuse_undeclared(in_repo_app, method, raw_path[len(PREFIX) + len(name) :] or "/")
     record = store.by_name(name)
     if record is None:
         raise NotFound(f"No app named {name!r}", details={"name": name})
@@ -104,7 +105,7 @@ def forward(
             raise InvalidToken("The credential is not valid")
         if not endpoint.public:
             raise InvalidToken("A valid access token or API key is required")
-        tenant_id = _public_tenant(headers)
+        tenant_id = public_tenant.claimed(headers)
     else:
         tenant_id = user.tenant_id
     choice = store.enablement(tenant_id, record.service_id)
@@ -118,20 +119,17 @@ def forward(
     return _send(record, method, tail, query, headers, body, ctx, user, tenant_id)
 
 
-def _public_tenant(headers: Mapping[str, str]) -> str:
-    """Seed 001: the `X-Tenant-ID` header, else the first label of the host (`acme.example.com`)."""
-    tenant = headers.get(Headers.TENANT_ID)
-    if not tenant:
-        host = (headers.get("host") or "").rsplit(":", 1)[0].strip("[]")
-        try:
-            ipaddress.ip_address(host)
-        except ValueError:
-            tenant = host.split(".", 1)[0] if "." in host else None
-    if not tenant or not re.fullmatch(TENANT_ID_PATTERN, tenant):
-        raise InvalidRequest(
-            "The tenant is unknown: send X-Tenant-ID (or use the tenant's host name)", field="X-Tenant-ID"
+def _refuse_undeclared(app: in_repo.InRepoApp, method: str, tail: str) -> None:
+    """A request no declared route of an in-repo app took: 405 with `Allow` when the path is one of its
+    routes under another method (as the gateway answers for platform routes), else 404."""
+    allowed = sorted({e["method"] for e in app.endpoints if apps.path_matches(e["path"], tail)})
+    if allowed:
+        raise MethodNotAllowed(
+            f"{method} is not allowed on this path of {app.name!r}; use {', '.join(allowed)}",
+            headers={"Allow": ", ".join(allowed)},
+            details={"allow": allowed},
         )
-    return tenant
+    raise NotFound(f"The app {app.name!r} has no such endpoint", details={"name": app.name})
 
 
 def _send(

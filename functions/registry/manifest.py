@@ -69,6 +69,19 @@ SERVICE = Service(
             description="An app's endpoint: permission, tenant enablement, then forwarded to the app.",
         ),
         Function(
+            "oauth-clients",
+            # A lookup with a body: repeating it changes nothing (functions/oidc's OAuth clients).
+            Route("POST", "/internal/registry/oauth-clients/resolve", idempotent=True),
+            tables=TABLES,
+            description="A registered app as an OAuth client: redirect URIs, its secret checked, enablement.",
+        ),
+        Function(
+            "app-access",
+            Route("GET", "/internal/registry/apps/{name}/tenants/{tenantId}"),
+            tables=TABLES,
+            description="Whether a tenant enabled an in-repo app (asked by the app's kernel gate).",
+        ),
+        Function(
             "subscriber",
             # Every event: which apps want which is data (their registered patterns), not a rule.
             Subscription(("*",), batch_size=1, max_receive_count=6, visibility_timeout=90),

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool
+from pydantic import Field, StrictBool
 
+from shared.models import CamelBody, CamelModel
 from shared.schema_patterns import WHITESPACE
 
 APP_NAME_PATTERN = r"^[a-z][a-z0-9-]{1,39}$"
@@ -27,16 +28,17 @@ Url = Annotated[str, Field(pattern=HTTP_URL_PATTERN, min_length=10, max_length=5
 Version = Annotated[str, Field(pattern=VERSION_PATTERN, min_length=1, max_length=50)]
 Method = Literal["GET", "POST", "PUT", "PATCH", "DELETE", "ANY"]
 DeliveryStatus = Literal["delivered", "failed", "dead_lettered"]
+AppKind = Literal["external", "in-repo"]
 # An app's configuration for one tenant: a small JSON object (its size is checked when stored).
 AppConfig = Annotated[dict[str, Any], Field(max_length=50)]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+class _Body(CamelBody):
+    """A request body (shared.models: camelCase, unknown fields refused)."""
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+class _Out(CamelModel):
+    """A response (shared.models: camelCase)."""
 
 
 class Endpoint(_Body):
@@ -73,20 +75,24 @@ class Registered(_Out):
 
 
 class AppService(_Out):
+    """`kind`: `external` (registered over HTTP) or `in-repo` (apps/<name>/, registered by the deployment,
+    always active; no base URL, client or heartbeat)."""
+
     service_id: str = Field(alias="serviceId")
     name: str
+    kind: AppKind = "external"
     display_name: str = Field(alias="displayName")
     version: str
-    base_url: str = Field(alias="baseUrl")
+    base_url: str | None = Field(default=None, alias="baseUrl")
     endpoints: list[Endpoint]
     events: list[str]
     webhook_url: str | None = Field(default=None, alias="webhookUrl")
     redirect_uris: list[str] = Field(alias="redirectUris")
-    client_id: str = Field(alias="clientId")
+    client_id: str | None = Field(default=None, alias="clientId")
     status: Literal["registered", "deregistered"]
     active: bool
     last_heartbeat: str | None = Field(alias="lastHeartbeat")
-    registered_at: str = Field(alias="registeredAt")
+    registered_at: str | None = Field(default=None, alias="registeredAt")
 
 
 class Heartbeat(_Body):
@@ -108,6 +114,7 @@ class HeartbeatAck(_Out):
 class TenantApp(_Out):
     service_id: str = Field(alias="serviceId")
     name: str
+    kind: AppKind = "external"
     display_name: str = Field(alias="displayName")
     version: str
     active: bool
@@ -131,3 +138,13 @@ class DeliveryAttempt(_Out):
     error: str | None = None
     duration_ms: float = Field(alias="durationMs")
     attempted_at: str = Field(alias="attemptedAt")
+
+
+class AppAccess(_Out):
+    """What an in-repo app's kernel gate asks the registry (`shared.app_access`): has this tenant enabled
+    the app, and with which configuration."""
+
+    name: str
+    tenant_id: str = Field(alias="tenantId")
+    enabled: bool
+    config: dict[str, Any] | None = None

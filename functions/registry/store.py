@@ -226,6 +226,13 @@ def by_name(name: str) -> AppRecord | None:
     return get(claim["serviceId"]["S"])
 
 
+def by_client_id(client_id: str) -> AppRecord | None:
+    """The app whose OAuth client id this is (its `CLIENT#` item, then the app): functions/oidc's clients."""
+    key: dict[str, AttributeValueTypeDef] = {"pk": {"S": f"CLIENT#{client_id}"}, "sk": {"S": "CLIENT"}}
+    found = _ddb().get_item(TableName=_table(), Key=key, ConsistentRead=True).get("Item")
+    return get(found["serviceId"]["S"]) if found else None
+
+
 def every() -> list[AppRecord]:
     """Every app ever registered (gsi1, one partition; a handful of pages at most)."""
     pages = (

@@ -3,12 +3,11 @@ and its events (tenant.updated, tenant.plan_changed) are one transaction (shared
 
 from __future__ import annotations
 
-from functions.tenants import deletion, store
+from functions.tenants import deletion, ports
 from functions.tenants.lookup import load, require_valid_id, to_model
 from functions.tenants.models import Tenant, TenantChanges, TenantSettings
 from functions.tenants.plans import quotas_for
-from functions.tenants.store import TenantRecord
-from shared import outbox
+from functions.tenants.ports import ConditionFailed, TenantRecord
 from shared.context import UserContext, require
 from shared.envelopes import utc_now_iso
 from shared.errors import InvalidRequest, PermissionDenied, ServiceUnavailable, TenantNotFound
@@ -80,7 +79,7 @@ def update(tenant_id: str, changes: TenantChanges) -> Tenant:
         name_after = new_name or current.name
         events = _change_events(current, changed, name_after, new_plan, {**current.quotas, **new_quotas})
         try:
-            updated = store.change_settings(
+            updated = ports.store().change_settings(
                 current,
                 name=new_name,
                 plan=new_plan,
@@ -89,9 +88,9 @@ def update(tenant_id: str, changes: TenantChanges) -> Tenant:
                 events=events,
                 switches={**current.settings, **switched} if switched else None,
             )
-        except store.ConditionFailed:
+        except ConditionFailed:
             continue  # someone changed it meanwhile: decide again on what is there now
-        outbox.release(*events)
+        ports.outbox().release(*events)
         return to_model(updated)
     raise ServiceUnavailable("The tenant kept changing during the update; try again")
 

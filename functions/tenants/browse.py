@@ -7,7 +7,7 @@ and plan would put a counter on every status and plan change of every tenant.)""
 
 from __future__ import annotations
 
-from functions.tenants import listing, store
+from functions.tenants import ports
 from functions.tenants.lookup import to_model
 from functions.tenants.models import Tenant
 from shared.context import require
@@ -20,7 +20,7 @@ def list_tenants(*, status: str | None, plan: str | None, page_size: int, cursor
     user = require().require_user()
     if not is_platform_admin(user):
         raise PermissionDenied("Only platform admins list tenants", details={"permission": "*"})
-    ids, next_cursor = listing.page(listing.selection(status, plan), page_size=page_size, cursor=cursor)
-    found = [to_model(record) for record in store.get_many(ids)]
+    ids, next_cursor = ports.store().listed(status=status, plan=plan, page_size=page_size, cursor=cursor)
+    found = [to_model(record) for record in ports.store().get_many(ids)]
     total = (Cursor.page_of(cursor) - 1) * page_size + len(found)
     return Page[Tenant].of(found, total=total, page_size=page_size, cursor=cursor, next_cursor=next_cursor)

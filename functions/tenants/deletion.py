@@ -52,7 +52,9 @@ PURGING_SERVICES = (
     "gateway",
     "monitoring",
     "notification",
+    "oidc",
     "rbac",
+    "realtime",
     "registry",
     "users",
 )

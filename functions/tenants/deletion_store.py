@@ -1,24 +1,23 @@
 """A tenant's deletion, as the `tenants` table keeps it: status `deleting` and a `deletion` map on the
 tenant's `TENANT` item (requestedAt, requestedBy, round, and per service {round, complete, cursor} plus
 the items each removed). Every change is conditioned on the tenant still being in that deletion round, so
-concurrent progress reports and duplicates settle in DynamoDB."""
+concurrent progress reports and duplicates settle in DynamoDB. Reads and writes go through the store's
+`TenantItem` (pynamodb) and shared.transactions."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from functions.tenants import listing
-from shared import aws, outbox
-from shared.config import settings
+from functions.tenants.store import TABLE, TenantItem, plain
 from shared.events.model import ServiceEvent
 from shared.tables import tenant_key
+from shared.transactions import Transaction, conditionally
 
-TABLE = "tenants"
 SORT_KEY = "TENANT"
+_DELETION = TenantItem.deletion
 
 
 @dataclass(frozen=True)
@@ -44,46 +43,35 @@ class DeletionState:
         return sum(s.removed for s in self.services.values())
 
 
-def _table() -> str:
-    return settings().table_name(TABLE)
-
-
-def _key(tenant_id: str) -> dict[str, Any]:
-    return {"pk": {"S": tenant_key(tenant_id)}, "sk": {"S": SORT_KEY}}
+def _item(tenant_id: str) -> TenantItem:
+    return TenantItem(tenant_key(tenant_id), SORT_KEY)
 
 
 def _fresh(services: Sequence[str], round_: int) -> dict[str, Any]:
-    return {
-        "M": {
-            s: {"M": {"round": {"N": str(round_)}, "complete": {"BOOL": False}, "cursor": {"NULL": True}}}
-            for s in services
-        }
-    }
+    return {s: {"round": round_, "complete": False, "cursor": None} for s in services}
 
 
-def _state(tenant_id: str, item: Mapping[str, Any]) -> DeletionState | None:
-    if item.get("status", {}).get("S") != "deleting" or "deletion" not in item:
+def _state(tenant_id: str, item: TenantItem) -> DeletionState | None:
+    deletion = plain(item.deletion)
+    if item.status != "deleting" or not deletion:
         return None
-    deletion = item["deletion"]["M"]
-    removed = {k: int(v["N"]) for k, v in deletion.get("removed", {}).get("M", {}).items()}
-    services = {}
-    for name, raw in deletion["services"]["M"].items():
-        entry = raw["M"]
-        cursor = entry.get("cursor", {}).get("S")
-        services[name] = ServiceState(
-            int(entry["round"]["N"]), bool(entry["complete"]["BOOL"]), cursor, removed.get(name, 0)
+    removed = {k: int(v) for k, v in deletion.get("removed", {}).items()}
+    services = {
+        name: ServiceState(
+            int(entry["round"]), bool(entry["complete"]), entry.get("cursor"), removed.get(name, 0)
         )
-    return DeletionState(tenant_id, deletion["requestedAt"]["S"], int(deletion["round"]["N"]), services)
+        for name, entry in deletion["services"].items()
+    }
+    return DeletionState(tenant_id, str(deletion["requestedAt"]), int(deletion["round"]), services)
 
 
-def _condition_failed(exc: ClientError) -> bool:
-    return exc.response.get("Error", {}).get("Code") == "ConditionalCheckFailedException"
+def _in_round(round_: int) -> Any:
+    return (TenantItem.status == "deleting") & (_DELETION["round"] == round_)
 
 
 def get(tenant_id: str) -> DeletionState | None:
-    item = aws.client("dynamodb").get_item(TableName=_table(), Key=_key(tenant_id), ConsistentRead=True)
-    found = item.get("Item")
-    return _state(tenant_id, found) if found else None
+    item = TenantItem.get_live(tenant_key(tenant_id), SORT_KEY)
+    return _state(tenant_id, item) if item else None
 
 
 def start(
@@ -97,30 +85,22 @@ def start(
     """active/suspended → deleting, with round 1 for every service and `tenant.deleting` staged, in one
     transaction (the listing items move to `deleting` with it). False when the tenant is not there, still
     provisioning, or already deleting."""
-    update: Any = {
-        "TableName": _table(),
-        "Key": _key(tenant_id),
-        "UpdateExpression": "SET #status = :deleting, updatedAt = :now, deletion = :deletion",
-        "ConditionExpression": "#status IN (:active, :suspended)",
-        "ExpressionAttributeNames": {"#status": "status"},
-        "ExpressionAttributeValues": {
-            ":deleting": {"S": "deleting"},
-            ":active": {"S": "active"},
-            ":suspended": {"S": "suspended"},
-            ":now": {"S": requested_at},
-            ":deletion": {
-                "M": {
-                    "requestedAt": {"S": requested_at},
-                    "requestedBy": {"S": requested_by},
-                    "round": {"N": "1"},
-                    "services": _fresh(services, 1),
-                    "removed": {"M": {}},
-                }
-            },
-        },
+    deletion = {
+        "requestedAt": requested_at,
+        "requestedBy": requested_by,
+        "round": 1,
+        "services": _fresh(services, 1),
+        "removed": {},
     }
-    moved = listing.status_moved(tenant_id, "deleting")
-    return outbox.transact([{"Update": update}, *moved], [event], table=TABLE) is None
+    txn = Transaction(table=TABLE)
+    txn.update(
+        _item(tenant_id),
+        [TenantItem.status.set("deleting"), TenantItem.updated_at.set(requested_at), _DELETION.set(deletion)],
+        condition=TenantItem.status.is_in("active", "suspended"),
+    )
+    listing.move_status(txn, tenant_id, "deleting")
+    txn.stage(event)
+    return txn.commit() is None
 
 
 def record(
@@ -128,73 +108,40 @@ def record(
 ) -> DeletionState | None:
     """One service's report for the current round; the deletion after it, or None when the report is for
     another round (a duplicate or a straggler), a service not asked, or a tenant no longer deleting."""
-    try:
-        found = aws.client("dynamodb").update_item(
-            TableName=_table(),
-            Key=_key(tenant_id),
-            UpdateExpression="SET deletion.services.#svc = :entry, "
-            "deletion.removed.#svc = if_not_exists(deletion.removed.#svc, :zero) + :removed",
-            ConditionExpression="#status = :deleting AND deletion.#round = :round "
-            "AND attribute_exists(deletion.services.#svc)",
-            ExpressionAttributeNames={"#status": "status", "#round": "round", "#svc": service},
-            ExpressionAttributeValues={
-                ":deleting": {"S": "deleting"},
-                ":round": {"N": str(round_)},
-                ":zero": {"N": "0"},
-                ":removed": {"N": str(removed)},
-                ":entry": {
-                    "M": {
-                        "round": {"N": str(round_)},
-                        "complete": {"BOOL": complete},
-                        "cursor": {"S": cursor} if cursor else {"NULL": True},
-                    }
-                },
-            },
-            ReturnValues="ALL_NEW",
-        )
-    except ClientError as exc:
-        if _condition_failed(exc):
-            return None
-        raise
-    return _state(tenant_id, found["Attributes"])
+    item = _item(tenant_id)
+    reported = _DELETION["services"][service]
+    count = _DELETION["removed"][service]
+    actions = [
+        reported.set({"round": round_, "complete": complete, "cursor": cursor}),
+        count.set((count | 0) + removed),
+    ]
+    if not conditionally(
+        lambda: item.update(actions=actions, condition=_in_round(round_) & reported.exists())
+    ):
+        return None
+    return _state(tenant_id, item)
 
 
 def advance(tenant_id: str, round_: int, services: Sequence[str], event: ServiceEvent) -> bool:
     """Round `round_` → the next, every service pending again, its `tenant.deleting` staged; of two
     reporters that both saw the round complete, one advances it."""
-    update: Any = {
-        "TableName": _table(),
-        "Key": _key(tenant_id),
-        "UpdateExpression": "SET deletion.#round = :next, deletion.services = :fresh",
-        "ConditionExpression": "#status = :deleting AND deletion.#round = :round",
-        "ExpressionAttributeNames": {"#status": "status", "#round": "round"},
-        "ExpressionAttributeValues": {
-            ":deleting": {"S": "deleting"},
-            ":round": {"N": str(round_)},
-            ":next": {"N": str(round_ + 1)},
-            ":fresh": _fresh(services, round_ + 1),
-        },
-    }
-    return outbox.transact([{"Update": update}], [event], table=TABLE) is None
+    txn = Transaction(table=TABLE)
+    actions = [_DELETION["round"].set(round_ + 1), _DELETION["services"].set(_fresh(services, round_ + 1))]
+    txn.update(_item(tenant_id), actions, condition=_in_round(round_))
+    txn.stage(event)
+    return txn.commit() is None
 
 
 def remove_tenant(tenant_id: str, round_: int, event: ServiceEvent) -> bool:
     """The last step: the `TENANT` item goes, with `tenant.deleted` staged (only while it is deleting in
     this round: a duplicate report finds it gone), its listing items with it; anything else of the tenant
     in the table goes next (shared.tenant_purge)."""
-    delete: Any = {
-        "TableName": _table(),
-        "Key": _key(tenant_id),
-        "ConditionExpression": "#status = :deleting AND deletion.#round = :round",
-        "ExpressionAttributeNames": {"#status": "status", "#round": "round"},
-        "ExpressionAttributeValues": {":deleting": {"S": "deleting"}, ":round": {"N": str(round_)}},
-    }
-    written: list[Any] = [{"Delete": delete}, *listing.delete_items(tenant_id)]
-    return outbox.transact(written, [event], table=TABLE) is None
+    txn = Transaction(table=TABLE)
+    txn.delete(_item(tenant_id), condition=_in_round(round_))
+    listing.delete(txn, tenant_id)
+    txn.stage(event)
+    return txn.commit() is None
 
 
 def exists(tenant_id: str) -> bool:
-    item = aws.client("dynamodb").get_item(
-        TableName=_table(), Key=_key(tenant_id), ConsistentRead=True, ProjectionExpression="pk"
-    )
-    return "Item" in item
+    return TenantItem.get_live(tenant_key(tenant_id), SORT_KEY) is not None

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.tenants import store
+from functions.tenants import ports
 from functions.tenants.manifest import SERVICE
 from functions.tenants.models import Directory
 from shared.http_app import HttpApp
@@ -23,7 +23,7 @@ def directory(
     cursor: Annotated[str | None, Query(pattern=TENANT_ID_PATTERN)] = None,
 ) -> Directory:
     """Tenant ids in id order; `cursor` is the last id of the previous page."""
-    ids, last = store.tenant_ids(page_size=page_size, after=cursor)
+    ids, last = ports.store().tenant_ids(page_size=page_size, after=cursor)
     return Directory(tenant_ids=ids, next_cursor=last)
 
 

@@ -11,13 +11,12 @@ import secrets
 import unicodedata
 
 from functions.cache.client import CacheClient, TenantPrincipalChange
-from functions.tenants import store
+from functions.tenants import ports
 from functions.tenants.lookup import load, require_valid_id, to_model
 from functions.tenants.manifest import SERVICE
 from functions.tenants.models import Activation, Discarded, NewTenant, Tenant, TenantSettings, Validation
 from functions.tenants.plans import quotas_for
-from functions.tenants.store import TenantRecord
-from shared import outbox
+from functions.tenants.ports import ConditionFailed, TenantRecord
 from shared.config import settings
 from shared.context import require
 from shared.envelopes import utc_now_iso
@@ -70,8 +69,8 @@ def create(body: NewTenant) -> Tenant:
             updated_at=now,
         )
         try:
-            store.put_new(record)
-        except store.ConditionFailed:
+            ports.store().put_new(record)
+        except ConditionFailed:
             continue
         return to_model(record)
     raise TenantAlreadyExists(field="tenantId", details={"tenantId": tenant_id})
@@ -101,7 +100,7 @@ def activate(tenant_id: str, body: Activation) -> Tenant:
             tenant_id=record.tenant_id,
         )
         try:
-            active = store.set_status(
+            active = ports.store().set_status(
                 tenant_id,
                 "active",
                 when=("provisioning",),
@@ -109,9 +108,9 @@ def activate(tenant_id: str, body: Activation) -> Tenant:
                 unchanged=record,
                 events=[created],
             )
-        except store.ConditionFailed:
+        except ConditionFailed:
             continue  # activated, discarded or changed meanwhile: decide again on what is there now
-        outbox.release(created)
+        ports.outbox().release(created)
         return to_model(active)
     raise ServiceUnavailable("The tenant kept changing during the activation; try again")
 
@@ -120,8 +119,8 @@ def discard(tenant_id: str) -> Discarded:
     """Undo a create whose provisioning failed. Idempotent; a tenant past provisioning is never deleted."""
     require_valid_id(tenant_id)
     try:
-        store.delete_provisioning(tenant_id)
-    except store.ConditionFailed:
+        ports.store().delete_provisioning(tenant_id)
+    except ConditionFailed:
         raise Conflict("Only a tenant still provisioning can be discarded", field="tenantId") from None
     return Discarded(discarded=True)
 
@@ -130,7 +129,7 @@ def validate(tenant_id: str) -> Validation:
     """A tenant still provisioning does not exist yet for anyone outside its creation; one being deleted
     no longer does (its logins are 404 at once, before its data is gone)."""
     require_valid_id(tenant_id)
-    record = store.get(tenant_id)
+    record = ports.store().get(tenant_id)
     if record is None or record.status in ("provisioning", "deleting"):
         raise TenantNotFound(details={"tenantId": tenant_id})
     if record.status == "suspended":
@@ -160,9 +159,11 @@ def suspend(tenant_id: str) -> Tenant:
     )
     now = utc_now_iso()
     try:
-        record = store.set_status(tenant_id, "suspended", when=("active",), now=now, events=[suspended])
-    except store.ConditionFailed:
-        already = store.get(tenant_id)
+        record = ports.store().set_status(
+            tenant_id, "suspended", when=("active",), now=now, events=[suspended]
+        )
+    except ConditionFailed:
+        already = ports.store().get(tenant_id)
         if already is None or already.status != "suspended":
             raise TenantNotFound(details={"tenantId": tenant_id}) from None  # absent or provisioning
         _tell_cache(tenant_id)
@@ -172,7 +173,7 @@ def suspend(tenant_id: str) -> Tenant:
     except Exception:
         _undo_suspension(tenant_id, suspended)
         raise
-    outbox.release(suspended)
+    ports.outbox().release(suspended)
     return to_model(record)
 
 
@@ -183,6 +184,8 @@ def _tell_cache(tenant_id: str) -> None:
 def _undo_suspension(tenant_id: str, suspended: ServiceEvent) -> None:
     """Back to active, with the event taken out in the same transaction."""
     try:
-        store.set_status(tenant_id, "active", when=("suspended",), now=utc_now_iso(), withdraw=[suspended])
+        ports.store().set_status(
+            tenant_id, "active", when=("suspended",), now=utc_now_iso(), withdraw=[suspended]
+        )
     except Exception:
         log.exception("suspension not undone after the cache failed", tenant=tenant_id)

@@ -16,15 +16,15 @@ are then read in one BatchGetItem."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from shared import aws
-from shared.config import settings
+from pynamodb.attributes import UnicodeAttribute
+
 from shared.envelopes import Cursor
 from shared.errors import InvalidRequest
-from shared.tables import tenant_key
+from shared.tables import Gsi1, Item, table_meta, tenant_key
+from shared.transactions import Transaction
 
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
@@ -36,12 +36,13 @@ PLAN_SK = "LISTING#PLAN"
 _KEYS = {"pk", "sk", "gsi1pk", "gsi1sk"}
 
 
-def _table() -> str:
-    return settings().table_name(TABLE)
+class ListingItem(Item):
+    """A listing item; read through gsi1, whose partitions also hold the `TENANT` items (DIRECTORY)."""
 
-
-def _key(tenant_id: str, sk: str) -> dict[str, Any]:
-    return {"pk": {"S": tenant_key(tenant_id)}, "sk": {"S": sk}}
+    Meta = table_meta(TABLE)  # type: ignore[assignment]  # a live Meta (see shared.tables)
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    gsi1 = Gsi1()
 
 
 def status_partition(status: str) -> str:
@@ -52,56 +53,50 @@ def plan_partition(plan: str) -> str:
     return f"{DIRECTORY}#PLAN#{plan}"
 
 
-# --- the writes (transaction items the store adds to the change they mirror) ------------------------
-def put_items(tenant_id: str, status: str, plan: str) -> list[TransactWriteItemTypeDef]:
-    return [
-        {
-            "Put": {
-                "TableName": _table(),
-                "Item": {
-                    **_key(tenant_id, STATUS_SK),
-                    "gsi1pk": {"S": status_partition(status)},
-                    "gsi1sk": {"S": tenant_id},
-                },
-            }
-        },
-        {
-            "Put": {
-                "TableName": _table(),
-                "Item": {
-                    **_key(tenant_id, PLAN_SK),
-                    "gsi1pk": {"S": plan_partition(plan)},
-                    "gsi1sk": {"S": f"{status}#{tenant_id}"},
-                },
-            }
-        },
-    ]
+def _item(tenant_id: str, sk: str) -> ListingItem:
+    return ListingItem(tenant_key(tenant_id), sk)
 
 
-def _set(tenant_id: str, sk: str, values: Mapping[str, str]) -> TransactWriteItemTypeDef:
-    """An upsert: a tenant made before listing items existed gets them with its next change."""
-    update: Any = {
-        "TableName": _table(),
-        "Key": _key(tenant_id, sk),
-        "UpdateExpression": "SET " + ", ".join(f"{name} = :{name}" for name in values),
-        "ExpressionAttributeValues": {f":{name}": {"S": value} for name, value in values.items()},
-    }
-    return {"Update": update}
+# --- the writes (added to the transaction of the change they mirror) ------------------------------------
+def put(txn: Transaction, tenant_id: str, status: str, plan: str) -> None:
+    pk = tenant_key(tenant_id)
+    txn.put(ListingItem(pk, STATUS_SK, gsi1pk=status_partition(status), gsi1sk=tenant_id))
+    txn.put(ListingItem(pk, PLAN_SK, gsi1pk=plan_partition(plan), gsi1sk=f"{status}#{tenant_id}"))
+
+
+def move_status(txn: Transaction, tenant_id: str, status: str) -> None:
+    """Upserts: a tenant made before listing items existed gets them with its next change."""
+    txn.update(
+        _item(tenant_id, STATUS_SK),
+        [ListingItem.gsi1pk.set(status_partition(status)), ListingItem.gsi1sk.set(tenant_id)],
+    )
+    txn.update(_item(tenant_id, PLAN_SK), [ListingItem.gsi1sk.set(f"{status}#{tenant_id}")])
+
+
+def move_plan(txn: Transaction, tenant_id: str, plan: str, status: str) -> None:
+    txn.update(
+        _item(tenant_id, PLAN_SK),
+        [ListingItem.gsi1pk.set(plan_partition(plan)), ListingItem.gsi1sk.set(f"{status}#{tenant_id}")],
+    )
+
+
+def delete(txn: Transaction, tenant_id: str) -> None:
+    for sk in (STATUS_SK, PLAN_SK):
+        txn.delete(_item(tenant_id, sk))
 
 
 def status_moved(tenant_id: str, status: str) -> list[TransactWriteItemTypeDef]:
-    return [
-        _set(tenant_id, STATUS_SK, {"gsi1pk": status_partition(status), "gsi1sk": tenant_id}),
-        _set(tenant_id, PLAN_SK, {"gsi1sk": f"{status}#{tenant_id}"}),
-    ]
-
-
-def plan_moved(tenant_id: str, plan: str, status: str) -> list[TransactWriteItemTypeDef]:
-    return [_set(tenant_id, PLAN_SK, {"gsi1pk": plan_partition(plan), "gsi1sk": f"{status}#{tenant_id}"})]
+    """`move_status`'s items, for deletion_store's own transactions."""
+    txn = Transaction(table=TABLE)
+    move_status(txn, tenant_id, status)
+    return txn.items
 
 
 def delete_items(tenant_id: str) -> list[TransactWriteItemTypeDef]:
-    return [{"Delete": {"TableName": _table(), "Key": _key(tenant_id, sk)}} for sk in (STATUS_SK, PLAN_SK)]
+    """`delete`'s items, for deletion_store's own transactions."""
+    txn = Transaction(table=TABLE)
+    delete(txn, tenant_id)
+    return txn.items
 
 
 # --- the read ------------------------------------------------------------------------------------------
@@ -124,23 +119,9 @@ def page(chosen: Selection, *, page_size: int, cursor: str | None) -> tuple[list
     last_key, number = Cursor.decode(cursor)
     if last_key is not None and (set(last_key) != _KEYS or last_key.get("gsi1pk") != {"S": chosen.partition}):
         raise InvalidRequest("The cursor is not valid", field="cursor")
-    condition = "gsi1pk = :pk" + (" AND begins_with(gsi1sk, :prefix)" if chosen.prefix else "")
-    values: dict[str, Any] = {":pk": {"S": chosen.partition}}
-    if chosen.prefix:
-        values[":prefix"] = {"S": chosen.prefix}
-    request: dict[str, Any] = {
-        "TableName": _table(),
-        "IndexName": "gsi1",
-        "KeyConditionExpression": condition,
-        "ExpressionAttributeValues": values,
-        "Limit": page_size,
-    }
-    if last_key is not None:
-        request["ExclusiveStartKey"] = last_key
-    found = aws.client("dynamodb").query(**request)
-    ids = [_tenant_id(item) for item in found.get("Items", [])]
-    return ids, Cursor.encode(found.get("LastEvaluatedKey"), page=number + 1)
-
-
-def _tenant_id(item: Mapping[str, Any]) -> str:
-    return str(item["pk"]["S"]).removeprefix("TENANT#")
+    condition = ListingItem.gsi1sk.startswith(chosen.prefix) if chosen.prefix else None
+    found = ListingItem.gsi1.query(
+        chosen.partition, condition, limit=page_size, page_size=page_size, last_evaluated_key=last_key
+    )
+    ids = [item.pk.removeprefix("TENANT#") for item in found]
+    return ids, Cursor.encode(found.last_evaluated_key, page=number + 1)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from functions.tenants import store
+from functions.tenants import ports
 from functions.tenants.models import Quotas, Tenant, TenantSettings, Usage
-from functions.tenants.store import TenantRecord
+from functions.tenants.ports import TenantRecord
 from shared.errors import InvalidRequest, TenantNotFound
 from shared.identifiers import TENANT_ID_PATTERN
 
@@ -21,7 +21,7 @@ def require_valid_id(tenant_id: str) -> str:
 
 
 def load(tenant_id: str) -> TenantRecord:
-    record = store.get(tenant_id)
+    record = ports.store().get(tenant_id)
     if record is None:
         raise TenantNotFound(details={"tenantId": tenant_id})
     return record

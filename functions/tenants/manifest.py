@@ -32,7 +32,7 @@ SERVICE = Service(
         ),
         Function(
             "discard",
-            Route("POST", "/internal/tenants/{tenantId}/discard"),
+            Route("POST", "/internal/tenants/{tenantId}/discard", idempotent=True),
             tables=("tenants",),
             description="Delete a tenant whose provisioning failed (only while provisioning).",
         ),

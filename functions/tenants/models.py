@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, field_validator, model_validator
+from pydantic import ConfigDict, Field, StrictBool, field_validator, model_validator
 from pydantic.config import JsonDict
 
 from functions.tenants.plans import Plan
 from shared.emails import Email
 from shared.identifiers import TENANT_ID_PATTERN
+from shared.models import CamelBody, CamelModel
 from shared.schema_patterns import WHITESPACE
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -30,25 +31,21 @@ def _clean_name(value: str) -> str:
     return value
 
 
-class QuotaOverrides(BaseModel):
+class QuotaOverrides(CamelBody):
     """Explicit quota values that replace the plan's defaults one by one."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-    storage_bytes: Amount | None = Field(default=None, alias="storageBytes")
-    max_users: Amount | None = Field(default=None, alias="maxUsers")
-    max_file_bytes: Amount | None = Field(default=None, alias="maxFileBytes")
-    api_calls_per_day: Amount | None = Field(default=None, alias="apiCallsPerDay")
+    storage_bytes: Amount | None = Field(default=None)
+    max_users: Amount | None = Field(default=None)
+    max_file_bytes: Amount | None = Field(default=None)
+    api_calls_per_day: Amount | None = Field(default=None)
 
     def given(self) -> dict[str, int]:
         """Only the values the caller set, by their stored (camelCase) names."""
         return dict(self.model_dump(by_alias=True, exclude_none=True))
 
 
-class NewTenant(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-    tenant_id: str | None = Field(default=None, alias="tenantId", pattern=TENANT_ID_PATTERN)
+class NewTenant(CamelBody):
+    tenant_id: str | None = Field(default=None, pattern=TENANT_ID_PATTERN)
     name: Name
     plan: Plan
     quotas: QuotaOverrides | None = None
@@ -59,22 +56,18 @@ class NewTenant(BaseModel):
         return _clean_name(value)
 
 
-class Activation(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-    admin_user_id: str = Field(alias="adminUserId", min_length=1, max_length=128, pattern=r"^[\w-]+$")
-    admin_email: Email = Field(alias="adminEmail")
+class Activation(CamelBody):
+    admin_user_id: str = Field(min_length=1, max_length=128, pattern=r"^[\w-]+$")
+    admin_email: Email
 
 
-class TenantSettings(BaseModel):
+class TenantSettings(CamelModel):
     """Tenant-wide switches, each false until a tenant admin (or a platform admin) turns it on."""
 
-    model_config = ConfigDict(populate_by_name=True)
-
     # An unverified user's login is 403 USER_INACTIVE (docs/identity.md, email verification).
-    require_verified_email: bool = Field(default=False, alias="requireVerifiedEmail")
+    require_verified_email: bool = Field(default=False)
     # A tenant admin without MFA is refused at login: 403 MFA_ENROLLMENT_REQUIRED (docs/identity.md, MFA).
-    require_mfa_for_admins: bool = Field(default=False, alias="requireMfaForAdmins")
+    require_mfa_for_admins: bool = Field(default=False)
 
 
 def _boolean_only(schema: JsonDict) -> None:
@@ -85,17 +78,13 @@ def _boolean_only(schema: JsonDict) -> None:
         schema.update(next(o for o in options if isinstance(o, dict) and o.get("type") != "null"))
 
 
-class SettingsPatch(BaseModel):
+class SettingsPatch(CamelBody):
     """Only the switches given change; each must be a JSON boolean (strict, never null)."""
 
-    model_config = ConfigDict(populate_by_name=True, extra="forbid", json_schema_extra={"minProperties": 1})
+    model_config = ConfigDict(json_schema_extra={"minProperties": 1})
 
-    require_verified_email: StrictBool | None = Field(
-        default=None, alias="requireVerifiedEmail", json_schema_extra=_boolean_only
-    )
-    require_mfa_for_admins: StrictBool | None = Field(
-        default=None, alias="requireMfaForAdmins", json_schema_extra=_boolean_only
-    )
+    require_verified_email: StrictBool | None = Field(default=None, json_schema_extra=_boolean_only)
+    require_mfa_for_admins: StrictBool | None = Field(default=None, json_schema_extra=_boolean_only)
 
     @field_validator("require_verified_email", "require_mfa_for_admins", mode="before")
     @classmethod
@@ -119,17 +108,15 @@ class SettingsPatch(BaseModel):
         }
 
 
-class TenantChanges(BaseModel):
+class TenantChanges(CamelBody):
     # Nothing to change (`{}`, or only nulls) is a 400: at least one field is given, and not null.
     model_config = ConfigDict(
-        populate_by_name=True,
-        extra="forbid",
         json_schema_extra={
             "anyOf": [
                 {"required": [name], "properties": {name: {"not": {"type": "null"}}}}
                 for name in ("name", "plan", "quotas", "settings")
             ]
-        },
+        }
     )
 
     name: Name | None = None
@@ -143,107 +130,85 @@ class TenantChanges(BaseModel):
         return None if value is None else _clean_name(value)
 
 
-class QuotaRequest(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
-    resource_type: Literal["storage", "users"] = Field(alias="resourceType")
-    requested_amount: Requested = Field(alias="requestedAmount")
+class QuotaRequest(CamelBody):
+    resource_type: Literal["storage", "users"]
+    requested_amount: Requested
     operation: Literal["check", "reserve", "release"]
 
 
-class Quotas(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-    storage_bytes: int = Field(alias="storageBytes")
-    max_users: int = Field(alias="maxUsers")
-    max_file_bytes: int = Field(alias="maxFileBytes")
-    api_calls_per_day: int = Field(alias="apiCallsPerDay")
+class Quotas(CamelModel):
+    storage_bytes: int
+    max_users: int
+    max_file_bytes: int
+    api_calls_per_day: int
 
 
-class Usage(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-    storage_bytes: int = Field(alias="storageBytes")
+class Usage(CamelModel):
+    storage_bytes: int
     users: int
 
 
-class ServicePurge(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
+class ServicePurge(CamelModel):
     complete: bool
-    removed_items: int = Field(alias="removedItems")
+    removed_items: int
 
 
-class DeletionProgress(BaseModel):
+class DeletionProgress(CamelModel):
     """Where a tenant's deletion stands (functions/tenants/deletion.py)."""
 
-    model_config = ConfigDict(populate_by_name=True)
-
-    requested_at: str = Field(alias="requestedAt")
+    requested_at: str
     round: int
     services: dict[str, ServicePurge]
 
 
-class DeletionAccepted(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-    tenant_id: str = Field(alias="tenantId")
+class DeletionAccepted(CamelModel):
+    tenant_id: str
     status: Literal["deleting"] = "deleting"
 
 
-class Tenant(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-    tenant_id: str = Field(alias="tenantId")
+class Tenant(CamelModel):
+    tenant_id: str
     name: str
     plan: Plan
     status: Literal["provisioning", "active", "suspended", "deleting"]
     quotas: Quotas
     usage: Usage
-    created_at: str = Field(alias="createdAt")
+    created_at: str
     settings: TenantSettings = Field(default_factory=TenantSettings)
     # While a deletion runs (status `deleting`, platform admins only): each service's purge progress.
     # Absent (not null) otherwise.
     deletion: DeletionProgress | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
-class Validation(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-    tenant_id: str = Field(alias="tenantId")
+class Validation(CamelModel):
+    tenant_id: str
     status: Literal["active", "suspended"]
     plan: Plan
     # What a login must know of the tenant's switches (requireVerifiedEmail), without another call.
     settings: TenantSettings = Field(default_factory=TenantSettings)
 
 
-class Discarded(BaseModel):
+class Discarded(CamelModel):
     discarded: bool = True
 
 
-class QuotaResult(BaseModel):
+class QuotaResult(CamelModel):
     allowed: bool
     used: int
     limit: int
 
 
-class Directory(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-    tenant_ids: list[str] = Field(alias="tenantIds")
-    next_cursor: str | None = Field(default=None, alias="nextCursor")
+class Directory(CamelModel):
+    tenant_ids: list[str]
+    next_cursor: str | None = Field(default=None)
 
 
-class StorageUsage(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
-
+class StorageUsage(CamelBody):
     bytes: Amount
 
 
-class UsageCorrection(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
-
-    tenant_id: str = Field(alias="tenantId")
+class UsageCorrection(CamelModel):
+    tenant_id: str
     previous: int
     used: int
     corrected: bool

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from functions.tenants import store
+from functions.tenants import ports
 from functions.tenants.lookup import load, require_valid_id
 from functions.tenants.models import QuotaRequest, QuotaResult, UsageCorrection
-from shared import outbox
+from functions.tenants.ports import ConditionFailed
 from shared.errors import (
     FileTooLarge,
     InvalidRequest,
@@ -53,10 +53,10 @@ def check_quota(tenant_id: str, request: QuotaRequest) -> QuotaResult:
         if request.operation == "check":
             return QuotaResult(allowed=True, used=used, limit=limit)
         try:
-            after = store.add_usage(
+            after = ports.store().add_usage(
                 tenant_id, resource.usage, resource.quota, request.requested_amount, limit
             )
-        except store.ConditionFailed:
+        except ConditionFailed:
             continue  # over by now (the next read refuses) or the limit moved (the next read retries)
         return QuotaResult(allowed=True, used=after.usage[resource.usage], limit=limit)
     raise ServiceUnavailable("The tenant's quota kept changing during the reservation; try again")
@@ -73,8 +73,8 @@ def _check_file_size(quotas: dict[str, int], size: int) -> None:
 
 def _release(tenant_id: str, resource: Resource, amount: int) -> QuotaResult:
     try:
-        after = store.subtract_usage(tenant_id, resource.usage, amount)
-    except store.ConditionFailed:
+        after = ports.store().subtract_usage(tenant_id, resource.usage, amount)
+    except ConditionFailed:
         current = load(tenant_id)  # 404 when it is not there at all
         used = current.usage.get(resource.usage, 0)
         raise InvalidRequest(
@@ -90,7 +90,7 @@ def _refuse(tenant_id: str, request: QuotaRequest, resource: Resource, *, used: 
     the outbox on its own before answering: a bus outage neither turns a definite "no" into a retryable
     503 nor loses the event (the drain delivers it)."""
     numbers = {"used": used, "limit": limit, "requested": request.requested_amount}
-    outbox.emit(
+    ports.outbox().emit(
         publisher.build(
             "tenant.quota_exceeded",
             {"tenantId": tenant_id, "resourceType": request.resource_type, **numbers},
@@ -105,8 +105,8 @@ def reconcile_storage(tenant_id: str, actual: int) -> UsageCorrection:
     can be overwritten by a figure computed just before it; the next run corrects that in turn."""
     require_valid_id(tenant_id)
     try:
-        previous, _ = store.set_usage(tenant_id, RESOURCES["storage"].usage, actual)
-    except store.ConditionFailed:
+        previous, _ = ports.store().set_usage(tenant_id, RESOURCES["storage"].usage, actual)
+    except ConditionFailed:
         load(tenant_id)  # 404 TENANT_NOT_FOUND
         raise
     if previous != actual:

@@ -17,6 +17,7 @@ from functions.users.identity_models import (
     NewInvitation,
     PasswordReset,
 )
+from functions.users.listing_models import UserBatch, UserIds, UserListing
 from functions.users.manifest import SERVICE
 from functions.users.mfa_models import MfaChallenge, MfaChallengeRequest, MfaVerification, MfaVerifiedUser
 from functions.users.models import (
@@ -53,6 +54,9 @@ __all__ = [
     "PasswordReset",
     "TenantExportPage",
     "TenantExportRequest",
+    "UserBatch",
+    "UserIds",
+    "UserListing",
     "UserOut",
     "UsersClient",
     "VerifiedUser",
@@ -83,6 +87,19 @@ class UsersClient(TypedClient):
 
         Handled by functions/users/get_internal.py."""
         return self._send("get-internal", UserOut, path={"userId": user_id}, query={"tenantId": tenant_id})
+
+    def list_internal(self, *, page_size: int = 20, cursor: str | None = None) -> UserListing:
+        """`GET /internal/users`: a page of the tenant's users, for a service acting for a user (user.read).
+
+        Handled by functions/users/list_internal.py."""
+        return self._send("list-internal", UserListing, query={"pageSize": page_size, "cursor": cursor})
+
+    def batch_get(self, body: UserIds) -> UserBatch:
+        """`POST /internal/users/batch`: the tenant's users among up to 100 ids, for a service acting for a
+        user.
+
+        Handled by functions/users/batch_get.py."""
+        return self._send("batch-get", UserBatch, body)
 
     def change_password(self, user_id: str, body: PasswordChange) -> PasswordChanged:
         """`POST /internal/users/{userId}/change-password`: replace a user's password after checking

@@ -14,14 +14,15 @@ the client's address for a login, the session for a password change.
 from __future__ import annotations
 
 import time
+from typing import NamedTuple
 
-from functions.users import effects, lockouts, store
+from functions.users import effects, lockouts, sign_in_store, store
 from functions.users.models import Credentials, PasswordChange, PasswordChanged, VerifiedUser
-from functions.users.service import find
+from functions.users.reads import is_user_id
 from functions.users.store import UserRecord
 from shared import passwords
 from shared.envelopes import utc_now_iso
-from shared.errors import AccountLocked, InvalidCredentials, UserInactive, UserSuspended
+from shared.errors import AccountLocked, InvalidCredentials, UserInactive, UserNotFound, UserSuspended
 
 MAX_FAILURES = 5  # consecutive failures from one source before that source is locked out
 LOCK_SECONDS = 15 * 60  # the first lock; each further lock of the same source doubles it
@@ -58,13 +59,19 @@ def _check_password(user: UserRecord, password: str, source: str, lockout: locko
     raise InvalidCredentials()
 
 
-def validate(body: Credentials) -> VerifiedUser:
-    user = store.find_by_email(body.tenant_id, body.email)
-    if user is None:
+class Validated(NamedTuple):
+    user: VerifiedUser
+    mfa_active: bool  # the second factor is the caller's next step (mfa.require_second_factor)
+
+
+def validate(body: Credentials) -> Validated:
+    source = body.source or UNKNOWN_SOURCE
+    # Two calls: the email's claim, then the user, this source's lockout and the MFA factor together.
+    found = sign_in_store.read(body.tenant_id, body.email, source)
+    if found is None:
         passwords.verify(None, body.password)  # the decoy: as slow as a real check
         raise InvalidCredentials()
-    source = body.source or UNKNOWN_SOURCE
-    lockout = lockouts.get(user.tenant_id, user.user_id, source)
+    user, lockout = found.user, found.lockout
     _refuse_if_locked(lockout)
     _check_password(user, body.password, source, lockout)
     if user.status == "suspended":
@@ -72,15 +79,20 @@ def validate(body: Credentials) -> VerifiedUser:
     if body.require_verified_email and not user.email_verified:
         # Only after the right password: an unverified account is no easier to discover than any other.
         raise UserInactive("Verify your email address first: the tenant requires it")
-    return VerifiedUser(user_id=user.user_id, email=user.email, status=user.status, profile=user.profile)
+    verified = VerifiedUser(user_id=user.user_id, email=user.email, status=user.status, profile=user.profile)
+    return Validated(verified, found.mfa_active)
 
 
 def change(user_id: str, body: PasswordChange) -> PasswordChanged:
     """Check the current password (it counts towards the lockout like a login), then replace it and bump
     the user's epoch so that every other session sees the change."""
-    user = find(body.tenant_id, user_id)
+    if not is_user_id(user_id):
+        raise UserNotFound()  # as for an unknown id: no id reveals more than another
     source = body.source or UNKNOWN_SOURCE
-    lockout = lockouts.get(user.tenant_id, user.user_id, source)
+    # One call: the user and this source's lockout together.
+    user, lockout = sign_in_store.read_by_id(body.tenant_id, user_id, source)
+    if user is None:
+        raise UserNotFound()
     _refuse_if_locked(lockout)
     _check_password(user, body.current_password, source, lockout)
     passwords.check_strength(body.new_password, field="newPassword")

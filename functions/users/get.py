@@ -6,7 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.users import service
+from functions.users import reads
 from functions.users.manifest import SERVICE
 from functions.users.models import UserOut
 from shared.http_app import HttpApp
@@ -18,7 +18,7 @@ logger = app.logger
 @app.endpoint
 def get(userId: str) -> UserOut:
     """One user of the caller's tenant."""
-    return service.get(userId)
+    return reads.get(userId)
 
 
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.users import service
+from functions.users import reads
 from functions.users.manifest import SERVICE
 from functions.users.models import UserOut
 from shared.http_app import HttpApp
@@ -23,7 +23,7 @@ def get_internal(
     tenant_id: Annotated[str, Query(alias="tenantId", pattern=TENANT_ID_PATTERN)],
 ) -> UserOut:
     """One user of the tenant the calling service names."""
-    return service.get_internal(tenant_id, userId)
+    return reads.get_internal(tenant_id, userId)
 
 
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from functions.users.models import Password, Profile, TenantId
 from shared.emails import Email
+from shared.models import CamelBody, CamelModel
 
 # Any string up to the gateway's bound: a malformed token is the domain's 401 INVALID_TOKEN, not a 400
 # (the longest well-formed one is `link_tokens.MAX_LENGTH`).
@@ -19,12 +20,12 @@ Roles = Annotated[list[RoleName], Field(min_length=1, max_length=20)]
 InvitationStatus = Literal["pending", "accepted", "revoked", "expired"]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+class _Body(CamelBody):
+    """A request body (shared.models: camelCase, unknown fields refused)."""
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+class _Out(CamelModel):
+    """A response (shared.models: camelCase)."""
 
 
 # --- links: password reset and email verification ----------------------------------------------------

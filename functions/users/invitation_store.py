@@ -21,8 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-
+from functions.users import attribute_values
 from functions.users.store import partition
 from shared import aws, outbox
 from shared.config import settings
@@ -35,8 +34,6 @@ if TYPE_CHECKING:
 
 PREFIX = "INVITE#"
 KEPT_AFTER_EXPIRY = 30 * 24 * 3600
-_ser = TypeSerializer()
-_de = TypeDeserializer()
 
 
 @dataclass(frozen=True)
@@ -63,11 +60,11 @@ def _key(tenant_id: str, invitation_id: str) -> dict[str, Any]:
 
 
 def _values(**values: Any) -> dict[str, Any]:
-    return {f":{name}": _ser.serialize(value) for name, value in values.items()}
+    return {f":{name}": attribute_values.serialize(value) for name, value in values.items()}
 
 
 def _record(tenant_id: str, raw: Mapping[str, Any]) -> InvitationRecord:
-    item = {k: _de.deserialize(v) for k, v in raw.items()}
+    item = {k: attribute_values.deserialize(v) for k, v in raw.items()}
     return InvitationRecord(
         tenant_id=tenant_id,
         invitation_id=str(item["sk"]).removeprefix(PREFIX),
@@ -138,7 +135,7 @@ def insert(record: InvitationRecord, event: ServiceEvent) -> None:
         "TableName": _table(),
         "Item": {
             **_key(record.tenant_id, record.invitation_id),
-            **{k: _ser.serialize(v) for k, v in item.items()},
+            **{k: attribute_values.serialize(v) for k, v in item.items()},
         },
         "ConditionExpression": "attribute_not_exists(pk)",
     }

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from aws_lambda_powertools.event_handler.openapi.params import Query
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.users import service
+from functions.users import reads
 from functions.users.manifest import SERVICE
 from functions.users.models import UserOut
 from shared.envelopes import Page
@@ -23,7 +23,7 @@ def list(
     cursor: Annotated[str | None, Query(max_length=2048)] = None,
 ) -> Page[UserOut]:
     """The users of the caller's tenant, with the maintained total."""
-    return service.list_users(page_size, cursor)
+    return reads.list_users(page_size, cursor)
 
 
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -37,6 +37,18 @@ SERVICE = Service(
             publishes=True,
             description="Replace a user's password after checking the current one.",
         ),
+        Function(
+            "list-internal",
+            Route("GET", "/internal/users"),
+            tables=_TABLES,
+            description="A page of the tenant's users, for a service acting for a user (user.read).",
+        ),
+        Function(
+            "batch-get",
+            Route("POST", "/internal/users/batch", idempotent=True),
+            tables=_TABLES,
+            description="The tenant's users among up to 100 ids, for a service acting for a user.",
+        ),
         Function("me", Route("GET", "/api/v1/users/me"), tables=_TABLES, description="The caller."),
         Function(
             "list",
@@ -106,7 +118,7 @@ SERVICE = Service(
         ),
         Function(
             "invitations-lookup",
-            Route("POST", "/internal/invitations/lookup"),
+            Route("POST", "/internal/invitations/lookup", idempotent=True),
             tables=_TABLES,
             description="The tenant, address and roles of a usable invitation token.",
         ),

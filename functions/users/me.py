@@ -6,7 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.users import service
+from functions.users import reads
 from functions.users.manifest import SERVICE
 from functions.users.models import Me
 from shared.http_app import HttpApp
@@ -18,7 +18,7 @@ logger = app.logger
 @app.endpoint
 def me() -> Me:
     """The calling user, with its roles and permissions."""
-    return service.me()
+    return reads.me()
 
 
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -30,7 +30,7 @@ from functions.users.mfa_models import (
     RecoveryCodes,
 )
 from functions.users.mfa_store import Challenge
-from functions.users.service import find
+from functions.users.reads import find
 from functions.users.store import UserRecord
 from shared import sealed
 from shared.envelopes import utc_now_iso
@@ -189,9 +189,10 @@ def new_challenge(tenant_id: str, user_id: str, purpose: str) -> MfaChallenge:
     return MfaChallenge(mfa_token=f"{tenant_id}.{challenge_id}.{secret}", expires_in=CHALLENGE_SECONDS)
 
 
-def require_second_factor(tenant_id: str, user_id: str) -> None:
-    """Called once the password matched: a user with MFA on gets 401 MFA_REQUIRED and an mfaToken."""
-    if is_active(tenant_id, user_id):
+def require_second_factor(tenant_id: str, user_id: str, *, active: bool | None = None) -> None:
+    """Called once the password matched: a user with MFA on gets 401 MFA_REQUIRED and an mfaToken.
+    `active`: whether MFA is on, when the caller read the factor already (sign_in_store)."""
+    if is_active(tenant_id, user_id) if active is None else active:
         challenge = new_challenge(tenant_id, user_id, "login")
         raise MfaRequired(
             "Enter a code from your authenticator app (or a recovery code): POST /api/v1/auth/mfa/verify",

@@ -9,7 +9,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from functions.users import mfa
 from functions.users.manifest import SERVICE
 from functions.users.mfa_models import MfaChallenge, MfaChallengeRequest
-from functions.users.service import find
+from functions.users.reads import find
 from shared.http_app import HttpApp
 
 app = HttpApp(SERVICE.function("mfa-challenge"))

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
 from functions.users.models import Source, Status, TenantId
+from shared.models import CamelBody, CamelModel
 
 # A 6-digit TOTP code, or a recovery code (`abcde-fghij`; case, spaces and dashes are not significant).
 Code = Annotated[str, Field(min_length=6, max_length=32, pattern=r"^[A-Za-z0-9 -]+$")]
@@ -15,12 +16,12 @@ Code = Annotated[str, Field(min_length=6, max_length=32, pattern=r"^[A-Za-z0-9 -
 MfaToken = Annotated[str, Field(min_length=10, max_length=256, pattern=r"^[a-z0-9-]+\.[0-9a-f]{32}\.[\w-]+$")]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+class _Body(CamelBody):
+    """A request body (shared.models: camelCase, unknown fields refused)."""
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+class _Out(CamelModel):
+    """A response (shared.models: camelCase)."""
 
 
 # --- public ------------------------------------------------------------------------------------------

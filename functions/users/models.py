@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from shared.emails import Email
 from shared.identifiers import TENANT_ID_PATTERN
+from shared.models import CamelBody, CamelModel
 
 TenantId = Annotated[str, Field(pattern=TENANT_ID_PATTERN)]
 # Bounded so that argon2 never hashes megabytes; the strength rule itself is shared.passwords'.
@@ -30,12 +31,12 @@ ProfilePatch = Annotated[
 ]
 
 
-class _Body(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+class _Body(CamelBody):
+    """A request body (shared.models: camelCase, unknown fields refused)."""
 
 
-class _Out(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+class _Out(CamelModel):
+    """A response (shared.models: camelCase)."""
 
 
 # --- requests ----------------------------------------------------------------------------------------

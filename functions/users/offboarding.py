@@ -5,7 +5,7 @@ deleted tenant from the users table (users, email claims, count, lockouts, MFA f
 from __future__ import annotations
 
 from functions.users import mfa_store, store
-from functions.users.service import to_out
+from functions.users.reads import to_out
 from shared.events.model import ServiceEvent
 from shared.tenant_export import TenantExportPage, TenantExportRequest
 from shared.tenant_purge import on_deleting

@@ -6,45 +6,20 @@ routes act in the tenant the calling service names. A user id of another tenant 
 
 from __future__ import annotations
 
-import re
-
 from functions.users import effects, mfa_store, store
-from functions.users.models import CreatedUser, Me, NewUser, UserOut, UserPatch
+from functions.users.models import CreatedUser, NewUser, UserOut, UserPatch
+
+# The reads live in reads.py (a read handler's cold start needs none of this module); named here too.
+from functions.users.reads import caller as caller
+from functions.users.reads import find as find
+from functions.users.reads import list_users as list_users
+from functions.users.reads import to_out as to_out
 from functions.users.store import UserRecord
 from shared import outbox, permissions
-from shared.context import UserContext, new_id, require
-from shared.envelopes import Page, utc_now_iso
+from shared.context import new_id
+from shared.envelopes import utc_now_iso
 from shared.errors import Forbidden, UserAlreadyExists, UserNotFound
 from shared.passwords import check_strength, hash_password
-
-_USER_ID = re.compile(r"u_[0-9a-f]{32}")
-
-
-def to_out(user: UserRecord) -> UserOut:
-    return UserOut.model_validate(
-        {
-            "userId": user.user_id,
-            "email": user.email,
-            "tenantId": user.tenant_id,
-            "status": user.status,
-            "profile": user.profile,
-            "createdAt": user.created_at,
-            "updatedAt": user.updated_at,
-            "emailVerified": user.email_verified,
-        }
-    )
-
-
-def find(tenant_id: str, user_id: str) -> UserRecord:
-    """The user, or 404 `USER_NOT_FOUND` (also for malformed ids: no id reveals more than another)."""
-    found = store.get(tenant_id, user_id) if _USER_ID.fullmatch(user_id) else None
-    if found is None:
-        raise UserNotFound()
-    return found
-
-
-def caller() -> UserContext:
-    return require().require_user()
 
 
 # --- internal ----------------------------------------------------------------------------------------
@@ -88,37 +63,6 @@ def create(body: NewUser) -> CreatedUser:
         raise
     effects.announce(created)
     return CreatedUser(user_id=user.user_id, email=user.email, tenant_id=user.tenant_id, roles=roles)
-
-
-def get_internal(tenant_id: str, user_id: str) -> UserOut:
-    return to_out(find(tenant_id, user_id))
-
-
-# --- public: reads -----------------------------------------------------------------------------------
-def me() -> Me:
-    user = caller()
-    out = to_out(find(user.tenant_id, user.user_id))
-    return Me(**out.model_dump(), roles=list(user.roles), permissions=list(user.permissions))
-
-
-def list_users(page_size: int, cursor: str | None) -> Page[UserOut]:
-    user = caller()
-    permissions.require(user, "user.read")
-    records, next_cursor = store.page(user.tenant_id, page_size=page_size, cursor=cursor)
-    return Page[UserOut].of(
-        [to_out(r) for r in records],
-        total=store.total(user.tenant_id),
-        page_size=page_size,
-        cursor=cursor,
-        next_cursor=next_cursor,
-    )
-
-
-def get(user_id: str) -> UserOut:
-    user = caller()
-    if user_id != user.user_id:
-        permissions.require(user, "user.read")
-    return to_out(find(user.tenant_id, user_id))
 
 
 # --- public: changes ---------------------------------------------------------------------------------

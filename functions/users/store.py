@@ -11,10 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.types import TypeSerializer
 from botocore.exceptions import ClientError
 from pynamodb.attributes import BooleanAttribute, MapAttribute, NumberAttribute, UnicodeAttribute
 
+from functions.users import attribute_values
 from shared import aws, outbox, tables
 from shared.config import settings
 from shared.envelopes import Cursor
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
 
 USER_PREFIX = "USER#"
 COUNT_SK = "COUNT"
-_serializer = TypeSerializer()
 _CONFLICT_ATTEMPTS = 4  # concurrent creates in one tenant contend on the COUNT item
 
 
@@ -113,7 +112,7 @@ def _from_wire(tenant_id: str, attributes: Mapping[str, Any]) -> UserRecord:
 
 
 def _values(**values: Any) -> dict[str, Any]:
-    return {f":{name}": _serializer.serialize(value) for name, value in values.items()}
+    return {f":{name}": attribute_values.serialize(value) for name, value in values.items()}
 
 
 # --- reads -------------------------------------------------------------------------------------------
@@ -230,7 +229,7 @@ def _count_change(tenant_id: str, delta: int) -> TransactWriteItemTypeDef:
 
 
 def _wire(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: _serializer.serialize(value) for name, value in item.items()}
+    return {name: attribute_values.serialize(value) for name, value in item.items()}
 
 
 def _transact(items: list[TransactWriteItemTypeDef]) -> list[str] | None:
@@ -248,11 +247,13 @@ def _update(
     names: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
     event: ServiceEvent | None = None,
+    read_back: bool = True,
 ) -> UserRecord | None:
     """One UpdateItem on an existing user. The user after it, or None when the condition failed.
 
     With an `event`, the update and the event's outbox entry are one transaction (which returns no
-    attributes), so the user after it is read back once the transaction has succeeded."""
+    attributes), so the user after it is read back once the transaction has succeeded — unless the
+    caller needs only to know that it did: `read_back=False` returns a record of the ids alone)."""
     if event is not None:
         update: Any = {
             "TableName": _table(),
@@ -264,6 +265,8 @@ def _update(
         }
         if _transact([{"Update": update}, outbox.staged(event)]) is not None:
             return None
+        if not read_back:
+            return UserRecord(tenant_id=tenant_id, user_id=user_id, email="", password_hash="")
         return get(tenant_id, user_id)
     request: dict[str, Any] = {
         "TableName": _table(),
@@ -296,6 +299,7 @@ def set_password(
         condition="attribute_exists(pk) AND passwordHash = :old",
         values=_values(new=new_hash, old=old_hash, now=now),
         event=event,
+        read_back=False,  # the caller needs only to know that its change won
     )
     return after is not None
 
@@ -328,7 +332,7 @@ def patch_profile(
     sets = ["updatedAt = :now"]
     for n, (key, value) in enumerate(put.items()):
         names[f"#k{n}"] = key
-        values[f":v{n}"] = _serializer.serialize(value)
+        values[f":v{n}"] = attribute_values.serialize(value)
         sets.append(f"#profile.#k{n} = :v{n}")
     removes = []
     for n, key in enumerate(drop):

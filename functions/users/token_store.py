@@ -19,8 +19,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-
+from functions.users import attribute_values
 from functions.users.store import USER_PREFIX, partition
 from shared import aws
 from shared.config import settings
@@ -30,8 +29,6 @@ if TYPE_CHECKING:
 
 PREFIX = "TOKEN#"
 KEPT_AFTER_EXPIRY = 24 * 3600
-_ser = TypeSerializer()
-_de = TypeDeserializer()
 
 
 @dataclass(frozen=True)
@@ -55,7 +52,7 @@ def _key(tenant_id: str, sk: str) -> dict[str, Any]:
 
 
 def _wire(values: dict[str, Any]) -> dict[str, Any]:
-    return {name: _ser.serialize(value) for name, value in values.items()}
+    return {name: attribute_values.serialize(value) for name, value in values.items()}
 
 
 def get(tenant_id: str, token_id: str) -> TokenRecord | None:
@@ -65,7 +62,7 @@ def get(tenant_id: str, token_id: str) -> TokenRecord | None:
     raw = found.get("Item")
     if not raw:
         return None
-    item = {k: _de.deserialize(v) for k, v in raw.items()}
+    item = {k: attribute_values.deserialize(v) for k, v in raw.items()}
     if "expiresAt" in item and float(item["expiresAt"]) <= time.time():
         return None  # TTL deletes late; a read ignores what it would have deleted
     return TokenRecord(

@@ -19,9 +19,9 @@ logger = app.logger
 def validate_credentials(body: Credentials) -> VerifiedUser:
     """Check an email and password; 401, 423 (locked) or 403 (suspended) otherwise. With MFA on, the
     right password answers 401 MFA_REQUIRED with an mfaToken for the second step."""
-    verified = credentials.validate(body)
-    mfa.require_second_factor(body.tenant_id, verified.user_id)
-    return verified
+    validated = credentials.validate(body)
+    mfa.require_second_factor(body.tenant_id, validated.user.user_id, active=validated.mfa_active)
+    return validated.user
 
 
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from shared.context import new_id
 from shared.envelopes import utc_now_iso
+from shared.models import CamelModel
 
 SOURCE_PREFIX = "stratus."
 
 
-class EventMetadata(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, extra="allow")
+class EventMetadata(CamelModel):
+    model_config = ConfigDict(extra="allow")
 
     request_id: str | None = Field(default=None, alias="requestId")
     user_agent: str | None = Field(default=None, alias="userAgent")
@@ -22,8 +23,8 @@ class EventMetadata(BaseModel):
     session_id: str | None = Field(default=None, alias="sessionId")
 
 
-class ServiceEvent(BaseModel):
-    model_config = ConfigDict(populate_by_name=True, frozen=True)
+class ServiceEvent(CamelModel):
+    model_config = ConfigDict(frozen=True)
 
     id: str = Field(default_factory=lambda: new_id("evt_"))
     type: str = Field(pattern=r"^[a-z]+\.[a-z_]+$")

@@ -1,21 +1,24 @@
-"""Cold start: what every function costs before its first request, beside a baseline and a peer.
+"""Cold start: what every function costs before its first request is answered, beside a baseline.
 
 A Lambda cold start is the runtime's own start-up (the same for every Python function, so left out here)
-plus the *init phase*: importing the handler module, which runs its module level (`app = HttpApp(...)`,
-`subscriber = Subscriber(...)`, `job = Job(...)`). That is what is measured, each time in a fresh
-interpreter (`sys.executable`, in the repository), from the first line of a tiny script to the end of the
-import.
+plus the *init phase* — importing the handler module, which runs its module level (`app = HttpApp(...)`,
+`subscriber = Subscriber(...)`, `job = Job(...)`) — plus what the first invocation makes before its
+first call: its AWS client (`shared.aws.client`). Both are measured, each time in a fresh interpreter,
+from the first line of a tiny script to the client's creation.
 
-Two yardsticks are measured in the same run, interleaved with the functions so that machine noise hits all
-of them alike:
+What is imported is what ships (`stratus.bench.shipped`): the code zip and the deps layer as
+`stratus package` builds them, unpacked, on the runtime's Python, with `PYTHONDONTWRITEBYTECODE` (Lambda's
+file system is read-only: only shipped bytecode is used). Where that cannot be prepared (no Python of the
+runtime's version, no registry), the repository is imported on this interpreter instead, and the report
+says so.
 
-- the *baseline*: `import boto3` and one DynamoDB client, the least any Python function on AWS does;
-- the *peer*: the same `GET /users/me` written with FastAPI + Mangum (`stratus.bench.peer_fastapi`), what
-  many teams pick instead.
+Each function sample is paired with a baseline sample taken just before it — `import boto3` and one
+DynamoDB client, the least any Python function on AWS does — and the ratio is the median of the pairs'
+ratios, so that machine noise hits both sides of each ratio alike. The FastAPI + Mangum peer
+(`stratus.bench.peer_fastapi`) is measured on the repository's interpreter only.
 
-Every function is reported as a ratio to the baseline (the target: at most 1.3 times), with the web frameworks
-(flask, werkzeug, functions_framework, fastapi, starlette) its import left in `sys.modules`: none may be on
-the Lambda path, whatever the local adapters use.
+Every function is also checked for web frameworks (flask, werkzeug, functions_framework, fastapi,
+starlette) left in `sys.modules`: none may be on the Lambda path.
 
 Runs are sequential on purpose: parallel interpreters would compete for the cores and distort exactly what
 is being timed.
@@ -33,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from shared.registry import Registry
+from stratus.bench.shipped import Shipped
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 REGION = "us-east-1"
@@ -57,6 +61,9 @@ else:
     module = importlib.import_module(target)
     if not callable(getattr(module, "handler", None)):
         raise SystemExit(target + " has no callable `handler`")
+    if kind == "function":  # the first invocation's client, made before its first AWS call
+        from shared import aws
+        aws.client("dynamodb")
 ms = (time.perf_counter() - _start) * 1000
 import json
 found = [name for name in {FRAMEWORKS!r} if name in sys.modules]
@@ -89,12 +96,13 @@ class FunctionColdStart:
 class ColdStartReport:
     runs: int
     baseline_ms: float  # median: `import boto3; boto3.client("dynamodb", ...)` in a fresh interpreter
-    peer_ms: float  # median: import + init of the FastAPI + Mangum `GET /users/me` module
+    peer_ms: float | None  # median: import + init of the FastAPI + Mangum `GET /users/me` module
     functions: tuple[FunctionColdStart, ...]
+    what: str = "the repository on this interpreter"  # what was imported (the shipped artifacts, or not)
 
     @property
-    def peer_ratio(self) -> float:
-        return self.peer_ms / self.baseline_ms
+    def peer_ratio(self) -> float | None:
+        return None if self.peer_ms is None else self.peer_ms / self.baseline_ms
 
     @property
     def worst(self) -> FunctionColdStart:
@@ -106,7 +114,7 @@ class ColdStartReport:
 @dataclass(frozen=True)
 class _Target:
     label: str  # qualified function name, or "baseline" / "peer"
-    kind: str  # "baseline" or "module"
+    kind: str  # "baseline", "function" (import + first client) or "module" (import only: the peer)
     module: str
 
 
@@ -122,45 +130,85 @@ def measure(
     runs: int,
     names: Sequence[str] | None = None,
     progress: Callable[[str], None] = lambda _m: None,
+    shipped: Shipped | None = None,
 ) -> ColdStartReport:
-    """Median cold start of each function (all of `registry`'s, or `names`), of the baseline and of the
-    peer, over `runs` interleaved rounds of fresh interpreters."""
+    """Median cold start of each function (all of `registry`'s, or `names`) over `runs` rounds of fresh
+    interpreters, each paired with a baseline sample; `shipped`: import the packaged artifacts."""
     if runs < 1:
         raise ValueError(f"runs must be at least 1, not {runs}")
     chosen = sorted(registry.functions) if names is None else list(names)
     functions = [registry.function(name) for name in chosen]  # an unknown name fails here, listing all
+    where = _Where.of(shipped)
     baseline = _Target("baseline", "baseline", "")
-    peer = _Target("peer", "module", PEER_MODULE)
-    targets = [baseline, peer, *(_Target(fn.qualified_name, "module", fn.module) for fn in functions)]
+    targets = [_Target(fn.qualified_name, "function", fn.module) for fn in functions]
+    peer = _Target("peer", "module", PEER_MODULE) if shipped is None else None
 
-    progress("cold start: warming bytecode caches")
-    _warm_up([t.module for t in targets if t.module])
+    if shipped is None:
+        progress("cold start: warming bytecode caches (the repository, not the artifacts)")
+        _warm_up([t.module for t in [*targets, *([peer] if peer else [])]])
 
     samples: dict[str, list[_Sample]] = {t.label: [] for t in targets}
+    ratios: dict[str, list[float]] = {t.label: [] for t in targets}
+    baselines: list[_Sample] = []
+    peers: list[_Sample] = []
     total, done = runs * len(targets), 0
-    # Round-robin: each round measures everything once, so a noisy moment costs every target one sample.
+    # Round-robin, each function right after its own baseline sample: a noisy moment costs both sides.
     for _round in range(runs):
+        if peer is not None:
+            peers.append(_run(peer, where))
         for target in targets:
-            samples[target.label].append(_run(target))
+            base = _run(baseline, where)
+            sample = _run(target, where)
+            baselines.append(base)
+            samples[target.label].append(sample)
+            ratios[target.label].append(sample.ms / base.ms)
             done += 1
             if done % _PROGRESS_EVERY == 0 or done == total:
                 progress(f"cold start {done}/{total}")
 
-    baseline_ms = _median(samples[baseline.label])
     return ColdStartReport(
         runs=runs,
-        baseline_ms=baseline_ms,
-        peer_ms=_median(samples[peer.label]),
+        baseline_ms=_median(baselines) if baselines else float("nan"),
+        peer_ms=_median(peers) if peers else None,
         functions=tuple(
             FunctionColdStart(
                 name=t.label,
-                median_ms=(ms := _median(samples[t.label])),
-                ratio=ms / baseline_ms,
+                median_ms=_median(samples[t.label]),
+                ratio=statistics.median(ratios[t.label]),
                 frameworks=_frameworks(samples[t.label]),
             )
-            for t in targets[2:]
+            for t in targets
         ),
+        what=where.what,
     )
+
+
+@dataclass(frozen=True)
+class _Where:
+    """The interpreter, working directory and environment of every sample."""
+
+    python: str
+    cwd: Path
+    extra_env: dict[str, str]
+    what: str
+
+    @classmethod
+    def of(cls, shipped: Shipped | None) -> _Where:
+        if shipped is None:
+            version = ".".join(map(str, sys.version_info[:2]))
+            return cls(
+                sys.executable, REPO_ROOT, {}, f"the repository on Python {version} (not the artifacts)"
+            )
+        return cls(
+            shipped.python,
+            shipped.path[0],
+            {
+                "PYTHONPATH": os.pathsep.join(str(p) for p in shipped.path),
+                "PYTHONDONTWRITEBYTECODE": "1",  # Lambda's file system is read-only
+                "PYTHONNOUSERSITE": "1",
+            },
+            f"the packaged code zip and deps layer on Python {shipped.version} (the runtime's)",
+        )
 
 
 def _median(samples: list[_Sample]) -> float:
@@ -186,7 +234,7 @@ def _environment(function_name: str) -> dict[str, str]:
             "AWS_SESSION_TOKEN": "bench",
             "AWS_DEFAULT_REGION": REGION,
             "AWS_REGION": REGION,
-            "AWS_EXECUTION_ENV": "AWS_Lambda_python3.11",
+            "AWS_EXECUTION_ENV": "AWS_Lambda_python3.12",
             "AWS_LAMBDA_FUNCTION_NAME": function_name,
             "STRATUS_STAGE": "bench",
             "POWERTOOLS_TRACE_DISABLED": "true",
@@ -196,11 +244,12 @@ def _environment(function_name: str) -> dict[str, str]:
     return env
 
 
-def _python(args: list[str], env: dict[str, str], what: str) -> str:
+def _python(args: list[str], env: dict[str, str], what: str, where: _Where | None = None) -> str:
+    where = where or _Where.of(None)
     done = subprocess.run(
-        [sys.executable, *args],
-        cwd=REPO_ROOT,
-        env=env,
+        [where.python, *args],
+        cwd=where.cwd,
+        env=env | where.extra_env,
         capture_output=True,
         text=True,
         timeout=_TIMEOUT_SECONDS,
@@ -216,8 +265,10 @@ def _warm_up(modules: list[str]) -> None:
     _python(["-c", _WARM_UP, *modules], _environment("bench-warm-up"), "the warm-up")
 
 
-def _run(target: _Target) -> _Sample:
-    stdout = _python(["-c", _PROBE, target.kind, target.module], _environment(target.label), target.label)
+def _run(target: _Target, where: _Where) -> _Sample:
+    stdout = _python(
+        ["-c", _PROBE, target.kind, target.module], _environment(target.label), target.label, where
+    )
     for line in reversed(stdout.splitlines()):
         if line.startswith(_MARKER):
             found = json.loads(line.removeprefix(_MARKER))

@@ -3,9 +3,9 @@
 - every AWS call, counted and timed from botocore's own event hooks (`before-call` / `after-call`),
   registered on each client as it is created (boto3's and pynamodb's alike);
 - every function invocation (the gateway's and the in-process service client's), as a frame with its
-  total time, the AWS time spent in it and the time of the functions it called, so that a function's
-  *own* time (what seed 000's per-layer budgets are about) is its total minus its AWS time minus the
-  time of its callees.
+  total time, the AWS time spent in it (wall clock: calls in flight at once count once) and the time of
+  the functions it called, so that a function's *own* time (what seed 000's per-layer budgets are about)
+  is its total minus its AWS time minus the time of its callees — argon2's hashing included.
 """
 
 from __future__ import annotations
@@ -30,14 +30,32 @@ class Frame:
     function: str
     parent: Frame | None
     total_ms: float = 0.0
-    aws_ms: float = 0.0
     callees_ms: float = 0.0
-    hashing_ms: float = 0.0  # argon2 hashing and verification, reported on its own line
+    hashing_ms: float = 0.0  # argon2 hashing and verification: part of own time, also shown on its own
     calls: Counter[str] = field(default_factory=Counter)
+    # (start, end) of each AWS call, perf_counter seconds: calls made in parallel overlap
+    aws_spans: list[tuple[float, float]] = field(default_factory=list)
+
+    @property
+    def aws_ms(self) -> float:
+        """Wall-clock time with at least one AWS call in flight (parallel calls are not summed)."""
+        return overlap_ms(self.aws_spans)
 
     @property
     def own_ms(self) -> float:
-        return max(0.0, self.total_ms - self.aws_ms - self.callees_ms - self.hashing_ms)
+        """What the function itself spent: total less AWS (wall clock) and its callees; argon2 counts."""
+        return max(0.0, self.total_ms - self.aws_ms - self.callees_ms)
+
+
+def overlap_ms(spans: list[tuple[float, float]]) -> float:
+    """The length of the union of the spans, in ms."""
+    covered, reach = 0.0, float("-inf")
+    for start, end in sorted(spans):
+        if end <= reach:
+            continue
+        covered += end - max(start, reach)
+        reach = end
+    return covered * 1000
 
 
 @dataclass
@@ -122,12 +140,14 @@ def _before(event_name: str, **_kwargs: Any) -> None:
 
 
 def _after(event_name: str, **_kwargs: Any) -> None:
-    elapsed = (time.perf_counter() - getattr(_started, "at", time.perf_counter())) * 1000
+    end = time.perf_counter()
+    start = getattr(_started, "at", end)
+    elapsed = (end - start) * 1000
     _, service, operation = event_name.split(".", 2)
     name = f"{service}:{operation}"
     frame = _frame.get()
     if frame is not None:
-        frame.aws_ms += elapsed
+        frame.aws_spans.append((start, end))
         frame.calls[name] += 1
     with _lock:
         if _recording is not None:

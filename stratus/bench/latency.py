@@ -22,7 +22,13 @@ from stratus.bench import instruments
 from stratus.bench.instruments import Frame
 from stratus.bench.operations import Op
 
-BUDGET_MS = {Layer.INFRASTRUCTURE: 5, Layer.CORE: 20, Layer.BUSINESS: 50, Layer.APPLICATION: 100}
+BUDGET_MS = {
+    Layer.INFRASTRUCTURE: 5,
+    Layer.CORE: 20,
+    Layer.BUSINESS: 50,
+    Layer.APPLICATION: 100,
+    Layer.EDGE: 100,
+}
 
 
 @dataclass
@@ -33,6 +39,8 @@ class OpFigures:
     aws: list[float] = field(default_factory=list)
     calls: Counter[str] = field(default_factory=Counter)  # per run (the last run's)
     errors: int = 0
+    hops: int = 0  # invocations of internal routes per run (on AWS, a Lambda invocation each)
+    hop_ms: list[float] = field(default_factory=list)  # time spent in them (the outermost ones), per run
 
 
 @dataclass
@@ -83,8 +91,12 @@ def measure(
             figures.errors += _failed(reply)
             mine = [f for f in seen.frames if _under(f, root)]
             figures.totals.append(root.total_ms)
-            figures.aws.append(sum(f.aws_ms for f in mine) + root.aws_ms)
+            figures.aws.append(instruments.overlap_ms([s for f in [*mine, root] for s in f.aws_spans]))
             figures.calls = sum((f.calls for f in mine), Counter()) + root.calls
+            hops = [f for f in mine if _is_internal(registry, f.function)]
+            figures.hops = len(hops)
+            outermost = [f for f in hops if not any(f.parent is h for h in hops)]
+            figures.hop_ms.append(sum(f.total_ms for f in outermost))
             for f in mine:
                 fn = registry.functions[f.function]
                 found = functions.setdefault(
@@ -139,6 +151,13 @@ def _under(frame: Frame, root: Frame) -> bool:
             return True
         parent = parent.parent
     return False
+
+
+def _is_internal(registry: Registry, name: str) -> bool:
+    from shared.declarations import Auth, Route
+
+    trigger = registry.functions[name].trigger
+    return isinstance(trigger, Route) and trigger.auth in (Auth.SERVICE, Auth.SYSTEM)
 
 
 def _is_route(fn: object) -> bool:

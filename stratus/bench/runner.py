@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import platform
+import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -16,8 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from shared.registry import Registry
-from stratus.bench import coldstart, fanout, instruments, latency, load, scale
+from stratus.bench import apps as app_bench
+from stratus.bench import coldstart, fanout, instruments, latency, load, scale, shipped
 from stratus.bench import flags as flag_bench
+from stratus.bench import graphql as graphql_bench
+from stratus.bench import health as health_bench
+from stratus.bench import marketplace as marketplace_bench
+from stratus.bench import realtime as realtime_bench
 from stratus.bench.operations import operations
 from stratus.bench.report import render
 from stratus.bench.workload import Bench, setup
@@ -39,7 +45,7 @@ class Sizes:
     flag_evaluations: int
 
 
-FULL = Sizes(3, None, 20, 100, 1000, 30, 30, 20.0, 15.0, 8, 15.0, 100_000)
+FULL = Sizes(10, None, 20, 100, 1000, 30, 30, 100.0, 5.0, 8, 15.0, 100_000)
 QUICK = Sizes(
     1,
     ("users-me", "files-upload-request", "notification-subscriber"),
@@ -69,13 +75,24 @@ class Results:
     fanout: fanout.FanoutReport
     load: load.LoadReport
     flags: flag_bench.FlagBench
+    apps: app_bench.AppsReport | None = None  # API keys, the app proxy, webhooks (issue 16)
+    realtime: realtime_bench.RealtimeReport | None = None  # WebSocket push (issue 18)
+    marketplace: marketplace_bench.MarketplaceReport | None = None  # saga, stock race, search (issue 19)
+    graphql: graphql_bench.GraphQLReport | None = None  # the GraphQL read API (issue 20)
+    health: health_bench.HealthReport | None = None  # reading ingest, batches of 500 (issue 20)
 
 
 def run(registry: Registry, *, quick: bool, command: str, progress: Callable[[str], None]) -> Results:
     sizes = QUICK if quick else FULL
     began, started = time.monotonic(), datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     progress("1/7 cold start (fresh interpreters)")
-    cold = coldstart.measure(registry, runs=sizes.cold_runs, names=sizes.cold_names, progress=progress)
+    cold = coldstart.measure(
+        registry,
+        runs=sizes.cold_runs,
+        names=sizes.cold_names,
+        progress=progress,
+        shipped=None if quick else _shipped(progress),
+    )
     instruments.install(registry)
 
     progress("2-4/7 warm latency, calls per operation, scale (platform without queue pumps)")
@@ -89,6 +106,14 @@ def run(registry: Registry, *, quick: bool, command: str, progress: Callable[[st
             tenants=sizes.tenants,
             users_per_tenant=sizes.users_per_tenant,
             rounds=sizes.scale_rounds,
+            progress=progress,
+        )
+        graphed = graphql_bench.measure(
+            quiet,
+            world,
+            samples=sizes.rounds * 3 if quick else 50,
+            cold_runs=sizes.cold_runs,
+            extra_users=3 if quick else 48,
             progress=progress,
         )
     finally:
@@ -112,10 +137,23 @@ def run(registry: Registry, *, quick: bool, command: str, progress: Callable[[st
             seconds=sizes.load_seconds,
             progress=progress,
         )
+        apps = app_bench.measure(live, world, samples=sizes.fanout_samples, progress=progress)
+        pushed = realtime_bench.measure(
+            live,
+            world,
+            samples=sizes.fanout_samples,
+            connections=50 if quick else 1000,
+            publishes=3 if quick else 10,
+            progress=progress,
+        )
     finally:
         live.stop()
     progress("7/7 feature flags: a cached evaluation (in-process moto)")
     flagged = flag_bench.measure(sizes.flag_evaluations)
+    progress("marketplace: the order saga, the stock race, search on 100k products (docs/marketplace.md)")
+    market = marketplace_bench.measure(quick=quick)
+    progress("health: reading ingest, batches of 500 through `stratus dev` (docs/health.md)")
+    ingest = health_bench.measure(batches=3 if quick else 10)
     return Results(
         command=command,
         started=started,
@@ -128,7 +166,23 @@ def run(registry: Registry, *, quick: bool, command: str, progress: Callable[[st
         fanout=fanned,
         load=loaded,
         flags=flagged,
+        apps=apps,
+        realtime=pushed,
+        marketplace=market,
+        graphql=graphed,
+        health=ingest,
     )
+
+
+def _shipped(progress: Callable[[str], None]) -> shipped.Shipped | None:
+    """The packaged artifacts, unpacked; None (and the report says so) when they cannot be prepared here."""
+    try:
+        return shipped.prepare(Path(__file__).resolve().parents[2] / "build", log=progress)
+    except (RuntimeError, OSError, subprocess.CalledProcessError) as exc:
+        progress(
+            f"cold start: the artifacts could not be prepared, the repository is measured instead: {exc}"
+        )
+        return None
 
 
 def machine() -> str:

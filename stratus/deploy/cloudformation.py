@@ -106,6 +106,8 @@ class Refs:
                 return self.bus_arn()
             case "queue":
                 return get_att(f"{logical(resource.name)}Queue")  # a subscriber's queue is in its stack
+            case "every_queue":
+                return _account_arn("sqs", f"{PREFIX}-*")
             case "bucket":
                 return self.bucket_arn()
             case "bucket_objects":
@@ -114,6 +116,8 @@ class Refs:
                 return self.kms_key_arn()
             case "any":
                 return "*"
+            case "function":  # by name: the callee may be in another stack
+                return _account_arn("lambda", f"function:{PREFIX}-{resource.name}")
             case "log_group":
                 return _account_arn("logs", f"log-group:/aws/lambda/{PREFIX}-{resource.name}:*")
             case _:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from functions.registry import in_repo
 from shared.registry import Registry
-from stratus.deploy import localstack, serverless, terraform
+from stratus.deploy import localstack, serverless, state_machines, terraform
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -22,7 +23,13 @@ MARK = "Generated from the"
 
 
 def expected(registry: Registry) -> dict[str, str]:
-    return {**serverless.files(registry), **terraform.files(registry), **localstack.files(registry)}
+    return {
+        **serverless.files(registry),
+        **terraform.files(registry),
+        **localstack.files(registry),
+        **state_machines.files(registry),  # Step Functions (Terraform; osls: in the service stacks)
+        **in_repo.files(registry.services),  # which in-repo apps the deployed registry knows (docs/apps.md)
+    }
 
 
 def leftovers(expected_paths: set[str], root: Path = ROOT) -> list[str]:

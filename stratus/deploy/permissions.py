@@ -1,12 +1,13 @@
 """Least-privilege IAM per function, derived from its declaration, in terms both deployments render.
 
 A function gets only: its own log group; the tables it names (plus the idempotency table if it
-subscribes or runs on a schedule, the outbox if it publishes); UpdateItem on the request-metrics table
-if it serves HTTP (and Query if it reads them); its own queue; PutEvents on the bus if it
-publishes; the bucket's objects if it uses the bucket; SES SendEmail and SNS Publish if it sends
-messages; Describe/Head on every table, the bus and the bucket if it inspects the platform; and reads of
-the config table if it evaluates feature flags (`reads_flags`); GenerateDataKey and Decrypt on the
-deployment's data key if it seals secrets (`kms`).
+subscribes, runs on a schedule or takes keyed internal calls, the outbox if it publishes); UpdateItem on
+the request-metrics table if it serves HTTP (and Query if it reads them); its own queue; PutEvents on the
+bus if it publishes; InvokeFunction on the internal-route functions of the services it calls
+(`stratus.deploy.internal_calls`); the bucket's objects if it uses the bucket; SES SendEmail and SNS
+Publish if it sends messages; Describe/Head on every table, the bus and the bucket if it inspects the
+platform; and reads of the config table if it evaluates feature flags (`reads_flags`); GenerateDataKey and
+Decrypt on the deployment's data key if it seals secrets (`kms`).
 """
 
 from __future__ import annotations
@@ -25,16 +26,27 @@ from shared.declarations import (
     Subscription,
 )
 from shared.registry import Registry
+from stratus.deploy.internal_calls import invoke_targets, takes_keyed_calls
 
 Kind = Literal[
-    "log_group", "table", "table_indexes", "bus", "queue", "bucket", "bucket_objects", "kms_key", "any"
+    "log_group",
+    "table",
+    "table_indexes",
+    "bus",
+    "queue",
+    "every_queue",  # every queue of the deployment (`<prefix>-*`): the console's queue view and redrive
+    "bucket",
+    "bucket_objects",
+    "kms_key",
+    "function",
+    "any",
 ]
 
 
 @dataclass(frozen=True, order=True)
 class Resource:
     kind: Kind
-    name: str = ""  # table logical name, subscriber service, or function qualified name
+    name: str = ""  # table logical name, subscriber service, or function qualified name (log group, invoke)
 
 
 @dataclass(frozen=True)
@@ -62,6 +74,15 @@ QUEUE_CONSUME = (
 )
 
 
+QUEUE_MANAGE = (
+    "sqs:GetQueueUrl",
+    "sqs:GetQueueAttributes",
+    "sqs:ReceiveMessage",
+    "sqs:SendMessage",
+    "sqs:DeleteMessage",
+)
+
+
 def statements_for(fn: Function, registry: Registry) -> list[Statement]:
     out = [
         Statement(
@@ -71,8 +92,8 @@ def statements_for(fn: Function, registry: Registry) -> list[Statement]:
     tables = list(fn.tables)
     if fn.publishes:
         tables.append(OUTBOX_TABLE.name)  # events are staged with their write (shared.outbox)
-    if isinstance(fn.trigger, Subscription | Schedule):  # event ids / a job's run lock
-        tables.append(IDEMPOTENCY_TABLE.name)
+    if isinstance(fn.trigger, Subscription | Schedule) or takes_keyed_calls(fn):
+        tables.append(IDEMPOTENCY_TABLE.name)  # event ids / a job's run lock / a keyed call's answer
     if isinstance(fn.trigger, Subscription):
         out.append(Statement("Queue", QUEUE_CONSUME, (Resource("queue", fn.service),)))
     if tables:
@@ -104,6 +125,18 @@ def statements_for(fn: Function, registry: Registry) -> list[Statement]:
     if fn.sends_messages:
         # SMS goes to phone numbers (no topic ARN to name) and SES identities are per deployment.
         out.append(Statement("Messages", ("ses:SendEmail", "sns:Publish"), (Resource("any"),)))
+    targets = invoke_targets(fn, registry)
+    if targets:
+        # Internal calls are Lambda Invokes: exactly the functions of the services `calls=` names.
+        out.append(
+            Statement("Invoke", ("lambda:InvokeFunction",), tuple(Resource("function", t) for t in targets))
+        )
+    if fn.starts:  # its service's state machines (stratus/deploy/state_machines.py); names are per stage
+        out.append(Statement("StartExecution", ("states:StartExecution",), (Resource("any"),)))
+    if fn.manages_queues:
+        # Every queue of this deployment (not another's); ListQueues takes no resource, so it is on "*".
+        out.append(Statement("Queues", QUEUE_MANAGE, (Resource("every_queue"),)))
+        out.append(Statement("ListQueues", ("sqs:ListQueues",), (Resource("any"),)))
     if fn.inspects_platform:
         every_table = tuple(Resource("table", t.name) for t in registry.tables())
         out.append(Statement("DescribeTables", ("dynamodb:DescribeTable",), every_table))

@@ -19,8 +19,18 @@ from typing import Any
 import yaml
 
 from shared.adapters import cors
-from shared.declarations import Auth, Authorizer, Function, Route, Schedule, Subscription
+from shared.declarations import (
+    Auth,
+    Authorizer,
+    Function,
+    Route,
+    Schedule,
+    StateTask,
+    Subscription,
+    WebSocket,
+)
 from shared.registry import Registry
+from stratus.deploy import state_machines, websocket
 from stratus.deploy.cloudformation import (
     API_CORS_PARAMETER,
     PREFIX,
@@ -33,6 +43,14 @@ from stratus.deploy.cloudformation import (
     logical,
     resources,
     role,
+)
+from stratus.deploy.internal_calls import (
+    METRICS_TOKEN_SETTING,
+    PREFIX_SETTING,
+    TARGET_SETTING,
+    TRANSPORT_SETTING,
+    on_http_api,
+    scraped,
 )
 from stratus.deploy.permissions import Resource, Statement, merged, statements_for
 from stratus.deploy.stacks import SHARED, Layout, Stack, layout, monolith
@@ -80,7 +98,8 @@ def _http_event(route: Route, authorizer: Any) -> dict[str, Any]:
 def _events(fn: Function, authorizer: Any) -> list[dict[str, Any]]:
     trigger = fn.trigger
     if isinstance(trigger, Route):
-        return [_http_event(trigger, authorizer)]
+        # A service-to-service route has no event: its callers invoke it (stratus.deploy.internal_calls).
+        return [_http_event(trigger, authorizer)] if on_http_api(fn) else []
     if isinstance(trigger, Authorizer):
         return []  # API Gateway invokes it (the shared stack's authorizer and its permission)
     if isinstance(trigger, Subscription):
@@ -94,11 +113,17 @@ def _events(fn: Function, authorizer: Any) -> list[dict[str, Any]]:
             "functionResponseType": "ReportBatchItemFailures",
         }
         return [{"sqs": sqs}]
+    if isinstance(trigger, WebSocket):
+        return websocket.events(trigger)  # the stack's WebSocket API (stratus/deploy/websocket.py)
+    if isinstance(trigger, StateTask):
+        return []  # its state machine invokes it (stratus/deploy/state_machines.py)
     assert isinstance(trigger, Schedule)
     return [{"schedule": {"rate": [trigger.expression]}}]
 
 
 SIGNING_KEY = {"STRATUS_JWT_PRIVATE_KEY": "{{resolve:secretsmanager:" + PREFIX + "/jwt-private-key}}"}
+# Only scrape targets hold the stage's Prometheus scrape token.
+SCRAPE_TOKEN = {METRICS_TOKEN_SETTING: "{{resolve:secretsmanager:" + PREFIX + "/metrics-token}}"}
 
 
 def _function(fn: Function, *, events: list[Any], handler: str | None = None) -> dict[str, Any]:
@@ -113,16 +138,22 @@ def _function(fn: Function, *, events: list[Any], handler: str | None = None) ->
     }
     if fn.signs_tokens:  # only auth's signers hold the private key; everyone else verifies with the JWKS
         out["environment"] = dict(SIGNING_KEY)
+    if scraped(fn):
+        out["environment"] = out.get("environment", {}) | SCRAPE_TOKEN
     return out
 
 
-def _environment(registry: Registry, refs: Refs) -> dict[str, Any]:
+def _environment(registry: Registry) -> dict[str, Any]:
     return {
         "STRATUS_STAGE": "${sls:stage}",
         "STRATUS_RESOURCE_PREFIX": PREFIX,
         "STRATUS_TABLES": ",".join(t.name for t in registry.tables()),
-        "STRATUS_GATEWAY_URL": refs.api_endpoint(),
+        # Internal calls: Lambda Invoke of `<prefix>-<service>-<function>` (stratus.deploy.internal_calls).
+        TRANSPORT_SETTING: "lambda",
+        PREFIX_SETTING: PREFIX,
         "STRATUS_SERVICE_TOKEN_SECRET": "{{resolve:secretsmanager:" + PREFIX + "/service-token}}",
+        # Peppers API-key hashes and app secrets (shared.peppered): per stage, never in plain text.
+        "STRATUS_SECRET_PEPPER": "{{resolve:secretsmanager:" + PREFIX + "/secret-pepper}}",
         "STRATUS_JWT_PUBLIC_JWKS": "{{resolve:ssm:/" + PREFIX + "/jwt-public-jwks}}",
         "STRATUS_MAIL_FROM": "${param:mailFrom}",
         "STRATUS_ALERT_EMAILS": "${param:alertEmails}",
@@ -146,7 +177,7 @@ def _provider(registry: Registry, refs: Refs, **extra: Any) -> dict[str, Any]:
         "versionFunctions": False,
         "tracing": {"lambda": True},
         **extra,
-        "environment": _environment(registry, refs),
+        "environment": _environment(registry),
     }
 
 
@@ -218,7 +249,7 @@ def service_file(stack: Stack, plan: Layout, registry: Registry) -> dict[str, An
         "deploymentBucket": {"name": "${param:deploymentBucket}"},
         "layers": ["${param:depsLayerArn}"],
     }
-    if stack.routes:  # attached to the shared API
+    if any(on_http_api(fn) for fn in stack.functions):  # attached to the shared API
         extra["httpApi"] = {"id": import_value("HttpApiId"), "payload": "2.0"}
     authorizer = {"type": "request", "id": import_value("AuthorizerId")}
     doc: dict[str, Any] = {
@@ -232,6 +263,7 @@ def service_file(stack: Stack, plan: Layout, registry: Registry) -> dict[str, An
         },
     }
     own = {**resources(stack, plan), **_roles(stack, registry, refs)}
+    own |= state_machines.cfn_resources([s for s in registry.services if s.name == stack.name])
     if own:
         doc["resources"] = {"Resources": own}
     return doc
@@ -270,11 +302,15 @@ def monolith_file(registry: Registry) -> dict[str, Any]:
     stack = monolith(registry)
     refs = Refs(stack)
     http = registry.http_functions
-    routes = [_http_event(fn.route, {"name": AUTHORIZER}) for fn in http]
+    routes = [_http_event(fn.route, {"name": AUTHORIZER}) for fn in http if on_http_api(fn)]
     app = Function(MONOLITH, Route("ANY", "/{proxy+}"), timeout=29, memory=512, service="http")
+    # Every route's handler is in this one function: its internal calls stay in it (in-process).
+    environment = {TRANSPORT_SETTING: "inprocess"}
+    if any(scraped(fn) for fn in http):
+        environment |= SCRAPE_TOKEN
     functions = {
         MONOLITH: _function(app, events=routes, handler="functions.monolith.handler")
-        | {"name": f"{PREFIX}-{MONOLITH}", "role": "HttpMonolithRole"}
+        | {"name": f"{PREFIX}-{MONOLITH}", "role": "HttpMonolithRole", "environment": environment}
     }
     others = [fn for fn in registry.functions.values() if not isinstance(fn.trigger, Route)]
     for fn in others:
@@ -282,8 +318,17 @@ def monolith_file(registry: Registry) -> dict[str, Any]:
     logs = Statement(
         "Logs", ("logs:CreateLogStream", "logs:PutLogEvents"), (Resource("log_group", MONOLITH),)
     )
-    roles = {"HttpMonolithRole": role([logs, *merged(http, registry)], refs)}
-    roles |= {f"{logical(fn.qualified_name)}Role": role(statements_for(fn, registry), refs) for fn in others}
+    in_process = [st for st in merged(http, registry) if st.sid != "Invoke"]
+    roles = {"HttpMonolithRole": role([logs, *in_process], refs)}
+    roles |= {
+        f"{logical(fn.qualified_name)}Role": role(_invoking_the_monolith(statements_for(fn, registry)), refs)
+        for fn in others
+    }
+    provider = _provider(
+        registry, refs, httpApi=_monolith_http_api(registry), layers=[{"Ref": "DepsLambdaLayer"}]
+    )
+    # Jobs and subscribers invoke the one function that serves every internal route.
+    provider["environment"][TARGET_SETTING] = f"{PREFIX}-{MONOLITH}"
     return {
         "service": SERVICE,
         "frameworkVersion": ">=3",
@@ -294,14 +339,12 @@ def monolith_file(registry: Registry) -> dict[str, Any]:
                 **MAIL_PARAMS,
             }
         },
-        "provider": _provider(
-            registry, refs, httpApi=_monolith_http_api(registry), layers=[{"Ref": "DepsLambdaLayer"}]
-        ),
+        "provider": provider,
         "package": {"artifact": "../../build/code.zip"},
         "layers": _layer("../.."),
         "functions": functions,
         "resources": {
-            "Resources": {**resources(stack), **roles},
+            "Resources": {**resources(stack), **roles, **state_machines.cfn_resources(registry.services)},
             "Outputs": {
                 "HttpApiEndpoint": {"Value": get_att("HttpApi", "ApiEndpoint")},
                 "EventBusName": {"Value": {"Ref": "EventBus"}},
@@ -309,6 +352,12 @@ def monolith_file(registry: Registry) -> dict[str, Any]:
             },
         },
     }
+
+
+def _invoking_the_monolith(statements: list[Statement]) -> list[Statement]:
+    """In the monolith every internal route is the HTTP function's: invoking any of them is invoking it."""
+    target = (Resource("function", MONOLITH),)
+    return [Statement(st.sid, st.actions, target) if st.sid == "Invoke" else st for st in statements]
 
 
 class _Dumper(yaml.SafeDumper):
@@ -341,6 +390,8 @@ def files(registry: Registry) -> dict[str, str]:
         stack_file(SHARED): dump(shared_file(plan, registry)),
     }
     for stack in plan.services:
-        out[stack_file(stack.name)] = dump(service_file(stack, plan, registry))
-    out[f"{MONOLITH_DIR}/serverless.yml"] = dump(monolith_file(registry))
+        doc = websocket.extend(service_file(stack, plan, registry), stack.functions)  # the WebSocket API
+        out[stack_file(stack.name)] = dump(doc)
+    mono = websocket.extend(monolith_file(registry), registry.functions.values())
+    out[f"{MONOLITH_DIR}/serverless.yml"] = dump(mono)
     return out

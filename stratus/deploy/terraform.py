@@ -11,9 +11,10 @@ import json
 import re
 from typing import Any
 
-from shared.declarations import Auth, Authorizer, Function, Route, Schedule, Subscription, Table
+from shared.declarations import Auth, Authorizer, Function, Route, Schedule, Subscription, Table, WebSocket
 from shared.registry import Registry
 from stratus.deploy.cloudformation import GenerationError
+from stratus.deploy.internal_calls import on_http_api, scraped
 from stratus.deploy.permissions import Resource, statements_for
 from stratus.deploy.stacks import SHARED, Layout, Stack, layout
 
@@ -31,7 +32,9 @@ def _token(resource: Resource) -> str:
     match resource.kind:
         case "table" | "table_indexes":
             return f"{resource.kind}:{resource.name}"
-        case "bus" | "queue" | "bucket" | "bucket_objects" | "kms_key" | "any":
+        case "function":  # modules/service: arn:…:function:<prefix>-<name>
+            return f"function:{resource.name}"
+        case "bus" | "queue" | "every_queue" | "bucket" | "bucket_objects" | "kms_key" | "any":
             return resource.kind
         case _:
             raise GenerationError(f"no ARN for {resource}")
@@ -48,9 +51,15 @@ def _function(fn: Function, registry: Registry) -> dict[str, Any]:
         "timeout": fn.timeout,
         "memory": fn.memory,
         "signs_tokens": fn.signs_tokens,
-        "route_key": trigger.key if isinstance(trigger, Route) else None,
+        # A service-to-service route has no route on the API: its callers invoke it.
+        "route_key": trigger.key if on_http_api(fn) and isinstance(trigger, Route) else None,
         "protected": isinstance(trigger, Route) and trigger.auth is Auth.USER,
+        "scraped": scraped(fn),
         "schedule": trigger.expression if isinstance(trigger, Schedule) else None,
+        # The WebSocket API's route (modules/websocket wires it; null: not a WebSocket function), and
+        # whether it posts to connections (execute-api:ManageConnections, granted by that module too).
+        "websocket_route": trigger.route if isinstance(trigger, WebSocket) else None,
+        "pushes": fn.pushes,
         "policy_statements": [
             {"sid": st.sid, "actions": list(st.actions), "resources": [_token(r) for r in st.resources]}
             for st in statements
@@ -92,7 +101,7 @@ def _moves(plan: Layout) -> list[dict[str, str]]:
         for fn in stack.functions:
             name, key = ident(fn.qualified_name), fn.qualified_name
             moves.append((f"module.fn_{name}", f'{to}.module.function["{key}"]'))
-            if isinstance(fn.trigger, Route):
+            if on_http_api(fn):
                 moves.append((f"module.route_{name}", f'{to}.module.route["{key}"]'))
             elif isinstance(fn.trigger, Schedule):
                 moves.append((f"module.schedule_{name}", f'{to}.module.schedule["{key}"]'))

@@ -53,6 +53,12 @@ def test_the_quick_bench_measures_every_stage_and_writes_the_report(
     assert results.load.errors == 0
     assert results.flags.warm_calls == 0  # a cached flag evaluation reads nothing
     assert results.flags.us_per_evaluation > 0
+    assert results.apps is not None
+    assert results.apps.webhooks_lost == 0
+    assert results.graphql is not None
+    # the nested list query: one call per backend kind, whatever the page holds (no N+1)
+    assert set(results.graphql.backend_calls.values()) == {1.0}
+    assert results.graphql.users > 2
     # AND the report carries each section, written where it was asked to be
     for heading in (
         "## Targets",
@@ -62,6 +68,8 @@ def test_the_quick_bench_measures_every_stage_and_writes_the_report(
         "## 4. Scale",
         "## 5. Event fan-out",
         "## 6. Gateway load",
+        "## Apps: API keys, the proxy, webhooks",
+        "## GraphQL read API",
     ):
         assert heading in text
     assert out.read_text() == text

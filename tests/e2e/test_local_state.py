@@ -143,7 +143,7 @@ def test_status_shows_the_running_instance_and_says_when_none_runs(
     assert "visible  in flight  dead letters" in out
     for fn in registry().subscribers:
         assert f" {fn.qualified_name} " in out
-    assert "docs " not in out  # no function serves /docs yet
+    assert f"docs         {platform.url}/docs\n" in out  # the API docs page (stratus/docs_page.py)
     # AND after it stopped, status says none runs
     assert cli.main(["status"]) == 1
 

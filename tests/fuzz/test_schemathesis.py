@@ -28,6 +28,7 @@ import schemathesis
 from schemathesis.engine import events, from_schema
 
 from functions.audit.records import canonical
+from stratus import openapi_marketplace
 from stratus.local import LocalPlatform
 from tests.e2e.conftest import request
 from tests.e2e.identity import ADMIN_EMAIL, ADMIN_PASSWORD, Api
@@ -61,7 +62,18 @@ _REFUSED_BY_STATE: dict[str, list[int]] = {
     # MFA in the wrong state (409: not enrolled, not active) or a code that is not the enrolled secret's
     "POST /api/v1/auth/mfa/activate": [400, 409],
     "POST /api/v1/auth/mfa/disable": [401, 409, 423],
+    # OAuth (functions/oidc): a client id, redirect URI, code or refresh token is valid only if issued —
+    # unknown ones are a 400 envelope (authorize) or RFC 6749 errors (token: 400, 401 invalid_client) —
+    # and an authorization request that names a real client answers with a redirect (302)
+    "GET /api/v1/oauth2/authorize": [302, 400],
+    "POST /api/v1/oauth2/token": [400, 401],
+    # GraphQL (functions/graphql): a `query` string is valid only as a GraphQL document over the schema,
+    # within the depth, alias and cost limits — a grammar no JSON schema states (400 with GraphQL errors)
+    "POST /api/v1/graphql": [400],
 }
+# The marketplace's storefront routes called without a credential (or with one that is not a token) and no
+# tenant named by X-Tenant-ID or the host: 400 (docs/marketplace.md).
+_REFUSED_BY_STATE |= {key: [400] for key in openapi_marketplace.PUBLIC_ROUTES}
 # A cursor is opaque: only one the API issued, sent with the filters it was issued for, is valid — which a
 # schema cannot say (the document says it in words). Positive data takes half its cursors from real pages
 # (of the unfiltered lists); a refusal of any other cursor (400, `cursor`) is accepted below, while a real

@@ -63,6 +63,11 @@ def callee() -> Iterator[str]:
     server.shutdown()
 
 
+# A POST is retried only with an idempotency key (a typed client sends one with every call that is not
+# idempotent): these calls carry one.
+KEYED = {"Idempotency-Key": "idem_faults"}
+
+
 def client(base_url: str, sleeps: list[float]) -> ServiceClient:
     return ServiceClient(
         "gateway", transport=HttpTransport(base_url), policies={"echo": POLICY}, sleep=sleeps.append
@@ -72,7 +77,7 @@ def client(base_url: str, sleeps: list[float]) -> ServiceClient:
 def test_a_timeout_is_retried_with_growing_backoff_then_raised(callee: str) -> None:
     sleeps: list[float] = []
     with pytest.raises(Timeout):
-        client(callee, sleeps).post("echo", "/slow", {})
+        client(callee, sleeps).post("echo", "/slow", {}, headers=KEYED)
     assert Callee.hits["/slow"] == 3  # the call and two retries
     assert len(sleeps) == 2
     assert sleeps[1] > sleeps[0]  # exponential (with jitter)
@@ -80,9 +85,9 @@ def test_a_timeout_is_retried_with_growing_backoff_then_raised(callee: str) -> N
 
 def test_a_retryable_error_is_retried_and_a_non_retryable_one_is_not(callee: str) -> None:
     with pytest.raises(ServiceUnavailable):
-        client(callee, []).post("echo", "/busy", {})
+        client(callee, []).post("echo", "/busy", {}, headers=KEYED)
     with pytest.raises(InvalidRequest):
-        client(callee, []).post("echo", "/bad", {})
+        client(callee, []).post("echo", "/bad", {}, headers=KEYED)
     assert (Callee.hits["/busy"], Callee.hits["/bad"]) == (3, 1)
 
 
@@ -104,12 +109,12 @@ def test_a_callee_that_is_down_opens_the_circuit_and_callers_fail_fast() -> None
     # WHEN callers keep calling it
     for _ in range(2):
         with pytest.raises(ServiceUnavailable):
-            caller.post("echo", "/anything", {})
+            caller.post("echo", "/anything", {}, headers=KEYED)
     sent_before_open = attempts["sent"]
     started = time.monotonic()
     for _ in range(20):
         with pytest.raises(ServiceUnavailable, match="circuit open"):
-            caller.post("echo", "/anything", {})
+            caller.post("echo", "/anything", {}, headers=KEYED)
     # THEN the circuit opened after the threshold: 20 more calls sent nothing and took no time
     assert sent_before_open == POLICY.breaker_threshold
     assert attempts["sent"] == sent_before_open

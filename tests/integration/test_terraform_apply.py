@@ -26,6 +26,7 @@ from shared.adapters.gateway import Gateway, HttpRequest
 from shared.declarations import Authorizer, Function, Route, Schedule, Service, Subscription
 from shared.registry import Registry
 from stratus.deploy import terraform as generator
+from stratus.deploy.internal_calls import invoke_targets, on_http_api, scraped
 from stratus.deploy.package import build_code
 from stratus.deploy.permissions import statements_for
 from stratus.emulator import Emulator, point_process_at
@@ -60,9 +61,10 @@ def features(fn: Function) -> set[str]:
         kind = "subscriber"
     elif isinstance(trigger, Schedule):
         kind = "schedule"
-    else:
-        assert isinstance(trigger, Authorizer)
+    elif isinstance(trigger, Authorizer):
         kind = "authorizer"
+    else:  # a WebSocket route, a state machine's task
+        kind = type(trigger).__name__.lower()
     found = {kind} | {f"permission:{st.sid}" for st in statements_for(fn, registry())}
     return found | ({"signs-tokens"} if fn.signs_tokens else set())
 
@@ -117,6 +119,8 @@ def test_terraform_apply_on_the_emulator_then_the_platform_answers(
     variables = [
         f"-var=aws_endpoint={emulator.endpoint_url}", f"-var=stage={stage}", f"-var=code_zip={code}",
         "-var=service_token_secret=emulator-only-secret-of-at-least-32-bytes", "-var=bucket_lifecycle=false",
+        "-var=secret_pepper=emulator-only-pepper-of-at-least-32-bytes-long",
+        "-var=metrics_token=emulator-only-scrape-token",
         f"-var=jwt_private_key={os.environ['STRATUS_JWT_PRIVATE_KEY']}",
         f"-var=jwt_public_jwks={public_jwks}",
     ]  # fmt: skip
@@ -130,16 +134,26 @@ def test_terraform_apply_on_the_emulator_then_the_platform_answers(
     monkeypatch.delenv("STRATUS_RESOURCE_PREFIX", raising=False)
     tables = ",".join(t.name for t in full.tables())
     point_process_at(emulator.endpoint_url, stage=stage, extra={"STRATUS_TABLES": tables})
+    invokers = 0
     for fn in applied.functions.values():
         config = aws.client("lambda").get_function(FunctionName=f"stratus-{stage}-{fn.qualified_name}")
         assert config["Configuration"]["Handler"] == fn.handler
         variables_set = config["Configuration"]["Environment"]["Variables"]
         assert variables_set["STRATUS_STAGE"] == stage
-        # only auth's signers hold the private key
+        # only auth's signers hold the private key; only scrape targets the scrape token
         assert ("STRATUS_JWT_PRIVATE_KEY" in variables_set) is fn.signs_tokens
+        assert ("STRATUS_METRICS_TOKEN" in variables_set) is scraped(fn)
+        # its calls go by Lambda Invoke, and its role invokes exactly the functions its calls= name
+        assert variables_set["STRATUS_INTERNAL_TRANSPORT"] == "lambda"
+        assert variables_set["STRATUS_FUNCTION_PREFIX"] == f"stratus-{stage}"
+        invoked = _invoked(f"stratus-{stage}-{fn.qualified_name}")
+        assert invoked == {f"stratus-{stage}-{target}" for target in invoke_targets(fn, applied)}
+        invokers += bool(invoked)
+    assert invokers > 0  # (of the applied functions, some invoke others that were applied)
     [api] = [a for a in _apis() if a["Name"] == f"stratus-{stage}-http"]
     routes = {r["RouteKey"] for r in _apigw().get_routes(ApiId=api["ApiId"])["Items"]}
-    assert routes == {fn.route.key for fn in applied.http_functions}
+    # (service-to-service routes are not on the API: their callers invoke them)
+    assert routes == {fn.route.key for fn in applied.http_functions if on_http_api(fn)}
 
     # AND the platform, pointed at what Terraform created, is healthy (its tables, bus and bucket exist)
     response = Gateway(full).handle(HttpRequest("GET", "/internal/health", headers={}))
@@ -159,7 +173,8 @@ def test_terraform_apply_on_the_emulator_then_the_platform_answers(
     functions = {a for a in created if a.endswith(".aws_lambda_function.this")}
     assert len(functions) == len(full.functions) - len(applied.functions)
     route_count = sum(a.endswith(".aws_apigatewayv2_route.this") for a in created)
-    assert route_count == len(full.http_functions) - len(applied.http_functions)
+    on_api = [fn for fn in full.http_functions if on_http_api(fn)]
+    assert route_count == len(on_api) - len([fn for fn in applied.http_functions if on_http_api(fn)])
 
 
 def _apigw():  # type: ignore[no-untyped-def]
@@ -168,6 +183,22 @@ def _apigw():  # type: ignore[no-untyped-def]
     return boto3.client(
         "apigatewayv2", endpoint_url=os.environ["STRATUS_ENDPOINT_URL"], region_name="us-east-1"
     )
+
+
+def _invoked(role: str) -> set[str]:
+    """The function names a role's inline policy lets it invoke (as moto stored what Terraform applied)."""
+    import boto3
+
+    iam = boto3.client("iam", endpoint_url=os.environ["STRATUS_ENDPOINT_URL"], region_name="us-east-1")
+    policy = iam.get_role_policy(RoleName=role, PolicyName="least-privilege")["PolicyDocument"]
+    document = json.loads(policy) if isinstance(policy, str) else policy
+    names: set[str] = set()
+    for statement in document["Statement"]:
+        if "lambda:InvokeFunction" in statement["Action"]:
+            resources = statement["Resource"]
+            for arn in [resources] if isinstance(resources, str) else resources:
+                names.add(arn.rsplit(":function:", 1)[1])
+    return names
 
 
 def _apis() -> list[dict[str, str]]:

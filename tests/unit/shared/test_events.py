@@ -35,6 +35,15 @@ STRATUS_TYPES = {
 STRATUS_TYPES |= {"user.verified", "user.password_reset_requested", "user.invited", "user.invitation_revoked"}
 # Apps (docs/apps.md): a tenant enables or disables an app.
 STRATUS_TYPES |= {"tenant.service_enabled", "tenant.service_disabled"}
+# Real-time push (docs/realtime.md): an in-app notification landed, for the realtime service to push.
+STRATUS_TYPES |= {"notification.created"}
+# The marketplace app (docs/marketplace.md): catalog, orders and payments.
+STRATUS_TYPES |= {"product.created", "product.updated", "product.deleted", "product.certified"}
+STRATUS_TYPES |= {"product.certification_requested", "search.index_rebuild_requested"}
+STRATUS_TYPES |= {"order.created", "order.paid", "order.cancelled"}
+STRATUS_TYPES |= {"payment.succeeded", "payment.failed", "payment.refunded", "payout.processed"}
+# The health app (docs/health.md): alerts, audited reads by experts, consent grants, weekly reports.
+STRATUS_TYPES |= {"health.alert", "health.data_accessed", "health.access_granted", "health.report_requested"}
 
 
 def test_the_catalog_has_every_seed_000_type_plus_stratus_own() -> None:

@@ -89,21 +89,26 @@ def test_cold_starts_are_measured_against_the_baseline_and_pull_in_no_web_framew
 
     assert report.runs == 1
     assert report.baseline_ms > 0
+    assert report.peer_ms is not None
     assert report.peer_ms > 0
     assert report.peer_ratio == pytest.approx(report.peer_ms / report.baseline_ms)
     assert [f.name for f in report.functions] == ["monitoring-health", "users-me"]
     for function in report.functions:
         assert function.median_ms > 0
-        assert function.ratio == pytest.approx(function.median_ms / report.baseline_ms)
+        # one pair (a baseline sample, then the function's) per run: the ratio is that pair's
+        assert function.ratio > 0
         # The Lambda path: a framework imported at module level anywhere below a handler fails this.
         assert function.frameworks == (), f"{function.name} imports {function.frameworks}"
     assert report.worst in report.functions
-    assert messages[-1] == "cold start 4/4"
+    assert messages[-1] == "cold start 2/2"
+    assert "not the artifacts" in report.what
 
 
 def test_the_probe_sees_a_framework_when_one_is_imported() -> None:
     """The framework check is only worth something if it can fail: the peer imports FastAPI."""
-    sample = coldstart._run(coldstart._Target("peer", "module", coldstart.PEER_MODULE))
+    sample = coldstart._run(
+        coldstart._Target("peer", "module", coldstart.PEER_MODULE), coldstart._Where.of(None)
+    )
 
     assert {"fastapi", "starlette"} <= set(sample.frameworks)
     assert sample.ms > 0

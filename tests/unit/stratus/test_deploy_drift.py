@@ -11,7 +11,18 @@ import pytest
 import yaml
 
 from functions.catalog import registry
-from shared.declarations import Authorizer, Function, Layer, Route, Schedule, Service, Subscription
+from shared.declarations import (
+    Auth,
+    Authorizer,
+    Function,
+    Layer,
+    Route,
+    Schedule,
+    Service,
+    StateTask,
+    Subscription,
+    WebSocket,
+)
 from shared.registry import Registry
 from stratus.deploy import generate, serverless, terraform
 from stratus.deploy.cloudformation import GenerationError, osls_function_id
@@ -52,12 +63,18 @@ def triggers(reg: Registry) -> dict[str, tuple[str, ...]]:
     out: dict[str, tuple[str, ...]] = {}
     for fn in reg.functions.values():
         t = fn.trigger
-        if isinstance(t, Route):
+        if isinstance(t, Route) and t.auth in (Auth.SERVICE, Auth.SYSTEM):
+            out[fn.qualified_name] = ("invoke",)  # service-to-service: Lambda Invoke, no HTTP route
+        elif isinstance(t, Route):
             out[fn.qualified_name] = ("http", t.method, t.path, str(t.auth == "user"))
         elif isinstance(t, Authorizer):
             out[fn.qualified_name] = ("authorizer",)
         elif isinstance(t, Subscription):
             out[fn.qualified_name] = ("sqs", fn.service, str(t.batch_size), json.dumps(t.event_pattern()))
+        elif isinstance(t, WebSocket):
+            out[fn.qualified_name] = ("websocket", t.route)
+        elif isinstance(t, StateTask):  # a Task of its service's state machine, which invokes it
+            out[fn.qualified_name] = ("invoke",)
         else:
             assert isinstance(t, Schedule)
             out[fn.qualified_name] = ("schedule", t.expression)
@@ -70,11 +87,12 @@ def serverless_triggers(root: Path = ROOT) -> dict[str, tuple[str, ...]]:
     shared = all_stacks[SHARED]
     for name, fn in deployed_serverless(root).items():
         if not fn["events"]:
-            # the shared stack's API authorizer invokes it
             authorizer = shared["resources"]["Resources"]["HttpApiAuthorizerStratus"]["Properties"]
-            assert fn["stack"] == SHARED
-            assert osls_function_id(name) in json.dumps(authorizer)
-            out[name] = ("authorizer",)
+            if osls_function_id(name) in json.dumps(authorizer):  # the shared stack's API authorizer
+                assert fn["stack"] == SHARED
+                out[name] = ("authorizer",)
+            else:  # only its callers invoke it
+                out[name] = ("invoke",)
             continue
         [event] = fn["events"]
         if "httpApi" in event:
@@ -93,6 +111,8 @@ def serverless_triggers(root: Path = ROOT) -> dict[str, tuple[str, ...]]:
             assert rule["EventBusName"] == {"Fn::ImportValue": "stratus-${sls:stage}-EventBusName"}
             pattern = json.dumps(rule["EventPattern"])
             out[name] = ("sqs", fn["stack"], str(event["sqs"]["batchSize"]), pattern)
+        elif "websocket" in event:
+            out[name] = ("websocket", event["websocket"]["route"])
         else:
             out[name] = ("schedule", event["schedule"]["rate"][0])
     return out
@@ -107,6 +127,8 @@ def terraform_triggers(root: Path = ROOT) -> dict[str, tuple[str, ...]]:
             out[name] = ("http", method, path, str(fn["protected"]))
         elif fn["schedule"]:
             out[name] = ("schedule", fn["schedule"])
+        elif fn.get("websocket_route"):
+            out[name] = ("websocket", fn["websocket_route"])
     for service, spec in local["services"].items():
         sub = spec["subscriber"]
         if sub:
@@ -114,6 +136,8 @@ def terraform_triggers(root: Path = ROOT) -> dict[str, tuple[str, ...]]:
             out[sub["function"]] = ("sqs", service, str(sub["batch_size"]), pattern)
     if local["authorizer"]:
         out[local["authorizer"]["function"]] = ("authorizer",)
+    for name in deployed_terraform(root):
+        out.setdefault(name, ("invoke",))  # no route, schedule or queue: only its callers invoke it
     return out
 
 
@@ -269,7 +293,8 @@ def test_the_monolith_serves_every_route_from_one_function() -> None:
     functions = monolith["functions"]
     routes = functions.pop(serverless.MONOLITH)["events"]
     keys = {(_method(e["httpApi"]["method"]), e["httpApi"]["path"]) for e in routes}
-    assert keys == {(fn.route.method, fn.route.path) for fn in registry().http_functions}
+    on_api = [fn for fn in registry().http_functions if fn.route.auth not in (Auth.SERVICE, Auth.SYSTEM)]
+    assert keys == {(fn.route.method, fn.route.path) for fn in on_api}
     others = {fn.qualified_name for fn in registry().functions.values() if not isinstance(fn.trigger, Route)}
     assert set(functions) == others
 

@@ -90,8 +90,8 @@ def test_the_secrets_are_made_once_and_the_environment_wins(tmp_path: Path) -> N
     env: dict[str, str] = {"STRATUS_SERVICE_TOKEN_SECRET": "mine"}
     # WHEN stratus dev exports its secrets
     taken = state.export_secrets(env)
-    # THEN the key and kid come from the state, made once; the environment's secret stays
-    assert taken == ("STRATUS_JWT_PRIVATE_KEY", "STRATUS_JWT_KID")
+    # THEN the key, kid and scrape token come from the state, made once; the environment's secret stays
+    assert taken == ("STRATUS_JWT_PRIVATE_KEY", "STRATUS_JWT_KID", "STRATUS_METRICS_TOKEN")
     assert env["STRATUS_SERVICE_TOKEN_SECRET"] == "mine"
     assert env["STRATUS_JWT_PRIVATE_KEY"].startswith("-----BEGIN PRIVATE KEY-----")
     assert state.secrets(create=True) == state.secrets(create=False)
@@ -100,7 +100,7 @@ def test_the_secrets_are_made_once_and_the_environment_wins(tmp_path: Path) -> N
     instance = Instance(pid=1, gateway="g", emulator="e", embedded=True, started_at="t", from_state=taken)
     tool_env: dict[str, str] = {}
     state.export_for_tools(instance, tool_env)
-    assert set(tool_env) == {"STRATUS_JWT_PRIVATE_KEY", "STRATUS_JWT_KID"}
+    assert set(tool_env) == {"STRATUS_JWT_PRIVATE_KEY", "STRATUS_JWT_KID", "STRATUS_METRICS_TOKEN"}
 
 
 def test_the_admin_file_is_a_login_body_only_its_owner_reads(tmp_path: Path) -> None:
@@ -136,7 +136,10 @@ def test_an_atomic_write_leaves_the_whole_file_and_nothing_else(tmp_path: Path) 
 
 
 def test_jobs_are_named_as_monitoring_records_them_and_a_wrong_name_lists_them() -> None:
-    names = "file-cleanup, outbox-drain, session-purge, storage-reconciliation"
+    names = (
+        "creator-payouts, file-cleanup, hello-tidy, outbox-drain, realtime-sweep, reservation-expiry, "
+        "session-purge, storage-reconciliation"
+    )
     assert ", ".join(job.name for job in scheduled_jobs(registry())) == names
     assert find_job(registry(), "file-cleanup").function.qualified_name == "files-cleanup-job"
     assert find_job(registry(), "files-cleanup-job").name == "file-cleanup"  # the function's name works too

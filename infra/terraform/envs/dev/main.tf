@@ -33,6 +33,7 @@ provider "aws" {
     kms            = var.aws_endpoint
     lambda         = var.aws_endpoint
     s3             = var.aws_endpoint
+    sfn            = var.aws_endpoint
     sns            = var.aws_endpoint
     sqs            = var.aws_endpoint
     sts            = var.aws_endpoint
@@ -46,16 +47,21 @@ provider "aws" {
 locals {
   prefix = "stratus-${var.stage}"
   environment = {
-    STRATUS_STAGE                = var.stage
-    STRATUS_RESOURCE_PREFIX      = local.prefix
-    STRATUS_TABLES               = local.table_names
-    STRATUS_GATEWAY_URL          = aws_apigatewayv2_api.http.api_endpoint
+    STRATUS_STAGE           = var.stage
+    STRATUS_RESOURCE_PREFIX = local.prefix
+    STRATUS_TABLES          = local.table_names
+    # Internal calls: Lambda Invoke of <prefix>-<service>-<function> (no /internal/* route on the API).
+    STRATUS_INTERNAL_TRANSPORT   = "lambda"
+    STRATUS_FUNCTION_PREFIX      = local.prefix
     STRATUS_SERVICE_TOKEN_SECRET = var.service_token_secret
+    STRATUS_SECRET_PEPPER        = var.secret_pepper
     STRATUS_JWT_PUBLIC_JWKS      = var.jwt_public_jwks
     STRATUS_MAIL_FROM            = var.mail_from
     STRATUS_ALERT_EMAILS         = var.alert_emails
     POWERTOOLS_METRICS_NAMESPACE = "Stratus"
     POWERTOOLS_LOG_LEVEL         = "INFO"
+    # Real-time push: the WebSocket API's @connections endpoint (websocket.tf); empty without one.
+    STRATUS_WS_ENDPOINT = try(module.websocket[0].management_endpoint, "")
   }
   layers = var.deps_layer_zip == null ? [] : [aws_lambda_layer_version.deps[0].arn]
 }

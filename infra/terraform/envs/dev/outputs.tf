@@ -9,3 +9,8 @@ output "bus_name" {
 output "bucket_name" {
   value = aws_s3_bucket.files.bucket
 }
+
+output "websocket_url" {
+  description = "Real-time push: where clients connect (API.md, Real-time push)."
+  value       = one(module.websocket[*].url)
+}

@@ -4,6 +4,7 @@
 
 locals {
   signing_environment = merge(local.environment, { STRATUS_JWT_PRIVATE_KEY = var.jwt_private_key })
+  scrape_environment  = { STRATUS_METRICS_TOKEN = var.metrics_token }
 }
 
 module "shared" {
@@ -24,6 +25,7 @@ module "shared" {
   layers              = local.layers
   environment         = local.environment
   signing_environment = local.signing_environment
+  scrape_environment  = local.scrape_environment
   log_retention_days  = var.log_retention_days
   alarm_topic_arns    = [aws_sns_topic.alarms.arn]
 }
@@ -50,6 +52,7 @@ module "service" {
   layers              = local.layers
   environment         = local.environment
   signing_environment = local.signing_environment
+  scrape_environment  = local.scrape_environment
   log_retention_days  = var.log_retention_days
   alarm_topic_arns    = [aws_sns_topic.alarms.arn]
 }

@@ -33,6 +33,19 @@ variable "service_token_secret" {
   description = "HS256 secret that signs service tokens (at least 32 random bytes)."
 }
 
+variable "secret_pepper" {
+  type        = string
+  sensitive   = true
+  description = "Pepper of API-key and app-secret hashes (shared.peppered; at least 32 random bytes, from Secrets Manager)."
+}
+
+variable "metrics_token" {
+  type        = string
+  sensitive   = true
+  default     = ""
+  description = "Bearer a Prometheus server scrapes GET /internal/metrics with (per stage, from Secrets Manager); empty: only service tokens."
+}
+
 variable "jwt_private_key" {
   type        = string
   sensitive   = true

@@ -1,9 +1,11 @@
-# One service, as declared: its tables, its functions, a route on the shared HTTP API per HTTP function, its
+# One service, as declared: its tables, its functions, a route on the shared HTTP API per HTTP function (but
+# service-to-service ones: their callers invoke them by Lambda Invoke), its
 # subscriber's delivery (rule → queue + DLQ → function) and its schedules. envs/<stage> instantiates it once
 # per service from the generated declarations (services.tf.json), and once for the shared part (the kernel
 # tables and the authorizer). Policy statements name resources by token (`table:<name>`,
-# `table_indexes:<name>`, `queue`, `bus`, `bucket`, `bucket_objects`, `kms_key`, `any`), resolved here: the service's
-# own tables and queue, the shared tables by their ARNs, any other table by its name.
+# `table_indexes:<name>`, `queue`, `every_queue`, `bus`, `bucket`, `bucket_objects`, `kms_key`, `any`, `function:<name>`),
+# resolved here: the service's own tables and queue, the shared tables by their ARNs, any other table and
+# every invoked function by its name.
 variable "name" {
   type        = string
   description = "The service (or `shared`)."
@@ -30,8 +32,9 @@ variable "functions" {
     timeout      = number
     memory       = number
     signs_tokens = bool
-    route_key    = string # null: not an HTTP function
+    route_key    = string # null: not on the HTTP API (a service-to-service route is invoked, not routed)
     protected    = bool   # the route runs the authorizer first
+    scraped      = bool   # a Prometheus scrape target: it gets the scrape token
     schedule     = string # null: not a job
     policy_statements = list(object({
       sid       = string
@@ -117,6 +120,13 @@ variable "signing_environment" {
   description = "The environment of the functions that sign tokens (it adds the private key)."
 }
 
+variable "scrape_environment" {
+  type        = map(string)
+  sensitive   = true
+  default     = {}
+  description = "What scrape targets add to the environment (the stage's Prometheus scrape token)."
+}
+
 variable "log_retention_days" {
   type    = number
   default = 30
@@ -141,6 +151,8 @@ module "table" {
 }
 
 locals {
+  # Internal calls invoke functions by name (the callee may be another service's): `function:<name>`.
+  function_arn_prefix = "arn:${data.aws_partition.current.partition}:lambda:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:function:${var.prefix}-"
   table_arns = merge(
     {
       for name in var.all_tables : name =>
@@ -154,6 +166,7 @@ locals {
     { for name, arn in local.table_arns : "table_indexes:${name}" => "${arn}/index/*" },
     { bus = var.bus_arn, bucket = var.bucket_arn, bucket_objects = "${var.bucket_arn}/*", any = "*" },
     { kms_key = var.kms_key_arn },
+    { every_queue = "arn:${data.aws_partition.current.partition}:sqs:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:${var.prefix}-*" },
     var.subscriber == null ? {} : { queue = module.subscriber[0].queue_arn },
   )
 }
@@ -169,14 +182,14 @@ module "function" {
   memory             = each.value.memory
   code_zip           = var.code_zip
   layers             = var.layers
-  environment        = each.value.signs_tokens ? var.signing_environment : var.environment
+  environment        = merge(each.value.signs_tokens ? var.signing_environment : var.environment, each.value.scraped ? var.scrape_environment : {})
   log_retention_days = var.log_retention_days
   alarm_topic_arns   = var.alarm_topic_arns
   policy_statements = [
     for s in each.value.policy_statements : {
       sid       = s.sid
       actions   = s.actions
-      resources = [for r in s.resources : local.arns[r]]
+      resources = [for r in s.resources : startswith(r, "function:") ? "${local.function_arn_prefix}${trimprefix(r, "function:")}" : local.arns[r]]
     }
   ]
 }

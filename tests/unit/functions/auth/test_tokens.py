@@ -13,6 +13,7 @@ from shared import access_tokens, outbox
 from shared.config import settings
 from shared.events.model import ServiceEvent
 from stratus.provision import create_bus
+from tests.kit import dynamodb_calls
 from tests.unit.functions.auth.conftest import body, call, error_of
 
 
@@ -165,6 +166,25 @@ def test_a_login_succeeds_while_the_bus_is_down_and_its_event_waits_in_the_outbo
     create_bus()
     assert outbox.drain(grace_seconds=0).published == 1
     assert outbox.pending_count() == 0
+
+
+def test_a_repeated_login_call_announces_the_login_under_one_event_id(published: list[ServiceEvent]) -> None:
+    # GIVEN a login's token call that the gateway repeats (the route is declared idempotent)
+    first, again = call(tokens, request()), call(tokens, request())
+    assert (first["statusCode"], again["statusCode"]) == (200, 200)
+    # THEN both announcements are one event to subscribers (they act once per id) ...
+    assert [e.type for e in published] == ["user.login", "user.login"]
+    assert published[0].id == published[1].id
+    # ... and another session's login is another event
+    call(tokens, request(sessionId="s_" + "f" * 32))
+    assert published[2].id != published[0].id
+
+
+def test_a_login_costs_no_dynamodb_call_while_the_bus_is_up() -> None:
+    create_bus()
+    with dynamodb_calls() as calls:
+        assert call(tokens, request())["statusCode"] == 200
+    assert calls == []
 
 
 def test_tokens_expire_after_the_configured_lifetime(published: list[ServiceEvent]) -> None:

@@ -1,4 +1,8 @@
-"""Every cache test runs against an in-process DynamoDB holding the `sessions` table."""
+"""Fixtures of the cache tests. Domain tests run on the in-memory sessions store
+(tests/unit/functions/cache/fakes.py) without moto. Tests that ask for `dynamodb` — the store's own
+guarantees and access patterns (one BatchGetItem per check, what the table holds) — get the real store
+over moto's `sessions` table; so do the modules in MOTO_MODULES, which exercise code still reaching
+DynamoDB directly: the kernel's subscriber (its idempotency table) and admission (`admission_store`)."""
 
 from __future__ import annotations
 
@@ -7,13 +11,32 @@ from collections.abc import Iterator
 import pytest
 from moto import mock_aws
 
+from functions.cache import ports
 from shared.declarations import IDEMPOTENCY_TABLE, Table
 from stratus.provision import create_table
+from tests.unit.functions.cache.fakes import FakeSessionsStore
+
+MOTO_MODULES = {"test_admission", "test_invalidation"}
 
 
-@pytest.fixture(autouse=True)
-def _sessions_table() -> Iterator[None]:
+@pytest.fixture
+def dynamodb() -> Iterator[None]:
+    """The real store over moto's DynamoDB (and the kernel's idempotency table)."""
     with mock_aws():
         create_table(Table("sessions"))
         create_table(IDEMPOTENCY_TABLE)
         yield
+
+
+@pytest.fixture(autouse=True)
+def sessions_store(request: pytest.FixtureRequest) -> Iterator[FakeSessionsStore]:
+    """The in-memory store in the port, unless the test runs on moto (see the module's docstring)."""
+    fake = FakeSessionsStore()
+    if "dynamodb" in request.fixturenames:
+        yield fake
+    elif request.module.__name__.rsplit(".", 1)[-1] in MOTO_MODULES:
+        request.getfixturevalue("dynamodb")
+        yield fake
+    else:
+        with ports.store.replaced(fake):
+            yield fake

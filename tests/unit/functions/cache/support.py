@@ -4,13 +4,17 @@ service token whose audience is `cache`."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from types import ModuleType
 from typing import Any
 
+from functions.cache import ports
+from functions.cache.ports import Principal
 from shared import aws
 from shared.adapters.lambda_events import LocalContext, http_event
 from shared.config import settings
 from tests.kit import service_token_for
+from tests.unit.functions.cache.fakes import FakeSessionsStore, StoredSession
 
 CTX = LocalContext("cache-test")
 TENANT = "acme"
@@ -51,6 +55,7 @@ def error(module: ModuleType, body: Any, **kwargs: Any) -> tuple[int, dict[str, 
 
 
 def raw_item(pk: str, sk: str) -> dict[str, Any] | None:
+    """An item as the table holds it (tests on moto: `dynamodb`, MOTO_MODULES)."""
     found = aws.client("dynamodb").get_item(
         TableName=settings().table_name("sessions"),
         Key={"pk": {"S": pk}, "sk": {"S": sk}},
@@ -60,15 +65,23 @@ def raw_item(pk: str, sk: str) -> dict[str, Any] | None:
     return item
 
 
-def session_pk(tenant: str, session_id: str) -> str:
-    return f"TENANT#{tenant}#SESSION#{session_id}"
+def stored_session(tenant: str, session_id: str) -> StoredSession | None:
+    """The session as the store holds it (with what only the table keeps: created at, ip, agent)."""
+    return _store().sessions.get((tenant, session_id))
+
+
+def stored_principal(pk: str) -> Principal | None:
+    return _store().principals.get(pk)
 
 
 def set_expires_at(tenant: str, session_id: str, when: int) -> None:
-    """Move a session's expiry directly in the table (TTL has not deleted it: emulators never do)."""
-    aws.client("dynamodb").update_item(
-        TableName=settings().table_name("sessions"),
-        Key={"pk": {"S": session_pk(tenant, session_id)}, "sk": {"S": "SESSION"}},
-        UpdateExpression="SET expiresAt = :when",
-        ExpressionAttributeValues={":when": {"N": str(when)}},
-    )
+    """Move a session's expiry directly in the store (TTL has not deleted it: emulators never do)."""
+    fake = _store()
+    found = fake.sessions[(tenant, session_id)]
+    fake.sessions[(tenant, session_id)] = replace(found, record=replace(found.record, expires_at=when))
+
+
+def _store() -> FakeSessionsStore:
+    fake = ports.store()
+    assert isinstance(fake, FakeSessionsStore), "domain tests run on the in-memory store"
+    return fake

@@ -16,7 +16,7 @@ from functions.cache import (
     sessions_rotate,
 )
 from shared import service_token
-from tests.unit.functions.cache.support import OTHER_TENANT, TENANT, USER, data, error, raw_item
+from tests.unit.functions.cache.support import OTHER_TENANT, TENANT, USER, data, error, stored_principal
 
 
 def test_the_user_epoch_increments_on_every_change() -> None:
@@ -29,10 +29,9 @@ def test_the_user_epoch_increments_on_every_change() -> None:
     ]
     # THEN 1, 2, 3, and a bump without a status keeps the last one set
     assert epochs == [1, 2, 3]
-    item = raw_item(f"TENANT#{TENANT}#USER#{USER}", "PRINCIPAL")
+    item = stored_principal(f"TENANT#{TENANT}#USER#{USER}")
     assert item is not None
-    assert item["status"]["S"] == "suspended"
-    assert item["epoch"]["N"] == "3"
+    assert (item.status, item.epoch) == ("suspended", 3)
 
 
 def test_epochs_are_per_user_and_per_tenant() -> None:
@@ -45,9 +44,9 @@ def test_the_tenant_epoch_increments_and_sets_the_status() -> None:
     # GIVEN a tenant  WHEN it is suspended then reactivated  THEN its epoch is 1 then 2
     assert data(principals_tenant, {"tenantId": TENANT, "status": "suspended"}) == {"epoch": 1}
     assert data(principals_tenant, {"tenantId": TENANT, "status": "active"}) == {"epoch": 2}
-    item = raw_item(f"TENANT#{TENANT}", "PRINCIPAL")
+    item = stored_principal(f"TENANT#{TENANT}")
     assert item is not None
-    assert item["status"]["S"] == "active"
+    assert item.status == "active"
     # AND the tenant's epoch is not the user's
     assert data(principals_user, {"tenantId": TENANT, "userId": USER})["epoch"] == 1
 
@@ -84,8 +83,8 @@ def test_every_route_needs_a_service_token(module: ModuleType, body: dict[str, A
     status, err = error(module, body, token=None)
     assert status == 401
     assert err["code"] == "INVALID_TOKEN"
-    assert raw_item(f"TENANT#{TENANT}", "PRINCIPAL") is None
-    assert raw_item(f"TENANT#{TENANT}#USER#{USER}", "PRINCIPAL") is None
+    assert stored_principal(f"TENANT#{TENANT}") is None
+    assert stored_principal(f"TENANT#{TENANT}#USER#{USER}") is None
 
 
 @pytest.mark.parametrize(("module", "body"), ROUTES)

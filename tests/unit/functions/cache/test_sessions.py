@@ -17,10 +17,10 @@ from functions.cache import (
     sessions_create,
     sessions_revoke,
     sessions_rotate,
-    store,
 )
 from shared.config import settings
 from tests.kit import dynamodb_calls
+from tests.unit.functions.cache.fakes import FakeSessionsStore
 from tests.unit.functions.cache.support import (
     OTHER_TENANT,
     TENANT,
@@ -28,9 +28,8 @@ from tests.unit.functions.cache.support import (
     call,
     data,
     error,
-    raw_item,
-    session_pk,
     set_expires_at,
+    stored_session,
 )
 
 REUSE = "refresh token reuse detected; the session is revoked"
@@ -66,17 +65,14 @@ def test_create_opens_a_session_and_stores_only_the_hash_of_the_secret() -> None
     assert before + ttl <= created["expiresAt"] <= int(time.time()) + ttl
     assert created["epoch"] == 0  # no principal yet
     # AND the table holds the sha256 of the secret, never the secret itself
-    item = raw_item(session_pk(TENANT, session_id), "SESSION")
-    assert item is not None
-    assert item["refreshHash"]["S"] == hashlib.sha256(secret.encode()).hexdigest()
-    assert secret not in str(item)
-    assert item["userId"]["S"] == USER
-    assert item["revoked"]["BOOL"] is False
-    assert item["previousHashes"]["L"] == []
-    assert int(item["expiresAt"]["N"]) == created["expiresAt"]  # also the TTL attribute
-    assert item["ip"]["S"] == "203.0.113.9"
-    assert item["userAgent"]["S"] == "curl/8"
-    assert "createdAt" in item
+    stored = stored_session(TENANT, session_id)
+    assert stored is not None
+    assert stored.record.refresh_hash == hashlib.sha256(secret.encode()).hexdigest()
+    assert secret not in str(stored)
+    assert (stored.record.user_id, stored.record.revoked, stored.record.previous_hashes) == (USER, False, ())
+    assert stored.record.expires_at == created["expiresAt"]
+    assert (stored.ip, stored.user_agent) == ("203.0.113.9", "curl/8")
+    assert stored.created_at
 
 
 def test_create_returns_the_users_current_epoch() -> None:
@@ -116,6 +112,7 @@ def test_a_new_session_is_active() -> None:
     assert check(open_session()) == {"active": True, "epoch": 0}
 
 
+@pytest.mark.usefixtures("dynamodb")
 def test_check_is_one_batch_get_item() -> None:
     # GIVEN an open session
     session = open_session()
@@ -209,6 +206,7 @@ def test_rotate_returns_a_new_token_for_the_same_session() -> None:
     assert check(created)["active"] is True
 
 
+@pytest.mark.usefixtures("dynamodb")
 def test_rotation_is_one_conditional_update() -> None:
     created = open_session()
     with dynamodb_calls() as seen:
@@ -232,12 +230,14 @@ def test_reusing_a_rotated_token_revokes_the_whole_session() -> None:
     assert (status, err["code"]) == (401, "INVALID_TOKEN")
 
 
-def test_losing_a_rotation_race_counts_as_reuse(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_losing_a_rotation_race_counts_as_reuse(
+    monkeypatch: pytest.MonkeyPatch, sessions_store: FakeSessionsStore
+) -> None:
     # GIVEN two rotations of the same token that both read the session before either wrote
     created = open_session()
-    stale = store.get_session(TENANT, created["sessionId"])
+    stale = sessions_store.get_session(TENANT, created["sessionId"])
     winner = rotate(created["refreshToken"])
-    monkeypatch.setattr(store, "get_session", lambda *_: stale)
+    monkeypatch.setattr(sessions_store, "get_session", lambda *_: stale)
     # WHEN the second one writes, its conditional update fails
     status, err = rotate_fails(created["refreshToken"])
     monkeypatch.undo()
@@ -272,9 +272,9 @@ def test_previous_hashes_are_bounded() -> None:
         token = rotate(token)["refreshToken"]
     # THEN only the last few hashes are kept
     session_id = token.split(".")[1]
-    item = raw_item(session_pk(TENANT, session_id), "SESSION")
-    assert item is not None
-    assert len(item["previousHashes"]["L"]) == sessions.PREVIOUS_HASHES_KEPT
+    stored = stored_session(TENANT, session_id)
+    assert stored is not None
+    assert len(stored.record.previous_hashes) == sessions.PREVIOUS_HASHES_KEPT
     # AND a too-old token is merely invalid (no longer recognised as reuse), the session survives
     status, err = rotate_fails(first)
     assert (status, err["code"]) == (401, "INVALID_TOKEN")
@@ -306,7 +306,7 @@ def test_a_token_with_a_tampered_tenant_is_invalid() -> None:
     status, err = rotate_fails(f"{OTHER_TENANT}.{session_id}.{secret}")
     # THEN 401 INVALID_TOKEN, and nothing was created under globex
     assert (status, err["code"]) == (401, "INVALID_TOKEN")
-    assert raw_item(session_pk(OTHER_TENANT, session_id), "SESSION") is None
+    assert stored_session(OTHER_TENANT, session_id) is None
     # AND the real session is unharmed
     assert check(created)["active"] is True
 
@@ -350,7 +350,7 @@ def test_revoke_is_idempotent_and_never_creates_a_session() -> None:
     # AND revoking an unknown session is fine and leaves no stub item behind
     ghost = sessions.new_session_id()
     assert data(sessions_revoke, {"tenantId": TENANT, "sessionId": ghost}) == {"revoked": True}
-    assert raw_item(session_pk(TENANT, ghost), "SESSION") is None
+    assert stored_session(TENANT, ghost) is None
 
 
 def test_revoke_under_another_tenant_does_not_touch_the_session() -> None:
@@ -364,8 +364,10 @@ def test_revoke_under_another_tenant_does_not_touch_the_session() -> None:
 def test_the_purge_deletes_expired_sessions_only_and_twice_counts_nothing_twice() -> None:
     import time
 
-    from functions.cache import sessions, store
-    from functions.cache.store import SessionRecord
+    from functions.cache import ports, sessions
+    from functions.cache.ports import SessionRecord
+
+    store = ports.store()
 
     # GIVEN two sessions that expired yesterday and an hour ago, and one still live
     now = int(time.time())

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from functions.files import complete as complete_fn
-from functions.files import upload_request
-from shared import aws
-from shared.config import settings
+from functions.files import ports, upload_request
+from functions.files.layout import FileRecord
 from shared.context import UserContext
 from shared.service_client import OutgoingRequest
 from tests.kit import FakeServices, call, refuse, user
+from tests.unit.functions.files.fakes import FakeBucket
 
 TENANT, OTHER_TENANT = "acme", "globex"
 JANE = user("u_jane", permissions=("file.read", "file.upload"), roles=("member",))
@@ -80,10 +80,14 @@ def request_upload(
 
 
 def put_object(key: str, content: bytes, content_type: str) -> None:
-    """What the client's POST to the presigned form does (moto in-process has no HTTP to POST to)."""
-    aws.client("s3").put_object(
-        Bucket=settings().bucket_name, Key=key, Body=content, ContentType=content_type
-    )
+    """What the client's POST to the presigned form does: the bytes land in the bucket."""
+    _bucket().put(key, content, content_type)
+
+
+def _bucket() -> FakeBucket:
+    bucket = ports.objects()
+    assert isinstance(bucket, FakeBucket), "domain tests run on the in-memory bucket"
+    return bucket
 
 
 def requested(
@@ -119,24 +123,14 @@ def uploaded(content: bytes = PDF, **kwargs: Any) -> str:
 
 
 def object_keys() -> list[str]:
-    listing = aws.client("s3").list_objects_v2(Bucket=settings().bucket_name)
-    return sorted(o["Key"] for o in listing.get("Contents", []))
+    return _bucket().keys()
 
 
-def raw_file(tenant: str, file_id: str) -> dict[str, Any] | None:
-    item = aws.client("dynamodb").get_item(
-        TableName=settings().table_name("files"),
-        Key={"pk": {"S": f"TENANT#{tenant}#FILE#{file_id}"}, "sk": {"S": "FILE"}},
-        ConsistentRead=True,
-    )
-    found: dict[str, Any] | None = item.get("Item")
-    return found
+def raw_file(tenant: str, file_id: str) -> FileRecord | None:
+    """The record as stored, whatever its status."""
+    return ports.store().get(tenant, file_id)
 
 
 def count(tenant: str, sk: str = "ALL") -> int:
-    item = aws.client("dynamodb").get_item(
-        TableName=settings().table_name("files"),
-        Key={"pk": {"S": f"TENANT#{tenant}#FILECOUNT"}, "sk": {"S": sk}},
-        ConsistentRead=True,
-    )
-    return int(item["Item"]["count"]["N"]) if "Item" in item else 0
+    """The maintained count of available files: of the tenant (`ALL`) or of a folder (`FOLDER#<f>`)."""
+    return ports.store().total(tenant, None if sk == "ALL" else sk.removeprefix("FOLDER#"))

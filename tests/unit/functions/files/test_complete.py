@@ -8,10 +8,11 @@ from typing import Any
 
 import pytest
 
-from functions.files import get, objects
+from functions.files import get
 from functions.files.scanning import EICAR
 from shared.events.model import ServiceEvent
 from tests.kit import FakeServices, call, error_code
+from tests.unit.functions.files.fakes import FakeBucket
 from tests.unit.functions.files.support import (
     BOB,
     JANE,
@@ -80,7 +81,7 @@ def test_completing_before_the_upload_is_400_and_keeps_the_upload_open(services:
     assert status == 400
     assert error_code(payload) == "INVALID_REQUEST"
     # the client may still upload and complete
-    assert raw_file(TENANT, file_id)["status"]["S"] == "pending"  # type: ignore[index]
+    assert raw_file(TENANT, file_id).status == "pending"  # type: ignore[union-attr]
     assert quota_calls(services, "release") == []
 
 
@@ -148,18 +149,18 @@ def test_completing_twice_is_idempotent(services: FakeServices, published: list[
 
 
 def test_two_concurrent_completes_count_once(
-    monkeypatch: pytest.MonkeyPatch, published: list[ServiceEvent]
+    monkeypatch: pytest.MonkeyPatch, published: list[ServiceEvent], bucket: FakeBucket
 ) -> None:
     # GIVEN a complete that, while it reads the object, is overtaken by another complete of the same file
     file_id, _key = requested()
-    real = objects.digest
+    real = bucket.digest
 
     def overtaken(key: str, *, etag: str) -> Any:
-        monkeypatch.setattr(objects, "digest", real)
+        monkeypatch.setattr(bucket, "digest", real)
         assert complete(file_id)[0] == 200  # the other one finishes first
         return real(key, etag=etag)
 
-    monkeypatch.setattr(objects, "digest", overtaken)
+    monkeypatch.setattr(bucket, "digest", overtaken)
     # WHEN the first one finishes THEN it answers the available file, counted and announced once
     status, payload = complete(file_id)
     assert status == 200
@@ -170,17 +171,17 @@ def test_two_concurrent_completes_count_once(
 
 
 def test_two_concurrent_quarantines_release_once(
-    services: FakeServices, monkeypatch: pytest.MonkeyPatch
+    services: FakeServices, monkeypatch: pytest.MonkeyPatch, bucket: FakeBucket
 ) -> None:
     file_id, _key = requested(EICAR, content_type="text/plain")
-    real = objects.copy
+    real = bucket.copy
 
     def overtaken(source: str, target: str, *, etag: str) -> None:
-        monkeypatch.setattr(objects, "copy", real)
+        monkeypatch.setattr(bucket, "copy", real)
         assert complete(file_id)[1]["data"]["status"] == "quarantined"
         real(source, target, etag=etag)
 
-    monkeypatch.setattr(objects, "copy", overtaken)
+    monkeypatch.setattr(bucket, "copy", overtaken)
     status, payload = complete(file_id)
     assert status == 200
     assert payload["data"]["status"] == "quarantined"

@@ -7,9 +7,10 @@ from typing import Any
 
 import pytest
 
-from functions.files import cleanup_temp_files, reconcile_storage, store, uploads
+from functions.files import cleanup_temp_files, reconcile_storage, uploads
 from shared.access_tokens import issue_system
 from tests.kit import FakeServices, call, user
+from tests.unit.functions.files.fakes import FakeFilesStore
 from tests.unit.functions.files.support import (
     EICAR_FILE,
     JANE,
@@ -36,11 +37,9 @@ def run_cleanup(body: Any, *, with_system_token: bool = True) -> tuple[int, dict
 
 def abandoned(monkeypatch: pytest.MonkeyPatch, *, size: int = 1000, caller: Any = JANE) -> tuple[str, str]:
     """A pending upload requested long ago (its bytes were put, but it was never completed)."""
-    monkeypatch.setattr(uploads, "utc_now_iso", lambda: LONG_AGO)
-    try:
+    with monkeypatch.context() as patched:  # only this patch is undone (not the fixtures' ones)
+        patched.setattr(uploads, "utc_now_iso", lambda: LONG_AGO)
         status, payload = request_upload(caller, size=size)
-    finally:
-        monkeypatch.undo()
     assert status == 201, payload
     from tests.unit.functions.files.support import put_object
 
@@ -88,21 +87,21 @@ def test_a_second_run_releases_nothing(monkeypatch: pytest.MonkeyPatch, services
 
 
 def test_two_overlapping_runs_release_each_upload_once(
-    monkeypatch: pytest.MonkeyPatch, services: FakeServices
+    monkeypatch: pytest.MonkeyPatch, services: FakeServices, files_store: FakeFilesStore
 ) -> None:
     # GIVEN two abandoned uploads, and a run that is overtaken by another right after its Query
     abandoned(monkeypatch, size=100)
     abandoned(monkeypatch, size=200)
-    real = store.pending_before
+    real = files_store.pending_before
     other: dict[str, Any] = {}
 
     def overtaken(cutoff: str, limit: int) -> Any:
         found = real(cutoff, limit)
-        monkeypatch.setattr(store, "pending_before", real)
+        monkeypatch.setattr(files_store, "pending_before", real)
         other.update(run_cleanup({"olderThan": "1d"})[1]["data"])
         return found
 
-    monkeypatch.setattr(store, "pending_before", overtaken)
+    monkeypatch.setattr(files_store, "pending_before", overtaken)
     # WHEN the first run goes on with the items it found
     status, payload = run_cleanup({"olderThan": "1d"})
     # THEN it skips what the other claimed: the bytes were released once, by the other run

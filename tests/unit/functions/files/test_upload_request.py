@@ -3,22 +3,22 @@ a failure after the reservation gives it back. file.quota_warning when this requ
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 
-from functions.files import store
+from functions.files import content_types, ports
 from shared.events.model import ServiceEvent
-from stratus.provision import create_table
 from tests.kit import FakeServices, error_code
+from tests.unit.functions.files.fakes import FakeFilesStore
 from tests.unit.functions.files.support import JANE, TENANT, Ledger, object_keys, quota_calls, request_upload
 
 
 def files_in_table() -> int:
     # Pending uploads of the tenant are indexed under gsi2 `TENANT#t#PENDING` (reconcile's Query).
-    return store.held_by(TENANT)[1] + store.held_by(TENANT)[2]
+    _bytes, pending, available = ports.store().held_by(TENANT)
+    return pending + available
 
 
 def test_a_forbidden_type_is_415_before_anything_is_asked(services: FakeServices) -> None:
@@ -109,13 +109,13 @@ def test_a_file_over_the_plans_largest_is_413(ledger: Ledger) -> None:
 
 
 def test_a_failure_after_the_reservation_releases_it(
-    services: FakeServices, ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+    services: FakeServices, ledger: Ledger, monkeypatch: pytest.MonkeyPatch, files_store: FakeFilesStore
 ) -> None:
     # GIVEN the table refuses the pending record
     def broken(_record: Any, **_kwargs: Any) -> None:
         raise RuntimeError("table down")
 
-    monkeypatch.setattr(store, "insert_pending", broken)
+    monkeypatch.setattr(files_store, "insert_pending", broken)
     # WHEN jane requests an upload THEN it fails, and the reservation is given back
     status, _payload = request_upload(JANE, size=777)
     assert status == 500
@@ -157,29 +157,13 @@ def test_a_name_that_is_no_key_still_gets_a_safe_key() -> None:
 
 # --- a tenant's own list, from the config center -------------------------------------------------------
 @pytest.fixture
-def tenant_files_config() -> Iterator[Callable[[str, Any], None]]:
-    """Set the `files` document of a tenant scope as the config service stores it (its HEAD item)."""
-    from functions.config.manifest import SERVICE as config_service
-    from shared import aws, config_docs, tenant_config
-    from shared.config_docs import Scope
-
-    create_table(config_service.tables[0])
-    tenant_config.invalidate()
+def tenant_files_config(tenant_settings: dict[tuple[str, str], Any]) -> Callable[[str, Any], None]:
+    """Set the `files` document of a tenant, as the config center answers it (shared.tenant_config)."""
 
     def set_value(tenant_id: str, value: Any) -> None:
-        aws.client("dynamodb").put_item(
-            TableName=config_docs.table_name(),
-            Item={
-                "pk": {"S": Scope.tenant(tenant_id).partition("files")},
-                "sk": {"S": config_docs.HEAD},
-                "version": {"N": "1"},
-                "value": {"S": json.dumps(value)},
-            },
-        )
-        tenant_config.invalidate()
+        tenant_settings[(tenant_id, content_types.CONFIG_KEY)] = value
 
-    yield set_value
-    tenant_config.invalidate()
+    return set_value
 
 
 def test_a_tenants_configured_list_replaces_the_deployments(

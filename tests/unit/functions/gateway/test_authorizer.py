@@ -128,3 +128,36 @@ def test_a_signed_token_naming_no_session_cache_could_open_is_refused_without_a_
     context = decide({"authorization": f"Bearer {access_tokens.issue(claims)[0]}"})
     assert context["errorCode"] == "INVALID_TOKEN"
     assert callees.sent == []
+
+
+def test_the_check_carries_the_tokens_epoch_and_both_buckets_callers_first(callees: Callees) -> None:
+    # GIVEN a cache that counts the request in the buckets it is sent (one DynamoDB call there)
+    callees.session = {"active": True, "epoch": 0, "counted": True}
+    # WHEN a request is authorized
+    context = decide({"authorization": f"Bearer {token()}"})
+    # THEN one call to cache, with the token's epoch and the route class's buckets, the caller's first ...
+    assert "userContext" in context
+    [sent] = callees.sent
+    body = json.loads(sent.body or b"{}")
+    assert body["epoch"] == 0
+    assert [b["scope"] for b in body["buckets"]] == ["caller", "tenant"]
+    assert body["buckets"][0]["parts"] == ["tenant", "USER", "u_1"]
+    assert (body["buckets"][0]["limit"], body["buckets"][1]["limit"]) == (3, 30)
+    # ... and the gateway does not count it again in its own table
+    assert rate_limits.limits()["tenant"].requests == 3
+    for _ in range(5):
+        assert "userContext" in decide({"authorization": f"Bearer {token()}"})
+
+
+def test_a_bucket_cache_found_full_is_a_429_with_its_retry_after(callees: Callees) -> None:
+    callees.session = {
+        "active": True,
+        "epoch": 0,
+        "counted": True,
+        "limited": "tenant",
+        "limit": 30,
+        "windowSeconds": 900,
+        "retryAfter": 12,
+    }
+    context = decide({"authorization": f"Bearer {token()}"})
+    assert (context["errorCode"], context["retryAfter"]) == ("RATE_LIMITED", "12")

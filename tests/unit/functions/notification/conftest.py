@@ -1,5 +1,6 @@
-"""The notification service under in-process moto: its table, the idempotency table, a verified sender
-(it publishes no events, so no bus), and readers of what SES and SNS were asked to send."""
+"""The notification service under in-process moto: its table, the idempotency table, a verified sender,
+the outbox and the bus (an in-app item announces itself: notification.created), and readers of what SES
+and SNS were asked to send."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from moto.sns.models import sns_backends
 
 from functions.notification import inbox_store, subscriber
 from functions.notification.manifest import SERVICE
-from shared.declarations import IDEMPOTENCY_TABLE
-from stratus.provision import create_mail_sender, create_table
+from shared.declarations import IDEMPOTENCY_TABLE, OUTBOX_TABLE
+from stratus.provision import create_bus, create_mail_sender, create_table
 from tests.kit import deliver, event
 
 ACCOUNT = "123456789012"  # mock_aws's default account
@@ -28,6 +29,8 @@ def aws_resources() -> Iterator[None]:
         for table in SERVICE.tables:
             create_table(table)
         create_table(IDEMPOTENCY_TABLE)
+        create_table(OUTBOX_TABLE)
+        create_bus()
         create_mail_sender()  # SES (and moto) send only from a verified identity, as provisioning makes it
         # the subscriber builds its idempotency store on first use; each test gets a fresh one
         subscriber.subscriber.__dict__.pop("_once", None)

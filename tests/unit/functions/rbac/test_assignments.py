@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 
 from functions.rbac import assign, roles_create, unassign, user_permissions
-from shared import outbox
 from shared.context import UserContext
 from shared.errors import QueueUnavailable
 from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.service_client import IncomingResponse, OutgoingRequest
+from tests.fakes.outbox import InMemoryOutbox
+from tests.unit.functions.rbac.fakes import FakeRbacStore
 from tests.unit.functions.rbac.support import (
     MEMBER_PERMISSIONS,
     OTHER_TENANT,
@@ -296,19 +297,19 @@ def test_role_assign_alone_cannot_strip_an_admin() -> None:
     assert permissions_of("u_boss")[1]["data"]["roles"] == ["tenant_admin"]
 
 
-def test_a_deleted_custom_role_can_still_be_removed_and_grants_nothing() -> None:
+def test_a_deleted_custom_role_can_still_be_removed_and_grants_nothing(rbac_store: FakeRbacStore) -> None:
     # GIVEN u_1 holding a role whose item no longer exists (rbac has no role delete; simulate one)
-    from functions.rbac import store
-
     make_user("u_1")
-    store.add_user_role(TENANT, "u_1", "legacy", create=False)
+    rbac_store.add_user_role(TENANT, "u_1", "legacy", create=False)
     assert permissions_of("u_1")[1]["data"]["permissions"] == MEMBER_PERMISSIONS
     status, payload = take("u_1", "legacy", caller=ROLE_ASSIGNER)
     assert status == 200
     assert payload["data"]["roles"] == ["member"]
 
 
-def test_a_cache_failure_is_reported_not_swallowed(cache: FakeCache) -> None:
+def test_a_cache_failure_is_reported_not_swallowed(
+    cache: FakeCache, rbac_store: FakeRbacStore, fake_outbox: InMemoryOutbox
+) -> None:
     # GIVEN cache refusing principals-user (a broken deployment)
     make_user("u_1")
 
@@ -321,13 +322,13 @@ def test_a_cache_failure_is_reported_not_swallowed(cache: FakeCache) -> None:
     assert status == 404
     assert error_code(payload) == "NOT_FOUND"
     # AND the answer tells the truth: the role was not granted, and no event is left to announce it
-    from functions.rbac import store
-
-    assert store.user_roles(TENANT, "u_1") == ["member"]
-    assert outbox.pending_count() == 0
+    assert rbac_store.user_roles(TENANT, "u_1") == ["member"]
+    assert fake_outbox.pending == []
 
 
-def test_a_change_stands_and_succeeds_while_the_bus_is_down(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_change_stands_and_succeeds_while_the_bus_is_down(
+    monkeypatch: pytest.MonkeyPatch, fake_outbox: InMemoryOutbox
+) -> None:
     # GIVEN a bus refusing PutEvents
     make_user("u_1")
 
@@ -340,46 +341,29 @@ def test_a_change_stands_and_succeeds_while_the_bus_is_down(monkeypatch: pytest.
     status, payload = take("u_1", "member")
     # THEN both answered 200 and stand, and both events wait in the outbox for the drain
     assert (status, payload["data"]["roles"]) == (200, ["tenant_admin"])
-    assert outbox.pending_count() == 2
+    assert [(e.data["role"], e.data["change"]) for e in fake_outbox.pending] == [
+        ("tenant_admin", "assigned"),
+        ("member", "removed"),
+    ]
 
 
 def test_a_change_against_a_stale_read_reads_again_and_removes_only_that_role(
-    monkeypatch: pytest.MonkeyPatch, events: list[ServiceEvent]
+    monkeypatch: pytest.MonkeyPatch, events: list[ServiceEvent], rbac_store: FakeRbacStore
 ) -> None:
     # GIVEN u_1 holding member, alpha, beta, and a first read that is stale (member not yet seen)
-    from functions.rbac import store
-
     make_user("u_1")
     for name in ("alpha", "beta"):
         create_role(name, [f"{name}.read"])
-        store.add_user_role(TENANT, "u_1", name, create=False)
-    real = store.user_roles
+        rbac_store.add_user_role(TENANT, "u_1", name, create=False)
+    real = rbac_store.user_roles
     reads = iter([["alpha", "beta"]])
-    monkeypatch.setattr(store, "user_roles", lambda t, u: next(reads, None) or real(t, u))
+    monkeypatch.setattr(rbac_store, "user_roles", lambda t, u: next(reads, None) or real(t, u))
     # WHEN beta is removed
     status, payload = take("u_1", "beta")
     # THEN the write against the stale list was refused, and the retry removed beta only
     assert (status, payload["data"]["roles"]) == (200, ["member", "alpha"])
     [event] = events
     assert event.data["permissions"] == sorted([*MEMBER_PERMISSIONS, "alpha.read"])
-
-
-def test_concurrent_assignments_are_all_kept() -> None:
-    # GIVEN four custom roles assigned to u_1 at the same time
-    from concurrent.futures import ThreadPoolExecutor
-
-    from functions.rbac import store
-
-    make_user("u_1")
-    names = ["alpha", "beta", "gamma", "delta"]
-    for name in names:
-        create_role(name, [f"{name}.read"])
-    with ThreadPoolExecutor(max_workers=4) as pool:
-        list(pool.map(lambda name: store.add_user_role(TENANT, "u_1", name, create=False), names))
-    # THEN none was lost
-    held = store.user_roles(TENANT, "u_1")
-    assert held is not None
-    assert sorted(held) == sorted(["member", *names])
 
 
 def test_the_event_body_is_what_the_schema_requires(events: list[ServiceEvent]) -> None:

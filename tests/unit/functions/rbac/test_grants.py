@@ -10,9 +10,9 @@ from functions.rbac import (
     grant_check,
     roles_create,
     roles_update,
-    store,
     user_permissions_internal,
 )
+from tests.unit.functions.rbac.fakes import FakeRbacStore
 from tests.unit.functions.rbac.support import TENANT, call, error_code, user
 
 ADMIN = ["*"]
@@ -125,15 +125,15 @@ def test_a_new_user_gets_exactly_the_given_roles() -> None:
     assert payload["data"]["permissions"] == ["audit.read"]
 
 
-def test_asking_again_with_the_same_roles_is_fine_but_other_roles_are_409() -> None:
+def test_asking_again_with_the_same_roles_is_fine_but_other_roles_are_409(rbac_store: FakeRbacStore) -> None:
     assert give("u_new", ["member"])[0] == 200
     assert give("u_new", ["member"])[0] == 200
     status, payload = give("u_new", ["tenant_admin"])
     assert (status, error_code(payload)) == (409, "CONFLICT")
-    assert store.user_roles(TENANT, "u_new") == ["member"]
+    assert rbac_store.user_roles(TENANT, "u_new") == ["member"]
 
 
-def test_a_role_deleted_or_never_made_is_404() -> None:
+def test_a_role_deleted_or_never_made_is_404(rbac_store: FakeRbacStore) -> None:
     status, payload = give("u_new", ["ghost"])
     assert (status, error_code(payload)) == (404, "ROLE_NOT_FOUND")
-    assert store.user_roles(TENANT, "u_new") is None
+    assert rbac_store.user_roles(TENANT, "u_new") is None

@@ -8,6 +8,7 @@ import pytest
 
 from functions.rbac import assign_default_role, check, forget_user, user_permissions_internal
 from shared.events.model import ServiceEvent
+from tests.unit.functions.rbac.fakes import FakeRbacStore
 from tests.unit.functions.rbac.support import (
     MEMBER_PERMISSIONS,
     OTHER_TENANT,
@@ -153,13 +154,11 @@ def test_check_answers_with_the_permission_it_checked() -> None:
     assert denied["data"] == {"allowed": False, "permission": "role.write"}
 
 
-def test_a_resource_wildcard_allows_every_action_of_that_resource_only() -> None:
+def test_a_resource_wildcard_allows_every_action_of_that_resource_only(rbac_store: FakeRbacStore) -> None:
     # GIVEN a role granting file.*, held by u_files
-    from functions.rbac import store
-
-    store.insert_role(TENANT, "file_manager", ["file.*"])
+    rbac_store.insert_role(TENANT, "file_manager", ["file.*"])
     make_user("u_files")
-    store.replace_user_roles(TENANT, "u_files", seen=["member"], roles=["file_manager"])
+    rbac_store.replace_user_roles(TENANT, "u_files", seen=["member"], roles=["file_manager"])
     # THEN file.upload (and file.delete) are allowed, user.read is not
     assert check_permission("u_files", "file", "upload")[1]["data"]["allowed"] is True
     assert check_permission("u_files", "file", "delete")[1]["data"]["allowed"] is True

@@ -6,8 +6,9 @@ from typing import Any
 
 import pytest
 
-from functions.rbac import roles, roles_create, roles_list, roles_update, store, user_permissions_internal
+from functions.rbac import roles, roles_create, roles_list, roles_update, user_permissions_internal
 from shared.context import UserContext
+from tests.unit.functions.rbac.fakes import FakeRbacStore
 from tests.unit.functions.rbac.support import (
     MEMBER_PERMISSIONS,
     OTHER_TENANT,
@@ -229,15 +230,15 @@ def test_a_malformed_update_is_400(name: str, body: dict[str, Any]) -> None:
 
 
 def test_role_definitions_are_read_once_per_container_for_a_few_seconds(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, rbac_store: FakeRbacStore
 ) -> None:
     # GIVEN a stored role, read once by this container
     assert create({"name": "auditor", "permissions": ["user.read"]})[0] == 201
     assert roles.effective_permissions(TENANT, ["auditor"]) == ["user.read"]
     asked: list[list[str]] = []
-    real = store.stored_permissions
+    real = rbac_store.stored_permissions
     monkeypatch.setattr(
-        store, "stored_permissions", lambda tenant, names: asked.append(names) or real(tenant, names)
+        rbac_store, "stored_permissions", lambda tenant, names: asked.append(names) or real(tenant, names)
     )
     # WHEN it is read again, with a role this container has not seen
     granted = roles.effective_permissions(TENANT, ["auditor", "member"])

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
+
 from functions.rbac import store
 from shared import outbox
 from shared.events import publisher
 from tests.unit.functions.rbac.support import TENANT, make_user
+
+pytestmark = pytest.mark.usefixtures("dynamodb")
 
 
 def test_a_replacement_against_a_stale_read_writes_nothing_and_stages_nothing() -> None:
@@ -48,4 +52,18 @@ def test_a_role_item_is_not_replaced_by_a_create() -> None:
     assert store.insert_role(TENANT, "editor", ["*"]) is False
     role = store.stored_role(TENANT, "editor")
     assert role is not None
-    assert role.granted == ["file.read"]
+    assert role.permissions == ["file.read"]
+
+
+def test_concurrent_assignments_are_all_kept() -> None:
+    # GIVEN four custom roles assigned to u_1 at the same time
+    from concurrent.futures import ThreadPoolExecutor
+
+    make_user("u_1")
+    names = ["alpha", "beta", "gamma", "delta"]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(lambda name: store.add_user_role(TENANT, "u_1", name, create=False), names))
+    # THEN none was lost
+    held = store.user_roles(TENANT, "u_1")
+    assert held is not None
+    assert sorted(held) == sorted(["member", *names])

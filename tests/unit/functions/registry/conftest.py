@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import pytest
 from moto import mock_aws
 
-from functions.registry import subscriber
+from functions.registry import in_repo, subscriber
 from functions.registry.manifest import SERVICE
 from shared.declarations import IDEMPOTENCY_TABLE, OUTBOX_TABLE
 from shared.events import publisher
@@ -30,6 +30,12 @@ def aws_resources(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             create_table(table)
         subscriber.subscriber.__dict__.pop("_once", None)
         yield
+
+
+@pytest.fixture(autouse=True)
+def no_in_repo_apps(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The registry's own tests see no in-repo app unless they deploy one (test_in_repo_apps.py)."""
+    monkeypatch.setattr(in_repo, "apps", dict)
 
 
 @pytest.fixture(autouse=True)

@@ -1,6 +1,7 @@
-"""Fixtures of the tenants tests: the table under moto, recorded events, a fake cache, and requests built
-exactly as API Gateway (public routes, after the authorizer) or a calling service (internal routes) sends
-them."""
+"""Fixtures of the tenants tests: the in-memory store and outbox (tests/unit/functions/tenants/fakes.py;
+tests that ask for `dynamodb` get the real store over moto's table instead), recorded events, a fake cache,
+and requests built exactly as API Gateway (public routes, after the authorizer) or a calling service
+(internal routes) sends them."""
 
 from __future__ import annotations
 
@@ -13,6 +14,8 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
+from functions.tenants import ports
+from functions.tenants.ports import TenantRecord
 from shared import service_client
 from shared.adapters.lambda_events import LocalContext, http_event
 from shared.context import UserContext
@@ -21,11 +24,14 @@ from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.service_client import IncomingResponse, OutgoingRequest
 from stratus.provision import create_bus, create_table
+from tests.fakes.outbox import InMemoryOutbox
 from tests.kit import service_token_for
+from tests.unit.functions.tenants.fakes import FakeTenantsStore
 
 
-@pytest.fixture(autouse=True)
-def aws() -> Iterator[None]:
+@pytest.fixture
+def dynamodb() -> Iterator[None]:
+    """The real store over moto's DynamoDB (the store's own guarantees, its access patterns)."""
     with mock_aws():
         create_table(Table("tenants"))
         create_table(OUTBOX_TABLE)  # events are staged with the writes that cause them
@@ -34,8 +40,24 @@ def aws() -> Iterator[None]:
 
 
 @pytest.fixture
+def fake_outbox() -> InMemoryOutbox:
+    return InMemoryOutbox()
+
+
+@pytest.fixture(autouse=True)
+def tenants_store(request: pytest.FixtureRequest, fake_outbox: InMemoryOutbox) -> Iterator[FakeTenantsStore]:
+    """The in-memory store and outbox in the ports (not for tests that asked for `dynamodb`)."""
+    fake = FakeTenantsStore(fake_outbox)
+    if "dynamodb" in request.fixturenames:
+        yield fake
+        return
+    with ports.store.replaced(fake), ports.outbox.replaced(fake_outbox):
+        yield fake
+
+
+@pytest.fixture(autouse=True)
 def events(monkeypatch: pytest.MonkeyPatch) -> list[ServiceEvent]:
-    """Every event published (already validated against its schema by `publish`)."""
+    """Every event published (already validated against its schema by `publish`); no test reaches a bus."""
     sent: list[ServiceEvent] = []
     monkeypatch.setattr(publisher, "send", lambda *evts: sent.extend(evts))
     return sent
@@ -130,12 +152,11 @@ def member(tenant_id: str) -> UserContext:
 
 
 def seed(tenant_id: str, *, plan: str = "free", status: str = "active", **quotas: int) -> None:
-    """A tenant put straight into the table (the lifecycle tests go through the handlers instead)."""
-    from functions.tenants import store
+    """A tenant put straight into the store (the lifecycle tests go through the handlers instead)."""
     from functions.tenants.plans import quotas_for
 
-    store.put_new(
-        store.TenantRecord(
+    ports.store().put_new(
+        TenantRecord(
             tenant_id=tenant_id,
             name=f"{tenant_id} Inc",
             plan=plan,

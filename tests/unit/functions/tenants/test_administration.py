@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from functions.tenants import get, store, suspend, update, validate
+from functions.tenants import get, ports, suspend, update, validate
 from functions.tenants.models import TenantSettings
 from functions.tenants.plans import PLANS
-from shared import outbox
 from shared.context import UserContext
 from shared.errors import QueueUnavailable
 from shared.events import publisher
 from shared.events.model import ServiceEvent
+from tests.fakes.outbox import InMemoryOutbox
 from tests.unit.functions.tenants.conftest import (
     PLATFORM_ADMIN,
     FakeCache,
@@ -100,7 +100,7 @@ def test_a_tenant_admin_may_not_change_plan_or_quotas(
     seed("acme")
     status, payload = as_user(update, tenant_admin("acme"), body=body, tenantId="acme")
     assert (status, payload["error"]["code"]) == (403, "PERMISSION_DENIED")
-    record = store.get("acme")
+    record = ports.store().get("acme")
     assert record is not None
     assert (record.name, record.plan, record.quotas) == ("acme Inc", "free", PLANS["free"])
     assert events == []
@@ -170,7 +170,7 @@ def test_bad_updates_are_400(body: dict[str, object]) -> None:
 
 
 def test_a_plan_change_while_the_bus_is_down_stands_and_its_events_wait_in_the_outbox(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, fake_outbox: InMemoryOutbox
 ) -> None:
     # GIVEN a free tenant and a bus refusing PutEvents
     seed("acme")
@@ -184,7 +184,7 @@ def test_a_plan_change_while_the_bus_is_down_stands_and_its_events_wait_in_the_o
     status, payload = as_user(update, PLATFORM_ADMIN, body=body, tenantId="acme")
     # THEN 200 and the change stands; tenant.updated and tenant.plan_changed wait for the drain
     assert (status, payload["data"]["name"], payload["data"]["plan"]) == (200, "Acme Two", "standard")
-    assert outbox.pending_count() == 2
+    assert [e.type for e in fake_outbox.pending] == ["tenant.updated", "tenant.plan_changed"]
 
 
 def test_a_change_made_meanwhile_is_read_again_so_the_event_names_what_was_written(
@@ -192,11 +192,11 @@ def test_a_change_made_meanwhile_is_read_again_so_the_event_names_what_was_writt
 ) -> None:
     # GIVEN a first read that misses a rename made meanwhile
     seed("acme")
-    stale = store.get("acme")
+    stale = ports.store().get("acme")
     assert stale is not None
-    store.change_settings(stale, name="Renamed", plan=None, quotas={}, now="2025-01-02T00:00:00.000Z")
-    real, reads = store.get, iter([stale])
-    monkeypatch.setattr(store, "get", lambda tenant_id: next(reads, None) or real(tenant_id))
+    ports.store().change_settings(stale, name="Renamed", plan=None, quotas={}, now="2025-01-02T00:00:00.000Z")
+    real, reads = ports.store().get, iter([stale])
+    monkeypatch.setattr(ports.store(), "get", lambda tenant_id: next(reads, None) or real(tenant_id))
     # WHEN the platform admin changes the plan
     status, _ = as_user(update, PLATFORM_ADMIN, body={"plan": "standard"}, tenantId="acme")
     # THEN the write against the stale read was refused, and the event carries the name that is stored
@@ -256,7 +256,7 @@ def test_suspending_an_unknown_or_provisioning_tenant_is_404(
     for tenant_id in ("nobody", "fresh"):
         status, payload = as_user(suspend, PLATFORM_ADMIN, tenantId=tenant_id)
         assert (status, payload["error"]["code"]) == (404, "TENANT_NOT_FOUND")
-    assert store.get("nobody") is None
+    assert ports.store().get("nobody") is None
     assert cache.requests == []
     assert events == []
 
@@ -269,7 +269,7 @@ def test_the_platform_tenant_cannot_be_suspended(cache: FakeCache) -> None:
 
 
 def test_a_retry_after_the_cache_failed_completes_the_suspension(
-    cache: FakeCache, events: list[ServiceEvent]
+    cache: FakeCache, events: list[ServiceEvent], fake_outbox: InMemoryOutbox
 ) -> None:
     # GIVEN the cache refuses the first time
     seed("acme")
@@ -279,7 +279,7 @@ def test_a_retry_after_the_cache_failed_completes_the_suspension(
     assert events == []
     # AND the error tells the truth: the tenant is still active, and no event waits to announce otherwise
     assert internal(validate, tenantId="acme")[0] == 200
-    assert outbox.pending_count() == 0
+    assert fake_outbox.pending == []
     # WHEN the admin retries with the cache back
     cache.status = 200
     status, _ = as_user(suspend, PLATFORM_ADMIN, tenantId="acme")

@@ -6,13 +6,13 @@ import re
 
 import pytest
 
-from functions.tenants import activate, create, discard, store, validate
+from functions.tenants import activate, create, discard, ports, validate
 from functions.tenants.models import TenantSettings
 from functions.tenants.plans import GIB, MIB, PLANS
-from shared import outbox
 from shared.errors import QueueUnavailable
 from shared.events import publisher
 from shared.events.model import ServiceEvent
+from tests.fakes.outbox import InMemoryOutbox
 from tests.unit.functions.tenants.conftest import internal, seed
 
 ADMIN = {"adminUserId": "u_01ADMIN", "adminEmail": "it@acme.example"}
@@ -79,7 +79,7 @@ def test_a_taken_id_is_409_and_the_first_tenant_is_untouched() -> None:
     assert status == 409
     assert payload["error"]["code"] == "TENANT_ALREADY_EXISTS"
     assert payload["error"]["field"] == "tenantId"
-    stored = store.get("acme")
+    stored = ports.store().get("acme")
     assert stored is not None
     assert (stored.name, stored.plan) == ("Acme", "premium")
 
@@ -154,7 +154,7 @@ def test_activating_again_answers_the_same_and_announces_the_tenant_once(
 
 
 def test_an_activation_while_the_bus_is_down_stands_and_its_event_waits_in_the_outbox(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, fake_outbox: InMemoryOutbox
 ) -> None:
     # GIVEN a provisioning tenant and a bus refusing PutEvents
     internal(create, body={"tenantId": "acme", "name": "Acme", "plan": "free"})
@@ -167,7 +167,7 @@ def test_an_activation_while_the_bus_is_down_stands_and_its_event_waits_in_the_o
     status, payload = internal(activate, body=ADMIN, tenantId="acme")
     # THEN it is active, and tenant.created waits in the outbox (released by the drain later)
     assert (status, payload["data"]["status"]) == (200, "active")
-    assert outbox.pending_count() == 1
+    assert [e.type for e in fake_outbox.pending] == ["tenant.created"]
 
 
 def test_activate_unknown_is_404_and_suspended_is_403(events: list[ServiceEvent]) -> None:

@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from functions.tenants import check_quota, store
+from functions.tenants import check_quota, ports
+from functions.tenants.ports import TenantRecord
 from shared.events.model import ServiceEvent
 from tests.unit.functions.tenants.conftest import internal, seed
 
@@ -20,7 +21,7 @@ def quota(tenant_id: str, resource: str, amount: int, operation: str) -> tuple[i
 
 
 def usage(tenant_id: str) -> dict[str, int]:
-    record = store.get(tenant_id)
+    record = ports.store().get(tenant_id)
     assert record is not None
     return record.usage
 
@@ -98,9 +99,9 @@ def test_a_lowered_limit_is_honoured_by_the_next_reservation(events: list[Servic
     # GIVEN 3 users in use, then the limit lowered to 3 (the condition pins the limit it read)
     seed("acme", maxUsers=10)
     quota("acme", "users", 3, "reserve")
-    record = store.get("acme")
+    record = ports.store().get("acme")
     assert record is not None
-    store.change_settings(
+    ports.store().change_settings(
         record, name=None, plan=None, quotas={"maxUsers": 3}, now="2025-01-02T00:00:00.000Z"
     )
     status, payload = quota("acme", "users", 1, "reserve")
@@ -112,22 +113,20 @@ def test_a_reservation_whose_limit_moved_underneath_it_is_retried_against_the_ne
 ) -> None:
     # GIVEN the limit changes between the read and the conditional update (a platform admin's update)
     seed("acme", maxUsers=5)
-    real = store.add_usage
+    real = ports.store().add_usage
     calls: list[int] = []
 
-    def racing(
-        tenant_id: str, usage_name: str, quota_name: str, amount: int, limit: int
-    ) -> store.TenantRecord:
+    def racing(tenant_id: str, usage_name: str, quota_name: str, amount: int, limit: int) -> TenantRecord:
         calls.append(limit)
         if len(calls) == 1:
-            current = store.get(tenant_id)
+            current = ports.store().get(tenant_id)
             assert current is not None
-            store.change_settings(
+            ports.store().change_settings(
                 current, name=None, plan=None, quotas={"maxUsers": 8}, now="2025-01-02T00:00:00Z"
             )
         return real(tenant_id, usage_name, quota_name, amount, limit)
 
-    monkeypatch.setattr(store, "add_usage", racing)
+    monkeypatch.setattr(ports.store(), "add_usage", racing)
     # WHEN a user is reserved
     status, payload = quota("acme", "users", 1, "reserve")
     # THEN the first attempt failed on the old limit and the retry succeeded against the new one
@@ -154,10 +153,21 @@ def atomic_moto_items(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(DynamoDBBackend, "update_item", update_item)
 
 
-@pytest.mark.usefixtures("atomic_moto_items")
 def test_twenty_concurrent_reservations_against_five_seats_commit_exactly_five(
     events: list[ServiceEvent],
 ) -> None:
+    twenty_reservations_against_five_seats(events)
+
+
+@pytest.mark.usefixtures("dynamodb", "atomic_moto_items")
+def test_the_dynamodb_store_commits_exactly_five_of_twenty_concurrent_reservations(
+    events: list[ServiceEvent],
+) -> None:
+    # The same race on the real store: its conditional UpdateItem, not a read before it, decides.
+    twenty_reservations_against_five_seats(events)
+
+
+def twenty_reservations_against_five_seats(events: list[ServiceEvent]) -> None:
     # GIVEN a tenant with 5 seats
     seed("acme", maxUsers=5)
 
@@ -179,7 +189,7 @@ def test_unknown_tenant_is_404() -> None:
     assert (status, payload["error"]["code"]) == (404, "TENANT_NOT_FOUND")  # type: ignore[index]
     status, payload = quota("nobody", "users", 1, "release")
     assert (status, payload["error"]["code"]) == (404, "TENANT_NOT_FOUND")  # type: ignore[index]
-    assert store.get("nobody") is None  # an update never creates the item
+    assert ports.store().get("nobody") is None  # an update never creates the item
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from functions.tenants import list as list_tenants
-from functions.tenants import store, suspend, update, validate
+from functions.tenants import ports, suspend, update, validate
 from shared.events.model import ServiceEvent
 from tests import kit
 from tests.kit import dynamodb_calls
@@ -48,7 +48,7 @@ def test_a_tenant_admin_requires_verified_emails_and_validate_tells_login(events
     status, payload = patch(PLATFORM_ADMIN, "acme", {"settings": {"requireVerifiedEmail": False}})
     assert payload["data"]["settings"]["requireVerifiedEmail"] is False
     assert len(events) == 2
-    assert store.get("acme").settings["requireVerifiedEmail"] is False  # type: ignore[union-attr]
+    assert ports.store().get("acme").settings["requireVerifiedEmail"] is False  # type: ignore[union-attr]
 
 
 def test_setting_a_default_that_was_never_set_changes_nothing(events: list[ServiceEvent]) -> None:
@@ -56,7 +56,7 @@ def test_setting_a_default_that_was_never_set_changes_nothing(events: list[Servi
     status, _ = patch(tenant_admin("acme"), "acme", {"settings": {"requireVerifiedEmail": False}})
     assert status == 200
     assert events == []
-    assert store.get("acme").settings == {}  # type: ignore[union-attr]
+    assert ports.store().get("acme").settings == {}  # type: ignore[union-attr]
 
 
 def test_a_member_without_tenant_write_or_another_tenants_admin_cannot_change_settings() -> None:
@@ -65,7 +65,7 @@ def test_a_member_without_tenant_write_or_another_tenants_admin_cannot_change_se
     assert (status, payload["error"]["code"]) == (403, "PERMISSION_DENIED")
     status, payload = patch(tenant_admin("globex"), "acme", {"settings": {"requireVerifiedEmail": True}})
     assert (status, payload["error"]["code"]) == (404, "TENANT_NOT_FOUND")
-    assert store.get("acme").settings == {}  # type: ignore[union-attr]
+    assert ports.store().get("acme").settings == {}  # type: ignore[union-attr]
 
 
 @pytest.mark.parametrize(
@@ -113,7 +113,7 @@ def test_a_platform_admin_lists_every_tenant_by_id_with_quotas_and_usage() -> No
     assert payload["pagination"]["hasNext"] is False
 
 
-@pytest.mark.usefixtures("tenants")
+@pytest.mark.usefixtures("dynamodb", "tenants")
 def test_filters_by_status_plan_and_both_read_one_index_partition_never_a_scan() -> None:
     with dynamodb_calls() as calls:
         assert ids(status="active") == ["acme", "globex"]
@@ -167,8 +167,9 @@ def test_bad_filters_are_400(query: dict[str, str]) -> None:
     assert (status, payload["error"]["code"]) == (400, "INVALID_REQUEST")
 
 
+@pytest.mark.usefixtures("dynamodb")
 def test_a_discarded_tenant_leaves_no_listing_behind() -> None:
     seed("fresh", status="provisioning")
-    store.delete_provisioning("fresh")
+    ports.store().delete_provisioning("fresh")
     assert ids() == []
     assert ids(status="provisioning") == []

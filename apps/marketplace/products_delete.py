@@ -1,0 +1,26 @@
+"""DELETE /api/v1/apps/marketplace/products/{productId} — remove a product (product.write)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aws_lambda_powertools.event_handler.openapi.params import Path
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from apps.marketplace import access, products
+from apps.marketplace.manifest import SERVICE
+from shared.app_http import AppHttpApp
+
+app = AppHttpApp(SERVICE.function("products-delete"), access=access.ACCESS)
+logger = app.logger
+ProductId = Annotated[str, Path(max_length=64)]
+
+
+@app.endpoint
+def delete_product(productId: ProductId) -> None:
+    """Remove a product that no order in progress holds stock of."""
+    products.delete(productId)
+
+
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)

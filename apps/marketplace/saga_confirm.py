@@ -1,0 +1,24 @@
+"""Saga step `Confirm` of the order-saga state machine (apps.marketplace.saga)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from apps.marketplace import saga
+from apps.marketplace.manifest import SERVICE
+from apps.marketplace.models import OrderState
+from shared.workflows import StepApp
+
+task = StepApp(SERVICE.function("saga-confirm"))
+logger = task.logger
+
+
+@task.step
+def confirm(state: OrderState) -> OrderState:
+    return saga.confirm(state)
+
+
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return task.handle(event, context)

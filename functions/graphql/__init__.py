@@ -1,0 +1,1 @@
+"""graphql (edge): the read API over the platform (docs/graphql.md)."""

@@ -1,0 +1,93 @@
+"""What the resolvers read, and from where: the `Platform` protocol (one method per owning service's read),
+its adapter over the services' typed clients, and the port unit tests put a fake in (shared.ports).
+
+Every call carries the caller's user context (shared.service_client does it from the request context), so
+the callee applies the same tenant and permission rules as its public route."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from functions.audit.client import AuditClient, AuditListing
+from functions.files.client import FileListing, FilesClient
+from functions.graphql.manifest import SERVICE
+from functions.notification.client import InboxListing, NotificationClient
+from functions.rbac.client import Assignments, AssignmentsRequest, RbacClient, RoleListing
+from functions.users.client import UserBatch, UserIds, UserListing, UsersClient
+from shared.ports import Port
+
+
+class Platform(Protocol):
+    def users_page(self, page_size: int, cursor: str | None) -> UserListing: ...
+
+    def users_by_id(self, user_ids: list[str]) -> UserBatch: ...
+
+    def assignments(self, user_ids: list[str]) -> Assignments: ...
+
+    def roles(self) -> RoleListing: ...
+
+    def files_page(self, folder: str | None, page_size: int, cursor: str | None) -> FileListing: ...
+
+    def inbox(self, unread: bool, page_size: int, cursor: str | None) -> InboxListing: ...
+
+    def audit(
+        self,
+        *,
+        event_type: str | None,
+        user_id: str | None,
+        since: str | None,
+        until: str | None,
+        page_size: int,
+        cursor: str | None,
+    ) -> AuditListing: ...
+
+
+class ServicesPlatform:
+    """The real adapter: one typed client per callee, made once per container."""
+
+    def __init__(self) -> None:
+        self._users = UsersClient(SERVICE)
+        self._rbac = RbacClient(SERVICE)
+        self._files = FilesClient(SERVICE)
+        self._notification = NotificationClient(SERVICE)
+        self._audit = AuditClient(SERVICE)
+
+    def users_page(self, page_size: int, cursor: str | None) -> UserListing:
+        return self._users.list_internal(page_size=page_size, cursor=cursor)
+
+    def users_by_id(self, user_ids: list[str]) -> UserBatch:
+        return self._users.batch_get(UserIds(user_ids=user_ids))
+
+    def assignments(self, user_ids: list[str]) -> Assignments:
+        return self._rbac.assignments_batch(AssignmentsRequest(user_ids=user_ids))
+
+    def roles(self) -> RoleListing:
+        return self._rbac.roles_list_internal()
+
+    def files_page(self, folder: str | None, page_size: int, cursor: str | None) -> FileListing:
+        return self._files.list_internal(folder=folder, page_size=page_size, cursor=cursor)
+
+    def inbox(self, unread: bool, page_size: int, cursor: str | None) -> InboxListing:
+        return self._notification.inbox_internal(unread=unread, page_size=page_size, cursor=cursor)
+
+    def audit(
+        self,
+        *,
+        event_type: str | None,
+        user_id: str | None,
+        since: str | None,
+        until: str | None,
+        page_size: int,
+        cursor: str | None,
+    ) -> AuditListing:
+        return self._audit.query_internal(
+            event_type=event_type,
+            user_id=user_id,
+            since=since,
+            until=until,
+            page_size=page_size,
+            cursor=cursor,
+        )
+
+
+platform: Port[Platform] = Port(ServicesPlatform)

@@ -1,0 +1,1 @@
+"""realtime (application): WebSocket push — connections, channels, notifications (docs/realtime.md)."""
