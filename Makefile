@@ -15,7 +15,7 @@ CHROMIUM := /usr/bin/chromium
 # Each worker has its own emulator and local platform on free ports. PYTEST_PARALLEL= runs them in one process.
 PYTEST_PARALLEL ?= -n auto --dist loadfile
 
-.PHONY: install dev test check lint types imports unit integration e2e deploy-check clean console chromium
+.PHONY: install dev test tiers check lint types imports unit integration e2e deploy-check clean console chromium
 
 $(BIN)/python:
 	@echo "==> creating $(VENV)"
@@ -69,7 +69,14 @@ dev: $(RUN_STAMP)
 
 ## The whole suite: lint, types, layering, the deployment checks, then every test. CI runs exactly this.
 test: lint types imports deploy-check $(CONSOLE_STAMP) chromium
-	$(BIN)/pytest $(PYTEST_PARALLEL)
+	$(MAKE) --no-print-directory tiers
+
+# Two runs: the unit tier (in-process moto, no sockets) apart from the tiers that start whole platforms in
+# their workers, so that nothing a platform leaves in a worker's process (moto patches, threads) reaches a
+# unit test.
+tiers: $(STAMP)
+	$(BIN)/pytest $(PYTEST_PARALLEL) tests/unit
+	$(BIN)/pytest $(PYTEST_PARALLEL) tests/integration tests/e2e tests/fuzz
 
 ## osls stacks and Terraform: generated files current, osls compose package, stack sizes, cfn-lint,
 ## terraform validate, checkov.
@@ -77,7 +84,7 @@ deploy-check: $(STAMP) $(TOOLS_STAMP) $(NODE_STAMP)
 	./deploy/check.sh
 
 check: lint types imports $(CONSOLE_STAMP) chromium
-	$(BIN)/pytest $(PYTEST_PARALLEL)
+	$(MAKE) --no-print-directory tiers
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

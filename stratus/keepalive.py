@@ -19,6 +19,8 @@ from typing import IO, TYPE_CHECKING, Any, cast
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wsgi import LimitedStream
 
+from shared.config import settings
+
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
@@ -51,6 +53,10 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
                 length = max(0, int(environ.get("CONTENT_LENGTH") or 0))
             except ValueError:
                 return environ  # no LimitedStream: this connection closes after the response
+            if length > settings().max_body_bytes:
+                # Refused unread (413): werkzeug's own handling, the connection closes after the answer,
+                # rather than draining megabytes the client may still be sending.
+                return environ
             environ["wsgi.input"] = LimitedStream(cast(IO[bytes], self.rfile), length)
             # werkzeug discards "what is left" on the socket after the response, waiting 10 ms for it: with
             # keep-alive that would swallow the client's next request. The body is drained by its length

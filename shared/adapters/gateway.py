@@ -103,8 +103,12 @@ class Gateway:
         return response
 
     def _visible_routes(self, request: HttpRequest) -> list[Function]:
-        """The functions serving the path that this client may know about (any method)."""
-        return [fn for fn in self.registry.routes_at(request.path) if not self._hidden(fn.route, request)]
+        """The functions serving the path that this client may know about (any method). As API Gateway
+        ranks routes, a greedy `{proxy+}` route (the apps' catch-all) counts only where no route without
+        one serves the path: an in-repo app's declared paths say exactly which methods they have."""
+        found = [fn for fn in self.registry.routes_at(request.path) if not self._hidden(fn.route, request)]
+        exact = [fn for fn in found if "+}" not in fn.route.path]
+        return exact or found
 
     def _hidden(self, route: Route, request: HttpRequest) -> bool:
         return (

@@ -30,7 +30,7 @@ def restored_environment() -> Iterator[None]:
     rate_limits.limits.cache_clear()
 
 
-@pytest.mark.timeout(240)
+@pytest.mark.timeout(900)  # its stages take ~3 min alone; minutes more beside other e2e workers
 def test_the_quick_bench_measures_every_stage_and_writes_the_report(
     restored_environment: None, tmp_path: Path
 ) -> None:

@@ -34,7 +34,7 @@ def bench() -> Iterator[Bench]:
     rate_limits.limits.cache_clear()
 
 
-@pytest.mark.timeout(180)
+@pytest.mark.timeout(600)  # seconds alone; much longer beside other e2e workers
 def test_the_apps_stage_measures_keys_the_proxy_and_webhooks(bench: Bench) -> None:
     # GIVEN the platform with a tenant  WHEN the stage runs a few samples of each figure
     report = app_bench.measure(bench, setup(bench), samples=3, progress=lambda _m: None)

@@ -174,8 +174,8 @@ def test_jobs_run_works_against_the_running_instance_with_no_flags(
         assert cli.main(["jobs", "run", "nope"]) == 1
         err = capsys.readouterr().err
         assert err.splitlines() == [
-            "stratus: no job named 'nope'; jobs: file-cleanup, outbox-drain, session-purge, "
-            "storage-reconciliation"
+            "stratus: no job named 'nope'; jobs: creator-payouts, file-cleanup, hello-tidy, outbox-drain, "
+            "realtime-sweep, reservation-expiry, session-purge, storage-reconciliation"
         ]
     assert State(state).instance() is None
 
