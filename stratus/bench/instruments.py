@@ -71,15 +71,20 @@ _frame: ContextVar[Frame | None] = ContextVar("bench_frame", default=None)
 _recording: Recording | None = None
 _lock = threading.Lock()
 _started = threading.local()
-_installed = False
+_botocore_hooked = False
 
 
 def install(registry: Registry) -> None:
-    """Hook botocore client creation and the registry's handlers (once per process)."""
-    global _installed
-    if _installed:
+    """Hook botocore client creation (once per process) and this registry's handlers (once per registry:
+    a second Bench in the same process brings a registry of its own, which must be timed too)."""
+    global _botocore_hooked
+    if not getattr(registry, "_bench_timed", False):
+        registry._bench_timed = True  # type: ignore[attr-defined]
+        _hook_registry(registry)
+    if _botocore_hooked:
         return
-    _installed = True
+    _botocore_hooked = True
+    _time_password_hashing()
     original_create = botocore.session.Session.create_client
 
     def create_client(self: Any, *args: Any, **kwargs: Any) -> Any:
@@ -89,6 +94,9 @@ def install(registry: Registry) -> None:
         return client
 
     botocore.session.Session.create_client = create_client  # type: ignore[method-assign]
+
+
+def _hook_registry(registry: Registry) -> None:
     original_handler = registry.handler
 
     def timed_handler(fn: Function) -> Callable[..., Any]:
@@ -113,7 +121,6 @@ def install(registry: Registry) -> None:
         return run
 
     registry.handler = timed_handler  # type: ignore[method-assign]
-    _time_password_hashing()
 
 
 def _time_password_hashing() -> None:
