@@ -11,7 +11,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from enum import IntEnum, StrEnum
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from shared.app_graphql import GraphQLContribution
 
 
 class Layer(IntEnum):
@@ -84,7 +88,7 @@ class Route:
         found = self._regex.fullmatch(path)
         return found.groupdict() if found else None
 
-    @property
+    @cached_property  # matched on every request against every route: built once per route
     def _regex(self) -> re.Pattern[str]:
         """`{name}` is one segment; a greedy `{proxy+}` (API Gateway's) is one or more, slashes included."""
         return re.compile("".join(_segment(part) for part in re.split(r"(\{\w+\+?\})", self.path)))
@@ -247,6 +251,8 @@ class Service:
     # Where the service's package lives: `functions` (the platform) or `apps` (an in-repo app, docs/apps.md).
     package: str = "functions"
     state_machines: tuple[StateMachine, ...] = ()  # Step Functions workflows (docs/marketplace.md)
+    # An app's types in the GraphQL read API (shared.app_graphql.GraphQLContribution; docs/graphql.md).
+    graphql: GraphQLContribution | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         bound = tuple(

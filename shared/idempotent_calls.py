@@ -11,6 +11,11 @@ calling service, the callee's function and the key.
 - A 5xx is not kept: the repeat runs again (the failure said nothing was done, or nothing reliable).
 - A repeat while the first is still running is 503 (retryable); the client's backoff finds the answer.
 - The same key with another request (path, body, user or tenant) is 409: a key names one call.
+
+A record costs the call two DynamoDB writes (a PutItem before, an UpdateItem after). Where the request can
+name what it creates (a session and its secret, a user, a seat, an attempt), the route is made idempotent
+by construction instead — the callee's conditional write lets a repeat find its own record and answer it
+again — and declared `idempotent=True`, so no record is kept (docs/architecture.md, "Service calls").
 """
 
 from __future__ import annotations

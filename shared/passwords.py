@@ -1,20 +1,28 @@
-"""Password hashing (argon2id with OWASP's parameters) and the password rule every service applies."""
+"""Password hashing (argon2id with OWASP's parameters) and the password rule every service applies.
+
+argon2 (and cffi behind it) is loaded by the first hash or verification, not by the rule: a function that
+only checks a password's strength (auth's pre-validation, every auth handler importing its service)
+never loads it.
+"""
 
 from __future__ import annotations
 
 import re
 from functools import cache
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
+from typing import TYPE_CHECKING
 
 from shared.errors import InvalidRequest
+
+if TYPE_CHECKING:
+    from argon2 import PasswordHasher
 
 MIN_LENGTH, MAX_LENGTH = 10, 128
 
 
 @cache
 def _hasher() -> PasswordHasher:
+    from argon2 import PasswordHasher
+
     # OWASP (2023+): argon2id, m=19 MiB, t=2, p=1.
     return PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1, hash_len=32, salt_len=16)
 
@@ -39,6 +47,8 @@ def hash_password(password: str) -> str:
 def verify(hashed: str | None, password: str) -> bool:
     """True if `password` matches. With no hash (unknown user) it still spends a verification's time,
     so that an unknown email and a wrong password take about as long."""
+    from argon2.exceptions import InvalidHashError, VerificationError
+
     try:
         return _hasher().verify(hashed or _decoy(), password) and hashed is not None
     except (VerificationError, InvalidHashError):

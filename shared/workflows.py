@@ -26,11 +26,6 @@ import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
 from pydantic import BaseModel
 
 from shared import aws, observability
@@ -57,6 +52,10 @@ class StepApp:
         self.logger = observability.logger(function.service)
         self._step: Callable[[Any], BaseModel] | None = None
         self._model: type[BaseModel] | None = None
+        # Powertools idempotency (and boto3 behind its persistence layer) is for task functions only, not
+        # for the functions that only start an execution.
+        from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig
+
         self._config = IdempotencyConfig(
             event_key_jmespath="[execution, state]", expires_after_seconds=REMEMBER_SECONDS
         )
@@ -93,6 +92,11 @@ class StepApp:
         """The idempotent step, rebuilt when the DynamoDB client is replaced (tests, the local runner)."""
         client = aws.client("dynamodb")
         if self._built is None or self._built[0] is not client:
+            from aws_lambda_powertools.utilities.idempotency import (
+                DynamoDBPersistenceLayer,
+                idempotent_function,
+            )
+
             store = DynamoDBPersistenceLayer(
                 table_name=settings().table_name(IDEMPOTENCY_TABLE.name),
                 key_attr="pk",

@@ -47,7 +47,9 @@ def act_as(as_user: str) -> Actor:
         if user.status != "active":
             raise ValueError(f"{email} in {tenant} is {user.status}: only an active user can act")
         granted = RbacClient(GATEWAY).user_permissions_internal(user.user_id, tenant_id=tenant)
-        session = CacheClient(GATEWAY).sessions_create(NewSession(tenant_id=tenant, user_id=user.user_id))
+        session = CacheClient(GATEWAY).sessions_create(
+            NewSession.opening(tenant_id=tenant, user_id=user.user_id, email=user.email)
+        )
         issued = AuthClient(GATEWAY).tokens(
             TokensRequest(
                 user_id=user.user_id,

@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 
 from shared import aws
 from shared.config import settings
+from stratus.keepalive import BotocoreKeepAliveRequestHandler
 
 # Emulators accept any credentials; real ones in the environment are never sent to them.
 _DUMMY_CREDENTIALS = {
@@ -74,8 +75,9 @@ class Emulator:
         # Served from here on through the gate (werkzeug reads `server.app` per request; none came yet).
         assert server._server is not None
         server._server.app = _GatedApp(server._server.app, gate)
-        # (Not kept alive, unlike the gateway: Terraform's Go client on a kept connection to moto hung
-        # `terraform apply` under load; a connection per request is the emulator's tested behaviour.)
+        # botocore's connections are kept (the platform's own calls); every other client's are closed after
+        # each response: Terraform's Go client on a kept connection to moto hung `terraform apply` under load.
+        server._server.RequestHandlerClass = BotocoreKeepAliveRequestHandler
         bound_host, bound_port = server.get_host_and_port()
         emulator = cls(endpoint_url=f"http://{bound_host}:{bound_port}", _server=server, _gate=gate)
         # moto keeps its state per process, not per server: a new embedded emulator starts empty.

@@ -8,6 +8,10 @@ accept loop, waiting for each new thread to start, became the ceiling of the who
 request line: the request had no body or a `Content-Length` one (what the app left unread is drained), was
 not chunked, and asked for no protocol upgrade (`GET /ws` keeps its socket). The server still runs one
 thread per connection; a client that keeps its connection simply reuses its thread.
+
+The embedded moto server keeps only botocore's connections (`BotocoreKeepAliveRequestHandler`: the
+platform's own clients, whose every call went through a new connection and a new server thread); any other
+client — Terraform's Go client hung `terraform apply` on a kept connection to it — gets one per request.
 """
 
 from __future__ import annotations
@@ -38,6 +42,8 @@ _AT_EOF = _socket_at_eof()
 class KeepAliveRequestHandler(WSGIRequestHandler):
     protocol_version = "HTTP/1.1"
     _real: tuple[Any, Any] | None = None
+    # User-Agent prefixes whose connections are kept; empty: every client's.
+    kept_user_agents: tuple[str, ...] = ()
 
     def setup(self) -> None:
         super().setup()
@@ -76,6 +82,8 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
             return False
         if environ.get("HTTP_UPGRADE") or "chunked" in environ.get("HTTP_TRANSFER_ENCODING", "").lower():
             return False
+        if self.kept_user_agents and not environ.get("HTTP_USER_AGENT", "").startswith(self.kept_user_agents):
+            return False
         return isinstance(environ.get("wsgi.input"), LimitedStream)
 
     def run_wsgi(self) -> None:
@@ -102,3 +110,10 @@ class KeepAliveRequestHandler(WSGIRequestHandler):
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """The local runner logs requests itself; werkzeug's access line is not formatted at all."""
+
+
+class BotocoreKeepAliveRequestHandler(KeepAliveRequestHandler):
+    """For the embedded moto server: boto3's and botocore's connections are kept, every other client's
+    closed after each response."""
+
+    kept_user_agents = ("Boto3/", "Botocore/")

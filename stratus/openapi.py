@@ -542,16 +542,20 @@ def _error_response(status: int) -> dict[str, Any]:
 
 
 def write(registry: Registry) -> list[Path]:
-    """Write both documents; → the paths written."""
+    """Write both documents, and the GraphQL schema (stratus.graphql_schema); → the paths written."""
+    from stratus import graphql_schema
+
     for audience, path in DOCUMENTS.items():
         path.write_text(render(registry, audience))
-    return list(DOCUMENTS.values())
+    return [*DOCUMENTS.values(), *graphql_schema.write(registry)]
 
 
 def stale(registry: Registry) -> list[Path]:
     """The documents that do not match the declarations (missing ones included)."""
+    from stratus import graphql_schema
+
     return [
         path
         for audience, path in DOCUMENTS.items()
         if not path.exists() or path.read_text() != render(registry, audience)
-    ]
+    ] + graphql_schema.stale(registry)

@@ -4,6 +4,7 @@ push as one JSON line — seed 001's protocol from a terminal, for debugging (do
     stratus ws                                  # as the platform admin of the running `stratus dev`
     stratus ws --as ada@acme.example@acme --subscribe attendance
     stratus ws --url wss://…/dev --token "$TOKEN" --tenant acme --count 1
+    stratus ws --graphql 'subscription { notificationCreated { title } }'   # a GraphQL subscription
 
 The user logs in through the gateway like any client (`stratus.config_cli.login`), unless `--token` is
 given; a ping goes out every `--ping` seconds so idle timeouts never close the connection.
@@ -30,6 +31,13 @@ def register(sub: Any) -> None:
     ws.add_argument("--token", help="an access token instead of logging in (needs --tenant)")
     ws.add_argument("--tenant", help="the token's tenant (with --token)")
     ws.add_argument("--subscribe", action="append", default=[], metavar="CHANNEL", help="a channel (repeat)")
+    ws.add_argument(
+        "--graphql",
+        action="append",
+        default=[],
+        metavar="DOCUMENT",
+        help="a GraphQL subscription document (repeat; ids g1, g2...; docs/realtime.md)",
+    )
     ws.add_argument("--count", type=int, help="stop after this many pushes")
     ws.add_argument("--timeout", type=float, help="stop after this many seconds without a push")
     ws.add_argument("--ping", type=float, default=30.0, help="seconds between pings (default 30)")
@@ -62,6 +70,8 @@ def run(args: argparse.Namespace) -> int:
             return 1
         for channel in args.subscribe:
             ws.send(json.dumps({"type": "subscribe", "channel": channel}))
+        for number, document in enumerate(args.graphql, start=1):
+            ws.send(json.dumps({"type": "graphql_subscribe", "id": f"g{number}", "query": document}))
         last_push, last_ping = time.monotonic(), time.monotonic()
         while args.count is None or printed < args.count:
             now = time.monotonic()
@@ -79,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"# closed by the server ({code})", file=sys.stderr)
                 return 0
             _show(message)
-            if message.get("type") not in ("pong", "subscribed", "unsubscribed"):
+            if message.get("type") not in ("pong", "subscribed", "unsubscribed", "graphql_subscribed"):
                 printed += 1
                 last_push = time.monotonic()
     return 0

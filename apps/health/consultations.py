@@ -9,9 +9,11 @@ from typing import Any
 
 from apps.health import access, store
 from apps.health.models import BookingOut, ConsultationMessage, MessageIn, StatusIn
+from shared import outbox
 from shared.context import new_id
 from shared.envelopes import Cursor, Page, utc_now_iso
 from shared.errors import Conflict, NotFound, PermissionDenied
+from shared.events import publisher
 from shared.tables import tenant_key
 
 _ID = re.compile(r"^bk_[A-Za-z0-9]{1,64}$")
@@ -22,6 +24,7 @@ _MOVES: dict[tuple[str, str], tuple[str, ...]] = {
     ("booked", "cancelled"): ("expert", "member"),
 }
 _OPEN = ("booked", "in_progress")
+MESSAGE_PUSH_TYPE = "consultation_message"
 
 
 class ConsultationNotFound(NotFound):
@@ -67,9 +70,22 @@ def send(booking_id: str, body: MessageIn) -> ConsultationMessage:
         "body": body.body,
         "createdAt": now,
     }
-    store.create(
-        tenant_key(user.tenant_id, "BOOKING", booking_id, "MSG"), f"{now}#{message['messageId']}", message
+    # Pushed to both participants' connections (the sender's other devices too), announced with the
+    # write: realtime, in the app's own layer, is asked over the bus (docs/health.md, "Real time").
+    pushed = publisher.build(
+        "realtime.push_requested",
+        {
+            "tenantId": user.tenant_id,
+            "userIds": list(dict.fromkeys((doc["userId"], doc["expertId"]))),
+            "type": MESSAGE_PUSH_TYPE,
+            "data": message,
+        },
+        tenant_id=user.tenant_id,
+        user_id=user.user_id,
     )
+    pk = tenant_key(user.tenant_id, "BOOKING", booking_id, "MSG")
+    store.create_announced(pk, f"{now}#{message['messageId']}", message, [pushed])
+    outbox.release(pushed)
     return ConsultationMessage.model_validate(message)
 
 

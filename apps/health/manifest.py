@@ -2,6 +2,8 @@
 consent grants to experts (every read by someone else audited), analysis with reference ranges and alerts,
 weekly reports (JSON and PDF in S3), expert profiles, slots and bookings (docs/health.md)."""
 
+from apps.health.graphql_types import GRAPHQL
+from shared.app_graphql import read_function
 from shared.declarations import Function, Layer, Route, Service, Subscription, Table
 
 BASE = "/api/v1/apps/health"
@@ -144,6 +146,7 @@ SERVICE = Service(
             _route("POST", "/consultations/{consultationId}/messages", 201),
             tables=TABLES,
             calls=GATE,
+            publishes=True,  # realtime.push_requested: the message pushed to both participants
             description="Send a message in an open consultation (its member or its expert only).",
         ),
         Function(
@@ -178,15 +181,27 @@ SERVICE = Service(
         # --- the app's queue -----------------------------------------------------------------------
         Function(
             "subscriber",
+            # health.alert: the owner's in-app notification (notification pushes it in real time);
             # tenant.deleted: a deleted tenant's data leaves the app's table (docs/apps.md)
-            Subscription(("health.report_requested", "tenant.deleted"), visibility_timeout=120),
+            Subscription(
+                ("health.report_requested", "health.alert", "tenant.deleted"), visibility_timeout=120
+            ),
             tables=TABLES,
-            calls=GATE,
+            calls=(*GATE, "notification"),
             bucket=True,
             kms=True,
             timeout=60,
             memory=512,
-            description="Build requested weekly reports (JSON and PDF into S3); forget deleted tenants.",
+            description="Weekly reports (JSON, PDF in S3); alerts to owners' inboxes; purge deleted tenants.",
+        ),
+        # --- GraphQL's reads of the app's types (graphql_types.py) ---------------------------------
+        read_function(
+            "health",
+            tables=TABLES,
+            calls=GATE,
+            kms=True,  # readings are unsealed
+            publishes=True,  # health.data_accessed: an expert's read of an owner's readings
         ),
     ),
+    graphql=GRAPHQL,
 )

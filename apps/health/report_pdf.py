@@ -1,10 +1,14 @@
-"""A weekly report as PDF (fpdf2: pure Python, core fonts, no system libraries)."""
+"""A weekly report as PDF (fpdf2: pure Python, core fonts, no system libraries).
+
+fpdf2 is loaded by the first render, not with this module: its import costs more than the whole boto3
+baseline of a cold start (its signing module alone imports `unittest.mock`, and asyncio behind it), and
+only the subscriber that builds a report renders one — not the handlers that request or read
+reports, which import this module through `reports` (docs/benchmarks.md).
+"""
 
 from __future__ import annotations
 
 from typing import Any
-
-from fpdf import FPDF
 
 _LABELS = {
     "heart_rate": "Heart rate",
@@ -21,6 +25,8 @@ def _figure(value: Any) -> str:
 
 
 def render(content: dict[str, Any]) -> bytes:
+    from fpdf import FPDF
+
     pdf = FPDF()
     pdf.add_page()
     pdf.set_font("Helvetica", "B", 16)

@@ -20,8 +20,9 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from shared import aws
+from shared import aws, outbox
 from shared.config import settings
+from shared.events.model import ServiceEvent
 from shared.tables import tenant_key
 
 TABLE = "health"
@@ -178,6 +179,17 @@ def create(pk: str, sk: str, doc: dict[str, Any], gsi: tuple[str, str] | None = 
             return False
         raise
     return True
+
+
+def create_announced(pk: str, sk: str, doc: dict[str, Any], events: Sequence[ServiceEvent]) -> bool:
+    """Put a new document and stage the events it causes in the outbox, in one transaction (nothing
+    announced that was not stored); False if the document is there already. The caller releases them."""
+    put: Any = {
+        "TableName": _table(),
+        "Item": _item(pk, sk, doc),
+        "ConditionExpression": "attribute_not_exists(pk)",
+    }
+    return outbox.transact([{"Put": put}], events, table=TABLE) is None
 
 
 def replace(pk: str, sk: str, doc: dict[str, Any]) -> None:

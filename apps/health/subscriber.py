@@ -1,11 +1,12 @@
 """The health app's queue: `health.report_requested` → the weekly report built and stored (tenants that
-still have the app enabled); `tenant.deleted` → the tenant's items removed from the app's table."""
+still have the app enabled); `health.alert` → the owner's in-app notification (apps/health/alerts.py);
+`tenant.deleted` → the tenant's items removed from the app's table."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from apps.health import reports
+from apps.health import alerts, reports
 from apps.health.access import ACCESS
 from apps.health.manifest import SERVICE
 from shared import tenant_purge
@@ -22,6 +23,13 @@ def build_report(event: ServiceEvent) -> None:
     tenant_id = event.data["tenantId"]
     if ACCESS.enabled(tenant_id):
         reports.build(tenant_id, event.data["userId"], event.data["reportId"])
+
+
+@subscriber.on("health.alert")
+def notify_owner(event: ServiceEvent) -> None:
+    """The owner's in-app notification (pushed in real time by the platform); a failed call retries."""
+    if ACCESS.enabled(event.data["tenantId"]):
+        alerts.notify(event)
 
 
 @subscriber.on("tenant.deleted")

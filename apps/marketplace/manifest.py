@@ -2,6 +2,8 @@
 (docs/marketplace.md). Public reads resolve the storefront's tenant from X-Tenant-ID or the host."""
 
 from apps.marketplace import saga_definition
+from apps.marketplace.graphql_types import GRAPHQL
+from shared.app_graphql import read_function
 from shared.declarations import (
     Function,
     Layer,
@@ -351,5 +353,8 @@ SERVICE = Service(
             memory=2048,
             description="Credit creators (and reverse); keep the search index current; purge deleted tenants",
         ),
+        # --- GraphQL's reads of the app's types (graphql_types.py) ---------------------------------
+        read_function("marketplace", tables=TABLES, calls=GATE),
     ),
+    graphql=GRAPHQL,
 )

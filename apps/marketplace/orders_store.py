@@ -21,6 +21,8 @@ from boto3.dynamodb.types import TypeSerializer
 
 from apps.marketplace.catalog_store import plain, table_name
 from shared import aws, outbox
+from shared.envelopes import Cursor
+from shared.errors import InvalidRequest
 from shared.events.model import ServiceEvent
 from shared.tables import tenant_key
 
@@ -171,3 +173,30 @@ def held_before(cutoff: str, limit: int = 100) -> list[tuple[str, str]]:
         _, tenant_id, order_id = item["gsi2sk"]["S"].split("#")
         out.append((tenant_id, order_id))
     return out
+
+
+def by_customer(
+    tenant_id: str, user_id: str, *, page_size: int, cursor: str | None
+) -> tuple[list[dict[str, Any]], str | None]:
+    """A customer's orders, newest first (gsi1 `CUSTOMER`; for GraphQL's `orders`), and the next cursor."""
+    pk = tenant_key(tenant_id, "CUSTOMER", user_id.replace("#", "_"))
+    start, number = Cursor.decode(cursor)
+    args: dict[str, Any] = {
+        "TableName": table_name(),
+        "IndexName": "gsi1",
+        "KeyConditionExpression": "gsi1pk = :pk",
+        "ExpressionAttributeValues": {":pk": {"S": pk}},
+        "ScanIndexForward": False,
+        "Limit": page_size,
+    }
+    if start is not None:
+        if start.get("gsi1pk") != {"S": pk} or set(start) != {"pk", "sk", "gsi1pk", "gsi1sk"}:
+            raise InvalidRequest("The cursor is not valid", field="cursor")
+        args["ExclusiveStartKey"] = start
+    found = aws.client("dynamodb").query(**args)
+    records = []
+    for item in found.get("Items", []):
+        record = plain(item)
+        record["doc"] = json.loads(record["doc"])
+        records.append(record)
+    return records, Cursor.encode(found.get("LastEvaluatedKey"), page=number + 1)

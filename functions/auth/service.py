@@ -18,6 +18,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from functions.auth import ports
 from functions.auth.manifest import SERVICE
 from functions.auth.models import (
     IssuedToken,
@@ -31,7 +32,7 @@ from functions.auth.models import (
     VerifiedClaims,
 )
 from functions.cache.client import CacheClient, RevokeRequest
-from shared import access_tokens, outbox, passwords
+from shared import access_tokens, passwords
 from shared.context import current
 from shared.errors import Forbidden, InvalidToken, QueueUnavailable
 from shared.events import publisher
@@ -84,7 +85,7 @@ def _announce(event: ServiceEvent) -> None:
     try:
         publisher.send(event)
     except QueueUnavailable:
-        outbox.stage(event)
+        ports.outbox().stage(event)
 
 
 def login_event(request: TokensRequest) -> dict[str, Any]:
@@ -147,7 +148,7 @@ def logout(request: LogoutRequest) -> LoggedOut:
         tenant_id=request.tenant_id,
         user_id=request.user_id,
     )
-    with outbox.held(logged_out):
+    with ports.outbox().held(logged_out):
         cache.sessions_revoke(RevokeRequest(tenant_id=request.tenant_id, session_id=request.session_id))
     return LoggedOut()
 

@@ -1,8 +1,8 @@
 """The authorizer's check of a protected request, with its rate limits: one DynamoDB call in the common
 case (the session usable, the user's epoch still the token's, the tenant active, the buckets not full).
 
-- common case: admission_store.admit — one TransactWriteItems, which counts the request only if every
-  condition holds;
+- common case: the admission store's `admit` (ports.admission; admission_store) — one
+  TransactWriteItems, which counts the request only if every condition holds;
 - a session, user or tenant condition failed: the strongly consistent read of `sessions.check` says why
   (revoked, suspended, ... → refused, nothing counted), or that only the epoch moved (a role change): the
   request is then counted bucket by bucket and the caller re-reads the permissions;
@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import time
 
-from functions.cache import admission_store, sessions
-from functions.cache.admission_store import Bucket
+from functions.cache import ports, sessions
 from functions.cache.models import SessionRef, SessionState
+from functions.cache.ports import Bucket
 
 
 def check(request: SessionRef) -> SessionState:
     if request.epoch is None or not request.buckets:
         return sessions.check(request)
     buckets = [Bucket(tuple(b.parts), b.limit, b.window_seconds, b.scope) for b in request.buckets]
-    found = admission_store.admit(
+    found = ports.admission().admit(
         request.tenant_id, request.user_id, request.session_id, request.epoch, buckets
     )
     if found.counted:
@@ -33,7 +33,7 @@ def check(request: SessionRef) -> SessionState:
         state = sessions.check(request)
         if not state.active:
             return state
-        return _limited(state, admission_store.count_each(request.tenant_id, buckets))
+        return _limited(state, ports.admission().count_each(request.tenant_id, buckets))
     return _limited(SessionState(active=True, epoch=request.epoch), found.refused_by)
 
 

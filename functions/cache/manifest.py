@@ -7,7 +7,8 @@ SERVICE = Service(
     functions=(
         Function(
             "sessions-create",
-            Route("POST", "/internal/sessions/create", status=201),
+            # Idempotent by construction: the caller names the session and its secret (NewSession).
+            Route("POST", "/internal/sessions/create", status=201, idempotent=True),
             tables=("sessions",),
             description="Open a session and hand out its first refresh token.",
         ),
@@ -19,7 +20,8 @@ SERVICE = Service(
         ),
         Function(
             "sessions-rotate",
-            Route("POST", "/internal/sessions/rotate"),
+            # Idempotent by construction: the caller names the next secret (RefreshRequest).
+            Route("POST", "/internal/sessions/rotate", idempotent=True),
             tables=("sessions",),
             description="Exchange a refresh token for a new one; a reused token revokes the session.",
         ),

@@ -1,49 +1,54 @@
-"""Refresh tokens: `<tenantId>.<sessionId>.<secret>`. Only the sha256 of the secret is ever stored."""
+"""Refresh tokens: `<tenantId>.<userId>.<sessionId>.<secret>`. Only the sha256 of the secret is ever stored.
+
+The token names its user so that a rotation reads the session and both principals (the user's, the
+tenant's) in one BatchGetItem; a token whose user is not the session's is refused like any other forgery.
+The secret is chosen by the caller of the create or the rotation (`NewSession.opening`,
+`RefreshRequest.rotating` in models), so that a repeat of the same request — its first answer lost —
+finds its own hash and is answered again, not refused.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import re
-import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from functions.cache.models import SECRET_PATTERN, SESSION_ID_PATTERN, USER_ID_PATTERN
 from shared.errors import InvalidToken
 from shared.identifiers import TENANT_ID_PATTERN
 
 _TENANT_ID = re.compile(TENANT_ID_PATTERN)
-_SESSION_ID = re.compile(r"s_[0-9a-f]{32}")
-# secrets.token_urlsafe(32) is 43 characters of the URL-safe alphabet (no '.').
-_SECRET = re.compile(r"[A-Za-z0-9_-]{43}")
+_USER_ID = re.compile(USER_ID_PATTERN)
+_SESSION_ID = re.compile(SESSION_ID_PATTERN)
+_SECRET = re.compile(SECRET_PATTERN)
 
 
 @dataclass(frozen=True)
 class RefreshToken:
     tenant_id: str
+    user_id: str
     session_id: str
     secret: str
 
     def __str__(self) -> str:
-        return f"{self.tenant_id}.{self.session_id}.{self.secret}"
+        return f"{self.tenant_id}.{self.user_id}.{self.session_id}.{self.secret}"
 
     @property
     def secret_hash(self) -> str:
         return hash_secret(self.secret)
 
 
-def new_token(tenant_id: str, session_id: str) -> RefreshToken:
-    return RefreshToken(tenant_id, session_id, secrets.token_urlsafe(32))
-
-
 def parse(raw: str) -> RefreshToken:
     """The token's parts, or `InvalidToken` for anything that is not exactly a refresh token."""
     parts = raw.split(".")
     if (
-        len(parts) != 3
+        len(parts) != 4
         or not _TENANT_ID.fullmatch(parts[0])
-        or not _SESSION_ID.fullmatch(parts[1])
-        or not _SECRET.fullmatch(parts[2])
+        or not _USER_ID.fullmatch(parts[1])
+        or not _SESSION_ID.fullmatch(parts[2])
+        or not _SECRET.fullmatch(parts[3])
     ):
         raise InvalidToken("The refresh token is malformed")
     return RefreshToken(*parts)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import uuid
 from datetime import UTC, datetime
 from typing import NoReturn
 
@@ -18,50 +17,63 @@ from functions.cache.models import (
     SessionsEnded,
     SessionState,
 )
-from functions.cache.ports import SessionRecord
+from functions.cache.ports import Principal, SessionRecord
 from shared.config import settings
-from shared.errors import InvalidToken, TokenExpired
+from shared.errors import Conflict, InvalidToken, TenantSuspended, TokenExpired, UserSuspended
 
 # How many earlier hashes a session remembers to recognise a replayed refresh token.
 PREVIOUS_HASHES_KEPT = 10
 REUSE_MESSAGE = "refresh token reuse detected; the session is revoked"
 
 
-def new_session_id() -> str:
-    return f"s_{uuid.uuid4().hex}"
-
-
 def create(request: NewSession) -> SessionCreated:
+    """Open the session the caller named. A repeat of the same request (same id, same secret, same user)
+    finds it and gets the same answer; any other use of a taken id is 409."""
     now = int(time.time())
     # Read before the put: a session-ending that lands in between ends this session too (never the
     # other way round, a session surviving an end it was opened before).
     principal = ports.store().get_principal(ports.store().user_pk(request.tenant_id, request.user_id))
-    session_id = new_session_id()
-    token = refresh_tokens.new_token(request.tenant_id, session_id)
+    token = refresh_tokens.RefreshToken(
+        request.tenant_id, request.user_id, request.session_id, request.refresh_secret
+    )
     record = SessionRecord(
         tenant_id=request.tenant_id,
-        session_id=session_id,
+        session_id=request.session_id,
         user_id=request.user_id,
         refresh_hash=token.secret_hash,
         previous_hashes=(),
         expires_at=now + settings().refresh_token_ttl_seconds,
         revoked=False,
         generation=principal.generation if principal else 0,
+        email=request.email,
     )
-    ports.store().put_session(
+    written = ports.store().put_session(
         record,
         created_at=datetime.fromtimestamp(now, UTC).isoformat(),
         ip=request.ip,
         user_agent=request.user_agent,
     )
+    if not written:
+        record = _opened_by_this_request(request, token)
     return SessionCreated(
-        session_id=session_id,
+        session_id=request.session_id,
         refresh_token=str(token),
         expires_at=record.expires_at,
         # The epoch read with the generation: a bump landing meanwhile only makes the authorizer re-read
         # the permissions once (the token's epoch is then behind), never keep stale ones.
         epoch=principal.epoch if principal else 0,
     )
+
+
+def _opened_by_this_request(request: NewSession, token: refresh_tokens.RefreshToken) -> SessionRecord:
+    existing = ports.store().get_session(request.tenant_id, request.session_id)
+    if (
+        existing is None
+        or existing.user_id != request.user_id
+        or not refresh_tokens.matches(token.secret_hash, existing.refresh_hash)
+    ):
+        raise Conflict("The session id is taken", field="sessionId")
+    return existing
 
 
 def check(request: SessionRef) -> SessionState:
@@ -86,24 +98,21 @@ def check(request: SessionRef) -> SessionState:
     return SessionState(active=reason is None, reason=reason, epoch=epoch)
 
 
-def rotate(raw_token: str) -> SessionRotated:
-    """A new refresh token for the current one. Presenting an earlier one (or losing a race to another
-    rotation) means the token leaked: the whole session is revoked."""
+def rotate(raw_token: str, next_secret: str) -> SessionRotated:
+    """A new refresh token (its secret `next_secret`, the caller's) for the current one. Presenting an
+    earlier one (or losing a race to another rotation) means the token leaked: the whole session is
+    revoked. The session, the user's principal and the tenant's are one read (the token names the user):
+    the end of all sessions, a suspension or deletion of the user and a suspension of the tenant are seen
+    here, and the new token's epoch is the user's."""
     token = refresh_tokens.parse(raw_token)
-    session = ports.store().get_session(token.tenant_id, token.session_id)
-    if session is None:
+    session, user, tenant = ports.store().read_for_check(token.tenant_id, token.user_id, token.session_id)
+    if session is None or session.user_id != token.user_id:
         raise InvalidToken("The refresh token is not valid")
     now = int(time.time())
     presented = token.secret_hash
+    replacement = refresh_tokens.RefreshToken(token.tenant_id, token.user_id, token.session_id, next_secret)
     if refresh_tokens.matches(presented, session.refresh_hash):
-        # One read of the user for both the end-of-all-sessions check and the new token's epoch: an end
-        # landing after it moves the epoch past the token's, so the authorizer's check refuses the token.
-        principal = ports.store().get_principal(ports.store().user_pk(token.tenant_id, session.user_id))
-        if session.revoked or (principal is not None and session.generation < principal.generation):
-            raise InvalidToken("The session has been revoked")
-        if session.is_expired(now):
-            raise TokenExpired("The refresh token has expired")
-        replacement = refresh_tokens.new_token(token.tenant_id, token.session_id)
+        _require_usable(session, user, tenant, token, now)
         previous = [*session.previous_hashes, session.refresh_hash][-PREVIOUS_HASHES_KEPT:]
         won = ports.store().replace_hash(
             token.tenant_id,
@@ -115,20 +124,65 @@ def rotate(raw_token: str) -> SessionRotated:
         )
         if not won:
             _revoke_for_reuse(token)
-        return SessionRotated(
-            tenant_id=token.tenant_id,
-            user_id=session.user_id,
-            session_id=token.session_id,
-            refresh_token=str(replacement),
-            expires_at=session.expires_at,
-            epoch=principal.epoch if principal else 0,
-        )
+        return _rotated(session, user, replacement)
+    if _repeats_the_last_rotation(session, presented, replacement):
+        _require_usable(session, user, tenant, token, now)
+        return _rotated(session, user, replacement)
     if refresh_tokens.matches_any(presented, session.previous_hashes):
         if session.is_expired(now):
             raise TokenExpired("The refresh token has expired")
         _revoke_for_reuse(token)
     # An unknown secret for a real session id proves nothing about a leak: refuse, do not revoke.
     raise InvalidToken("The refresh token is not valid")
+
+
+def _repeats_the_last_rotation(
+    session: SessionRecord, presented: str, replacement: refresh_tokens.RefreshToken
+) -> bool:
+    """The same rotation again (its answer was lost): the token it replaced, and the secret it put in
+    place. Nobody else can ask this: the secret is the caller's own, chosen afresh for each rotation."""
+    return (
+        bool(session.previous_hashes)
+        and refresh_tokens.matches(presented, session.previous_hashes[-1])
+        and refresh_tokens.matches(replacement.secret_hash, session.refresh_hash)
+    )
+
+
+def _require_usable(
+    session: SessionRecord,
+    user: Principal | None,
+    tenant: Principal | None,
+    token: refresh_tokens.RefreshToken,
+    now: int,
+) -> None:
+    if session.revoked or (user is not None and session.generation < user.generation):
+        raise InvalidToken("The session has been revoked")
+    if session.is_expired(now):
+        raise TokenExpired("The refresh token has expired")
+    if tenant is not None and tenant.status == "suspended":
+        # The tenant's own service says which (suspended, or being deleted): the caller asks it.
+        raise TenantSuspended(details={"tenantId": token.tenant_id})
+    if user is not None and user.status in ("suspended", "deleted"):
+        ports.store().revoke_session(token.tenant_id, token.session_id)
+        if user.status == "deleted":
+            raise InvalidToken("The session has been revoked")
+        raise UserSuspended()
+
+
+def _rotated(
+    session: SessionRecord, user: Principal | None, replacement: refresh_tokens.RefreshToken
+) -> SessionRotated:
+    return SessionRotated(
+        tenant_id=replacement.tenant_id,
+        user_id=replacement.user_id,
+        session_id=replacement.session_id,
+        refresh_token=str(replacement),
+        expires_at=session.expires_at,
+        # An end of all sessions or a suspension landing after the read moves the epoch past this one,
+        # so the authorizer's check refuses the new access token.
+        epoch=user.epoch if user else 0,
+        email=session.email,
+    )
 
 
 def end_all(tenant_id: str, user_id: str) -> SessionsEnded:

@@ -18,7 +18,7 @@ logger = app.logger
 @app.endpoint
 def sessions_rotate(body: RefreshRequest) -> SessionRotated:
     """Exchange a refresh token for a new one (a reused token revokes the session)."""
-    return sessions.rotate(body.refresh_token)
+    return sessions.rotate(body.refresh_token, body.next_secret)
 
 
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

@@ -51,6 +51,7 @@ class SessionItem(Item):
     created_at = UnicodeAttribute(attr_name="createdAt")
     revoked = BooleanAttribute(default=False)
     generation = NumberAttribute(null=True)
+    email = UnicodeAttribute(null=True)
     ip = UnicodeAttribute(null=True)
     user_agent = UnicodeAttribute(attr_name="userAgent", null=True)
     gsi1pk = UnicodeAttribute(null=True)
@@ -67,6 +68,7 @@ class SessionItem(Item):
             expires_at=int(self.expires_at or 0),
             revoked=bool(self.revoked),
             generation=int(self.generation or 0),
+            email=self.email or None,
         )
 
 
@@ -107,8 +109,9 @@ def _session(tenant_id: str, session_id: str) -> SessionItem:
 
 
 # --- sessions ----------------------------------------------------------------------------------------
-def put_session(record: SessionRecord, *, created_at: str, ip: str | None, user_agent: str | None) -> None:
-    """A new session; the condition makes a (astronomically unlikely) id collision fail, not overwrite."""
+def put_session(record: SessionRecord, *, created_at: str, ip: str | None, user_agent: str | None) -> bool:
+    """A new session, never over another: False when the id is taken (a repeat of the same create, or a
+    caller reusing an id), with nothing written."""
     item = SessionItem(
         session_pk(record.tenant_id, record.session_id),
         SESSION_SK,
@@ -119,12 +122,13 @@ def put_session(record: SessionRecord, *, created_at: str, ip: str | None, user_
         expires_at=record.expires_at,
         revoked=False,
         generation=record.generation,
+        email=record.email or None,
         ip=ip or None,
         user_agent=user_agent or None,
         gsi1pk=expiry_partition(record.expires_at),
         gsi1sk=f"{record.expires_at:012d}#{record.tenant_id}#{record.session_id}",
     )
-    item.save(condition=SessionItem.pk.does_not_exist())
+    return conditionally(lambda: item.save(condition=SessionItem.pk.does_not_exist()))
 
 
 def get_session(tenant_id: str, session_id: str) -> SessionRecord | None:

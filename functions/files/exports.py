@@ -16,7 +16,9 @@ that owns it through its typed client (files is the application layer, so every 
 
 Progress is recorded on the export after each part; the archive goes to `exports/<tenantId>/<exportId>.zip`
 in the files bucket, and `GET /api/v1/tenants/{tenantId}/exports/{exportId}` answers a fresh presigned
-link (15 minutes) once it is complete. Exports are kept 7 days (TTL), and removed with the tenant.
+link (15 minutes) once it is complete. Exports are kept 7 days (TTL), and removed with the tenant. The
+export's record goes through `export_ports.store`, the archive and the tenant's objects through
+`export_ports.bucket`, the download link through files' `ports.objects`.
 """
 
 from __future__ import annotations
@@ -31,17 +33,14 @@ import zipfile
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from botocore.exceptions import ClientError
-
 from functions.audit.client import AuditClient
-from functions.files import objects
+from functions.files import export_ports, objects, ports
+from functions.files.export_ports import ExportRecord
 from functions.files.manifest import SERVICE
 from functions.notification.client import NotificationClient
 from functions.rbac.client import RbacClient
 from functions.tenants.client import TenantsClient
 from functions.users.client import UsersClient
-from shared import aws, outbox
-from shared.config import settings
 from shared.context import UserContext, new_id, require
 from shared.envelopes import utc_now_iso
 from shared.errors import FileNotFound, PermissionDenied, TenantNotFound, TenantSuspended
@@ -49,9 +48,7 @@ from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.observability import logger
 from shared.permissions import allows, is_platform_admin
-from shared.tables import tenant_key
 from shared.tenant_export import TenantExportPage, TenantExportRequest
-from shared.tenant_purge import tenant_items
 
 audit = AuditClient(SERVICE)
 notification = NotificationClient(SERVICE)
@@ -60,16 +57,11 @@ tenants = TenantsClient(SERVICE)
 users = UsersClient(SERVICE)
 log = logger("files")
 
-TABLE = "files"
-EXPORT_SK = "EXPORT"
 EXPORTS_PREFIX = "exports/"
 KEEP_SECONDS = 7 * 24 * 3600
 PAGE = 100
 _EXPORT_ID = r"^exp_[0-9a-f]{32}$"
-
-
-def export_pk(tenant_id: str, export_id: str) -> str:
-    return tenant_key(tenant_id, "EXPORT", export_id)
+_PURGE_BATCH = 1000  # one S3 listing and one DeleteObjects
 
 
 def archive_key(tenant_id: str, export_id: str) -> str:
@@ -82,12 +74,8 @@ def tenant_prefixes(tenant_id: str) -> tuple[str, ...]:
     return (uploads, f"{objects.QUARANTINE_PREFIX}{uploads}", f"{EXPORTS_PREFIX}{tenant_id}/")
 
 
-def _table() -> str:
-    return settings().table_name(TABLE)
-
-
-def _key(tenant_id: str, export_id: str) -> dict[str, Any]:
-    return {"pk": {"S": export_pk(tenant_id, export_id)}, "sk": {"S": EXPORT_SK}}
+class ExportGone(Exception):
+    """The export's record is gone (its tenant was deleted while the archive was being built)."""
 
 
 # --- who may -------------------------------------------------------------------------------------------
@@ -120,61 +108,33 @@ def request(tenant_id: str) -> dict[str, str]:
         {"tenantId": tenant_id, "exportId": export_id, "requestedBy": user.user_id},
         tenant_id=tenant_id,
     )
-    put: Any = {
-        "TableName": _table(),
-        "Item": {
-            **_key(tenant_id, export_id),
-            "status": {"S": "pending"},
-            "progress": {"N": "0"},
-            "requestedBy": {"S": user.user_id},
-            "createdAt": {"S": now},
-            "updatedAt": {"S": now},
-            "expiresAt": {"N": str(int(time.time()) + KEEP_SECONDS)},
-        },
-        "ConditionExpression": "attribute_not_exists(pk)",
-    }
-    if outbox.transact([{"Put": put}], [requested], table=TABLE) is not None:
-        raise RuntimeError("a fresh export id collided")  # not expected in this universe
-    outbox.release(requested)
+    record = ExportRecord(tenant_id, export_id, "pending", 0, user.user_id, now, now)
+    export_ports.store().insert(record, keep_seconds=KEEP_SECONDS, events=[requested])
+    ports.outbox().release(requested)
     return {"exportId": export_id}
-
-
-def _load(tenant_id: str, export_id: str) -> dict[str, Any] | None:
-    item = aws.client("dynamodb").get_item(
-        TableName=_table(), Key=_key(tenant_id, export_id), ConsistentRead=True
-    )
-    found = item.get("Item")
-    if found is None or int(found.get("expiresAt", {}).get("N", "0")) <= time.time():
-        return None
-    return found
 
 
 def status(tenant_id: str, export_id: str) -> dict[str, Any]:
     _authorize(tenant_id)
-    found = _load(tenant_id, export_id) if _valid_id(export_id) else None
+    found = export_ports.store().get(tenant_id, export_id) if _valid_id(export_id) else None
     if found is None:
         raise FileNotFound("Export not found", details={"exportId": export_id})
     answer: dict[str, Any] = {
         "exportId": export_id,
-        "status": found["status"]["S"],
-        "progress": int(found.get("progress", {}).get("N", "0")),
-        "createdAt": found["createdAt"]["S"],
+        "status": found.status,
+        "progress": found.progress,
+        "createdAt": found.created_at,
     }
-    if answer["status"] == "completed":
-        answer["url"] = aws.client("s3").generate_presigned_url(
-            "get_object",
-            Params={
-                "Bucket": settings().bucket_name,
-                "Key": archive_key(tenant_id, export_id),
-                "ResponseContentDisposition": f'attachment; filename="{tenant_id}-{export_id}.zip"',
-                "ResponseContentType": "application/zip",
-            },
-            ExpiresIn=objects.DOWNLOAD_SECONDS,
+    if found.status == "completed":
+        answer["url"] = ports.objects().presigned_get(
+            archive_key(tenant_id, export_id),
+            file_name=f"{tenant_id}-{export_id}.zip",
+            content_type="application/zip",
         )
         answer["expiresAt"] = objects.expiry(objects.DOWNLOAD_SECONDS)
-        answer["sizeBytes"] = int(found.get("sizeBytes", {}).get("N", "0"))
-    if answer["status"] == "failed" and "error" in found:
-        answer["error"] = found["error"]["S"]
+        answer["sizeBytes"] = found.size_bytes or 0
+    if found.status == "failed" and found.error:
+        answer["error"] = found.error
     return answer
 
 
@@ -183,21 +143,21 @@ def _valid_id(export_id: str) -> bool:
 
 
 # --- the job (files' subscriber, on tenant.export_requested) --------------------------------------------
-def _set(tenant_id: str, export_id: str, **fields: Any) -> None:
-    names = {f"#f{i}": name for i, name in enumerate(fields)}
-    values = {
-        f":v{i}": ({"N": str(v)} if isinstance(v, int) else {"S": str(v)})
-        for i, v in enumerate(fields.values())
-    }
-    values[":now"] = {"S": utc_now_iso()}
-    aws.client("dynamodb").update_item(
-        TableName=_table(),
-        Key=_key(tenant_id, export_id),
-        UpdateExpression="SET updatedAt = :now, " + ", ".join(f"#f{i} = :v{i}" for i in range(len(fields))),
-        ConditionExpression="attribute_exists(pk)",
-        ExpressionAttributeNames=names,
-        ExpressionAttributeValues=values,
+def _set(
+    tenant_id: str,
+    export_id: str,
+    *,
+    status: str | None = None,
+    progress: int | None = None,
+    size_bytes: int | None = None,
+    error: str | None = None,
+) -> None:
+    """Record progress on the export; gone meanwhile (the tenant was deleted), the job stops."""
+    changed = export_ports.store().update(
+        tenant_id, export_id, status=status, progress=progress, size_bytes=size_bytes, error=error
     )
+    if not changed:
+        raise ExportGone(export_id)
 
 
 def _pages(fetch: Callable[[str | None], TenantExportPage]) -> Iterator[dict[str, Any]]:
@@ -221,17 +181,20 @@ def _write_lines(archive: zipfile.ZipFile, name: str, items: Iterator[dict[str, 
 
 def build(event: ServiceEvent) -> None:
     tenant_id, export_id = str(event.data["tenantId"]), str(event.data["exportId"])
-    found = _load(tenant_id, export_id)
-    if found is None or found["status"]["S"] == "completed":
+    found = export_ports.store().get(tenant_id, export_id)
+    if found is None or found.status == "completed":
         return  # gone (the tenant was deleted meanwhile) or already built
-    _set(tenant_id, export_id, status="running", progress=1)
     try:
+        _set(tenant_id, export_id, status="running", progress=1)
         size = _build(tenant_id, export_id)
+        _set(tenant_id, export_id, status="completed", progress=100, size_bytes=size)
+    except ExportGone:
+        log.info("export gone while it was built; nothing to finish", tenant=tenant_id, export_id=export_id)
     except Exception as exc:
         log.exception("export failed", tenant=tenant_id, export_id=export_id)
-        _set(tenant_id, export_id, status="failed", error=f"{type(exc).__name__}")
+        with contextlib.suppress(ExportGone):
+            _set(tenant_id, export_id, status="failed", error=f"{type(exc).__name__}")
         raise  # the message comes back: a retry builds it again from the start
-    _set(tenant_id, export_id, status="completed", progress=100, sizeBytes=size)
 
 
 def _build(tenant_id: str, export_id: str) -> int:
@@ -280,64 +243,39 @@ def _build(tenant_id: str, export_id: str) -> int:
             archive.writestr("tenant.json", json.dumps(facts, indent=2, sort_keys=True))
         size = spool.tell()
         spool.seek(0)
-        aws.client("s3").upload_fileobj(
-            spool,
-            settings().bucket_name,
-            archive_key(tenant_id, export_id),
-            ExtraArgs={"ContentType": "application/zip"},
-        )
+        export_ports.bucket().upload(archive_key(tenant_id, export_id), spool, content_type="application/zip")
     return size
 
 
-_RECORD_FIELDS = {
-    "fileId": "fileId",
-    "fileName": "fileName",
-    "fileSize": "fileSize",
-    "contentType": "contentType",
-    "folder": "folder",
-    "status": "status",
-    "ownerId": "ownerId",
-    "checksum": "checksum",
-    "key": "key",
-    "createdAt": "createdAt",
-    "updatedAt": "updatedAt",
-}
-
-
 def _file_records(tenant_id: str) -> Iterator[dict[str, Any]]:
-    """The tenant's file records, straight from files' own table (one export job, never a request path)."""
-    for items, _after in tenant_items(TABLE, tenant_id):
-        for raw in items:
-            if raw.get("sk", {}).get("S") != "FILE":
-                continue
-            record: dict[str, Any] = {}
-            for out, name in _RECORD_FIELDS.items():
-                value = raw.get(name)
-                if value is None:
-                    continue
-                record[out] = int(value["N"]) if "N" in value else value.get("S")
-            yield record
+    """The tenant's file records as the archive lists them (the store's Scan: one export job, never a
+    request path)."""
+    for record in export_ports.store().file_records(tenant_id):
+        listed = {
+            "fileId": record.file_id,
+            "fileName": record.file_name,
+            "fileSize": record.file_size,
+            "contentType": record.content_type,
+            "folder": record.folder,
+            "status": record.status,
+            "ownerId": record.owner_id,
+            "checksum": record.checksum,
+            "key": record.key,
+            "createdAt": record.created_at,
+            "updatedAt": record.updated_at,
+        }
+        yield {name: value for name, value in listed.items() if value is not None}
 
 
 def _copy_objects(archive: zipfile.ZipFile, tenant_id: str, step: Callable[[int], None]) -> int:
-    s3 = aws.client("s3")
-    bucket = settings().bucket_name
     copied = 0
     prefix = tenant_prefixes(tenant_id)[0]  # uploads only: quarantined objects are not handed out
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-        for entry in page.get("Contents", []):
-            key = entry["Key"]
-            try:
-                body = s3.get_object(Bucket=bucket, Key=key)["Body"]
-            except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
-                    continue  # deleted since the listing
-                raise
-            with archive.open(f"objects/{key.removeprefix(prefix)}", "w") as out:
-                shutil.copyfileobj(body, out, 1 << 20)
-            copied += 1
-            if copied % 10 == 0:
-                step(copied // 10)
+    for key, body in export_ports.bucket().objects_under(prefix):
+        with archive.open(f"objects/{key.removeprefix(prefix)}", "w") as out:
+            shutil.copyfileobj(body, out, 1 << 20)
+        copied += 1
+        if copied % 10 == 0:
+            step(copied // 10)
     return copied
 
 
@@ -345,18 +283,14 @@ def _copy_objects(archive: zipfile.ZipFile, tenant_id: str, step: Callable[[int]
 def purge_objects(tenant_id: str, budget_seconds: float) -> tuple[int, bool]:
     """Delete every object under the tenant's prefixes, a thousand at a time, until done or out of time
     (a listing starts from the beginning each time: what was deleted is no longer listed)."""
-    s3 = aws.client("s3")
-    bucket = settings().bucket_name
     deadline = time.monotonic() + budget_seconds
     removed = 0
     for prefix in tenant_prefixes(tenant_id):
         while True:
-            listed = s3.list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=1000)
-            keys = [{"Key": o["Key"]} for o in listed.get("Contents", [])]
-            if not keys:
+            deleted = export_ports.bucket().delete_under(prefix, limit=_PURGE_BATCH)
+            if not deleted:
                 break
-            s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})  # type: ignore[typeddict-item]
-            removed += len(keys)
+            removed += deleted
             if time.monotonic() >= deadline:
                 return removed, False
     return removed, True

@@ -1,7 +1,7 @@
 """What the files domain (uploads, service, maintenance, records) needs from outside: its store, the file
 bucket and the outbox. The adapters are `functions.files.store` (DynamoDB) and `functions.files.objects`
 (S3); unit tests put the in-memory fakes of `tests/unit/functions/files/fakes.py` in their place
-(shared.ports). Exports (`exports`) still use S3 and the tables directly."""
+(shared.ports). Exports (`exports`) have ports of their own beside these (`export_ports`)."""
 
 from __future__ import annotations
 

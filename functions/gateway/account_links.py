@@ -111,13 +111,17 @@ def reset_password(body: ResetPasswordBody, ctx: RequestContext, path: str, tena
 
 # --- email verification ------------------------------------------------------------------------------
 def send_verification(tenant_id: str, email: str) -> None:
-    """After a registration: the verification link. A failure here does not undo the registration (the
-    user exists; `resend-verification` sends another link), so it is logged, not raised."""
+    """A sign-up's verification link, from the gateway's subscriber (user.created with `verifyEmail`):
+    issued by users, mailed by notification, out of the registration's own request. A passing failure is
+    raised, so the event comes again (the queue's retries, then its DLQ) instead of being only logged;
+    a refusal that would come again (the account gone or verified since) is logged and dropped."""
     try:
         ticket = users.email_verification_issue(LinkRequest(tenant_id=tenant_id, email=email))
         if ticket.issued:
             _mail(tenant_id, email, "verify_email", ticket)
     except StratusError as exc:
+        if exc.retryable:
+            raise
         logger.warning("verification email not sent", tenant_id=tenant_id, code=str(exc.code))
 
 

@@ -6,12 +6,9 @@ token format). The prefix says what it is (secret scanners can find one in a lea
 authorizer refuse a mistyped or made-up key without a read. Only `HMAC-SHA256(pepper, key)` is stored
 (`shared.peppered`); the key is shown once.
 
-Table `apikeys` (the gateway's, beside its rate limits — the authorizer reads it directly):
-
-- key — `APIKEY#<hmac>` / `APIKEY`: keyId, tenantId, name, prefix, scopes, createdAt, createdBy,
-  expiresAtIso, expiry, lastUsedAt (epoch s), expiresAt (TTL: 30 days after the key's expiry); listed on
-  gsi1 `TENANT#t#APIKEYS` / `<createdAt>#<keyId>`;
-- by id — `TENANT#t#APIKEY#<keyId>` / `APIKEY`: hash (the key item's), the same TTL.
+The keys are stored in table `apikeys` (the gateway's, beside its rate limits — the authorizer reads it
+directly) through `ports.api_keys` (functions/gateway/api_key_store.py): a key by its digest, and its id
+within its tenant; kept 30 days past its expiry.
 
 A request with a key costs one consistent GetItem on the hash, one call to tenants (a suspended tenant's
 keys stop at once), the rate limits (the key's own bucket, then the tenant's), and at most once a minute
@@ -28,16 +25,13 @@ import secrets
 import string
 import time
 import zlib
-from typing import TYPE_CHECKING, Any
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from functions.gateway import rate_limits
+from functions.gateway import ports, rate_limits
 from functions.gateway.api_key_models import DATE_TIME_PATTERN, ApiKey, CreatedApiKey, NewApiKey
 from functions.gateway.manifest import SERVICE
+from functions.gateway.ports import ApiKeyRecord
 from functions.tenants.client import TenantsClient
-from shared import aws, outbox, peppered
-from shared.config import settings
+from shared import peppered
 from shared.context import UserContext, require
 from shared.envelopes import utc_now_iso
 from shared.errors import (
@@ -46,21 +40,15 @@ from shared.errors import (
     InvalidToken,
     NotFound,
     PermissionDenied,
-    ServiceUnavailable,
     TenantNotFound,
 )
 from shared.observability import logger
 from shared.permissions import allows
-from shared.tables import tenant_key
 from shared.tenant_header import require_credential_tenant
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.type_defs import AttributeValueTypeDef
 
 tenants = TenantsClient(SERVICE)
 log = logger("gateway")
 
-TABLE = "apikeys"
 PREFIX = "stk_"
 ALPHABET = string.digits + string.ascii_uppercase + string.ascii_lowercase
 RANDOM_LENGTH, CHECK_LENGTH = 30, 6
@@ -97,19 +85,7 @@ def well_formed(key: str) -> bool:
     return found is not None and hmac.compare_digest(_checksum(found.group(1)), found.group(2))
 
 
-# --- the table -------------------------------------------------------------------------------------------
-def _table() -> str:
-    return settings().table_name(TABLE)
-
-
-def _key_item_key(digest: str) -> dict[str, AttributeValueTypeDef]:
-    return {"pk": {"S": f"APIKEY#{digest}"}, "sk": {"S": "APIKEY"}}
-
-
-def _pointer_key(tenant_id: str, key_id: str) -> dict[str, AttributeValueTypeDef]:
-    return {"pk": {"S": tenant_key(tenant_id, "APIKEY", key_id)}, "sk": {"S": "APIKEY"}}
-
-
+# --- times -------------------------------------------------------------------------------------------
 def _iso(epoch: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
 
@@ -134,20 +110,17 @@ def _instant(value: str) -> float:
     return calendar.timegm((year, month, day, hours, minutes, seconds, 0, 0, 0)) - offset * 60.0
 
 
-def _model(item: dict[str, Any], now: float) -> ApiKey:
-    expires = item.get("expiresAtIso", {}).get("S")
-    expiry = float(item["expiry"]["N"]) if "expiry" in item else None
-    used = item.get("lastUsedAt", {}).get("N")
+def _model(record: ApiKeyRecord, now: float) -> ApiKey:
     return ApiKey(
-        key_id=item["keyId"]["S"],
-        name=item["name"]["S"],
-        prefix=item["prefix"]["S"],
-        scopes=[s["S"] for s in item["scopes"]["L"]],
-        expires_at=expires,
-        expired=expiry is not None and expiry <= now,
-        created_at=item["createdAt"]["S"],
-        created_by=item.get("createdBy", {}).get("S"),
-        last_used_at=_iso(float(used)) if used else None,
+        key_id=record.key_id,
+        name=record.name,
+        prefix=record.prefix,
+        scopes=list(record.scopes),
+        expires_at=record.expires_at_iso,
+        expired=record.expired(now),
+        created_at=record.created_at,
+        created_by=record.created_by,
+        last_used_at=_iso(record.last_used_at) if record.last_used_at else None,
     )
 
 
@@ -171,37 +144,19 @@ def create(body: NewApiKey) -> CreatedApiKey:
     key, key_id, created = new_key(), f"key_{secrets.token_hex(12)}", utc_now_iso()
     digest = peppered.digest(HASH_KIND, key)
     scopes = list(dict.fromkeys(body.scopes))
-    item: dict[str, AttributeValueTypeDef] = {
-        **_key_item_key(digest),
-        "keyId": {"S": key_id},
-        "tenantId": {"S": user.tenant_id},
-        "name": {"S": body.name},
-        "prefix": {"S": key[: len(PREFIX) + 8]},
-        "scopes": {"L": [{"S": s} for s in scopes]},
-        "createdAt": {"S": created},
-        "createdBy": {"S": user.user_id},
-        "gsi1pk": {"S": tenant_key(user.tenant_id, "APIKEYS")},
-        "gsi1sk": {"S": f"{created}#{key_id}"},
-    }
-    pointer: dict[str, AttributeValueTypeDef] = {
-        **_pointer_key(user.tenant_id, key_id),
-        "hash": {"S": digest},
-    }
-    if expiry is not None:
-        item["expiresAtIso"] = {"S": body.expires_at or ""}
-        item["expiry"] = {"N": f"{expiry:.0f}"}
-        ttl: AttributeValueTypeDef = {"N": f"{max(0.0, expiry) + KEEP_EXPIRED_SECONDS:.0f}"}
-        item["expiresAt"], pointer["expiresAt"] = ttl, ttl
-    reasons = outbox.transact(
-        [
-            {"Put": {"TableName": _table(), "Item": item, "ConditionExpression": "attribute_not_exists(pk)"}},
-            {"Put": {"TableName": _table(), "Item": pointer}},
-        ],
-        [],
-        table=TABLE,
+    record = ApiKeyRecord(
+        digest=digest,
+        key_id=key_id,
+        tenant_id=user.tenant_id,
+        name=body.name,
+        prefix=key[: len(PREFIX) + 8],
+        scopes=tuple(scopes),
+        created_at=created,
+        created_by=user.user_id,
+        expires_at_iso=body.expires_at if expiry is not None else None,
+        expiry=expiry,
     )
-    if reasons is not None:
-        raise ServiceUnavailable(f"The API key was not stored: {reasons}")
+    ports.api_keys().insert(record, keep_seconds=KEEP_EXPIRED_SECONDS)
     return CreatedApiKey(
         key_id=key_id,
         key=key,
@@ -217,51 +172,16 @@ def listed() -> list[ApiKey]:
     """The caller's tenant's keys, newest first, without their secrets."""
     user = _manager()
     now = time.time()
-    found: list[ApiKey] = []
-    last: dict[str, Any] | None = None
-    while len(found) < MAX_KEYS_LISTED:
-        request: dict[str, Any] = {
-            "TableName": _table(),
-            "IndexName": "gsi1",
-            "KeyConditionExpression": "gsi1pk = :t",
-            "ExpressionAttributeValues": {":t": {"S": tenant_key(user.tenant_id, "APIKEYS")}},
-            "ScanIndexForward": False,
-        }
-        if last:
-            request["ExclusiveStartKey"] = last
-        page = aws.client("dynamodb").query(**request)
-        found.extend(_model(item, now) for item in page.get("Items", []) if _live(item, now))
-        last = page.get("LastEvaluatedKey")
-        if not last:
-            break
-    return found[:MAX_KEYS_LISTED]
-
-
-def _live(item: dict[str, Any], now: float) -> bool:
-    ttl = item.get("expiresAt", {}).get("N")
-    return ttl is None or float(ttl) > now
+    return [_model(record, now) for record in ports.api_keys().listed(user.tenant_id, MAX_KEYS_LISTED)]
 
 
 def revoke(key_id: str) -> None:
     """Delete the key (a tenant's other key ids, and unknown ones, are 404 alike)."""
     user = _manager()
-    pointer = (
-        aws.client("dynamodb")
-        .get_item(TableName=_table(), Key=_pointer_key(user.tenant_id, key_id), ConsistentRead=True)
-        .get("Item")
-    )
-    if pointer is None:
+    digest = ports.api_keys().digest_of(user.tenant_id, key_id)
+    if digest is None:
         raise NotFound(f"No API key {key_id}", details={"keyId": key_id})
-    reasons = outbox.transact(
-        [
-            {"Delete": {"TableName": _table(), "Key": _key_item_key(pointer["hash"]["S"])}},
-            {"Delete": {"TableName": _table(), "Key": _pointer_key(user.tenant_id, key_id)}},
-        ],
-        [],
-        table=TABLE,
-    )
-    if reasons is not None:
-        raise ServiceUnavailable(f"The API key was not revoked: {reasons}")
+    ports.api_keys().delete(user.tenant_id, key_id, digest)
 
 
 # --- the authorizer's side -------------------------------------------------------------------------------
@@ -271,48 +191,25 @@ def authenticate(key: str, claimed_tenant: str | None, path: str) -> UserContext
     if not well_formed(key):
         raise InvalidToken("The API key is not valid")
     digest = peppered.digest(HASH_KIND, key)
-    item = (
-        aws.client("dynamodb")
-        .get_item(TableName=_table(), Key=_key_item_key(digest), ConsistentRead=True)
-        .get("Item")
-    )
-    if item is None:
+    record = ports.api_keys().by_hash(digest)
+    if record is None:
         raise InvalidToken("The API key is not valid")
     now = time.time()
-    if "expiry" in item and float(item["expiry"]["N"]) <= now:
+    if record.expired(now):
         raise InvalidToken("The API key has expired")
-    tenant_id, key_id = item["tenantId"]["S"], item["keyId"]["S"]
+    tenant_id, key_id = record.tenant_id, record.key_id
     require_credential_tenant(claimed_tenant, tenant_id, credential="API key")
     try:
         tenants.validate(tenant_id)  # suspended: 403 TENANT_SUSPENDED, as for its users
     except TenantNotFound:
         raise InvalidToken("The API key's tenant no longer exists") from None
-    _touch(digest, item, now)
+    _touch(record, now)
     rate_limits.hit_principal(tenant_id, "KEY", key_id, path)
-    scopes = tuple(s["S"] for s in item["scopes"]["L"])
-    return UserContext(user_id=key_id, tenant_id=tenant_id, roles=(), permissions=scopes)
+    return UserContext(user_id=key_id, tenant_id=tenant_id, roles=(), permissions=record.scopes)
 
 
-def _touch(digest: str, item: dict[str, Any], now: float) -> None:
-    """`lastUsedAt`, at most once a minute per key; never recreates a key revoked meanwhile."""
-    used = item.get("lastUsedAt", {}).get("N")
-    if used is not None and now - float(used) < TOUCH_EVERY_SECONDS:
+def _touch(record: ApiKeyRecord, now: float) -> None:
+    """`lastUsedAt`, at most once a minute per key (no write when the key's read says it is recent)."""
+    if record.last_used_at is not None and now - record.last_used_at < TOUCH_EVERY_SECONDS:
         return
-    try:
-        aws.client("dynamodb").update_item(
-            TableName=_table(),
-            Key=_key_item_key(digest),
-            UpdateExpression="SET lastUsedAt = :now",
-            ConditionExpression=(
-                "attribute_exists(pk) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :cutoff)"
-            ),
-            ExpressionAttributeValues={
-                ":now": {"N": f"{now:.0f}"},
-                ":cutoff": {"N": f"{now - TOUCH_EVERY_SECONDS:.0f}"},
-            },
-        )
-    except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") != "ConditionalCheckFailedException":
-            log.warning("lastUsedAt not updated", exc_info=True)
-    except BotoCoreError:
-        log.warning("lastUsedAt not updated", exc_info=True)
+    ports.api_keys().touch(record.digest, now, TOUCH_EVERY_SECONDS)

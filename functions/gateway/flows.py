@@ -4,18 +4,17 @@ half-way undoes what it did."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, NoReturn
 
-from functions.auth.client import AuthClient, LogoutRequest, PreValidateRequest, TokensRequest
+from functions.auth.client import AuthClient, LogoutRequest, TokensRequest
 from functions.cache.client import (
     CacheClient,
     NewSession,
     RefreshRequest,
-    RevokeRequest,
     SessionCreated,
     SessionRotated,
 )
-from functions.gateway import account_links, mfa_flow, rate_limits
+from functions.gateway import mfa_flow, rate_limits
 from functions.gateway.manifest import SERVICE
 from functions.gateway.models import (
     ChangePasswordBody,
@@ -29,18 +28,18 @@ from functions.gateway.models import (
     TokenPair,
 )
 from functions.rbac.client import RbacClient, TenantUserPermissions
-from functions.tenants.client import Activation, NewTenant, QuotaOverrides, QuotaRequest, TenantsClient
-from functions.users.client import (
-    Credentials,
-    NewUser,
-    PasswordChange,
-    UserOut,
-    UsersClient,
-    VerifiedUser,
+from functions.tenants.client import (
+    Activation,
+    NewTenant,
+    QuotaOverrides,
+    QuotaRequest,
+    SeatRequest,
+    TenantsClient,
 )
+from functions.users.client import Credentials, NewUser, PasswordChange, UsersClient
 from shared.config import settings
 from shared.context import RequestContext, UserContext
-from shared.errors import InvalidToken, PermissionDenied, StratusError, TenantNotFound, UserSuspended
+from shared.errors import InvalidToken, PermissionDenied, StratusError, TenantNotFound, TenantSuspended
 from shared.permissions import is_platform_admin
 
 auth = AuthClient(SERVICE)
@@ -69,19 +68,24 @@ def register(body: RegisterBody, ctx: RequestContext, path: str) -> RegisteredUs
     if body.tenant_id == settings().platform_tenant:
         raise TenantNotFound()  # platform accounts are made by platform admins, never by sign-up
     tenant = body.tenant_id
-    checked = auth.pre_validate(
-        PreValidateRequest(email=body.email, tenant_id=tenant, password=body.password)
+    # The body's own types already normalized the email and held the password to the rule (the kernel's
+    # `shared.emails.Email`, the `NewPassword` pattern): auth's pre-validate would only say it again.
+    # The request names the new user (NewUser.user_id), and the seat is reserved under that id: a retry of
+    # either call finds what the first did (no idempotency records), and the seat's read refuses, as
+    # validate would, a tenant that may not be used (404/403).
+    new_user = NewUser(
+        email=body.email,
+        password=body.password,
+        tenant_id=tenant,
+        profile=body.profile or {},
+        verify_email=True,  # user.created says so; the gateway's subscriber mails the link
     )
-    tenants.validate(tenant)
-    tenants.check_quota(tenant, _seat("reserve"))
+    tenants.seats(tenant, SeatRequest(key=new_user.user_id, operation="reserve", usable_only=True))
     try:
-        created = users.create(
-            NewUser(email=checked.email, password=body.password, tenant_id=tenant, profile=body.profile or {})
-        )
+        created = users.create(new_user)
     except StratusError:
-        tenants.check_quota(tenant, _seat("release"))
+        tenants.seats(tenant, SeatRequest(key=new_user.user_id, operation="release"))
         raise
-    account_links.send_verification(tenant, created.email)  # docs/identity.md: email verification
     return RegisteredUser(
         user_id=created.user_id, email=created.email, tenant_id=created.tenant_id, roles=created.roles
     )
@@ -103,14 +107,17 @@ def login(body: LoginBody, ctx: RequestContext, path: str) -> TokenPair:
     )
     granted = rbac.user_permissions_internal(user.user_id, tenant_id=tenant)
     mfa_flow.require_enrolled_admin(validation, user.user_id, granted)  # requireMfaForAdmins
-    return _tokens(tenant, user, granted, open_session(tenant, user.user_id, ctx), "login", ctx)
+    session = open_session(tenant, user.user_id, user.email, ctx)
+    return _tokens(tenant, user.user_id, user.email, granted, session, "login", ctx)
 
 
-def open_session(tenant: str, user_id: str, ctx: RequestContext) -> SessionCreated:
+def open_session(tenant: str, user_id: str, email: str, ctx: RequestContext) -> SessionCreated:
+    # The request names the session and its secret: a retry of this call finds the same session.
     return cache.sessions_create(
-        NewSession(
+        NewSession.opening(
             tenant_id=tenant,
             user_id=user_id,
+            email=email,
             ip=ctx.source_ip[:_MAX_IP] if ctx.source_ip else None,
             user_agent=ctx.user_agent[:_MAX_USER_AGENT] if ctx.user_agent else None,
         )
@@ -118,21 +125,35 @@ def open_session(tenant: str, user_id: str, ctx: RequestContext) -> SessionCreat
 
 
 def refresh(body: RefreshBody, ctx: RequestContext, path: str) -> TokenPair:
+    """The rotation reads the session with the user's and the tenant's principals (cache): an ended
+    session, a suspended or deleted user and a suspended tenant are refused there, before the swap, and
+    the new token's epoch comes with it. The permissions are rbac's, read afresh."""
     rate_limits.hit_client(_client_address(ctx), path)
-    session = cache.sessions_rotate(RefreshRequest(refresh_token=body.refresh_token))
+    try:
+        session = cache.sessions_rotate(RefreshRequest.rotating(body.refresh_token))
+    except TenantSuspended as refused:
+        _refuse_for_tenant(refused)
     tenant = session.tenant_id
-    tenants.validate(tenant)
-    user = users.get_internal(session.user_id, tenant_id=tenant)
-    if user.status != "active":
-        cache.sessions_revoke(RevokeRequest(tenant_id=tenant, session_id=session.session_id))
-        raise UserSuspended()
+    email = session.email
+    if email is None:  # a session opened without it (`stratus --as`): the user's own record says
+        email = users.get_internal(session.user_id, tenant_id=tenant).email
     granted = rbac.user_permissions_internal(session.user_id, tenant_id=tenant)
-    return _tokens(tenant, user, granted, session, "refresh", ctx)
+    return _tokens(tenant, session.user_id, email, granted, session, "refresh", ctx)
+
+
+def _refuse_for_tenant(refused: TenantSuspended) -> NoReturn:
+    """cache knows only that the tenant may not be used; tenants says why (404 while it is being deleted,
+    403 when suspended)."""
+    tenant = refused.details.get("tenantId") if isinstance(refused.details, dict) else None
+    if isinstance(tenant, str):
+        tenants.validate(tenant)
+    raise refused
 
 
 def _tokens(
     tenant: str,
-    user: VerifiedUser | UserOut,
+    user_id: str,
+    email: str,
     granted: TenantUserPermissions,
     session: SessionCreated | SessionRotated,
     reason: Literal["login", "refresh"],
@@ -140,8 +161,8 @@ def _tokens(
 ) -> TokenPair:
     issued = auth.tokens(
         TokensRequest(
-            user_id=user.user_id,
-            email=user.email,
+            user_id=user_id,
+            email=email,
             tenant_id=tenant,
             roles=granted.roles,
             permissions=granted.permissions,
@@ -157,8 +178,8 @@ def _tokens(
         refresh_token=session.refresh_token,
         expires_in=issued.expires_in,
         user=LoginUser(
-            user_id=user.user_id,
-            email=user.email,
+            user_id=user_id,
+            email=email,
             tenant_id=tenant,
             roles=granted.roles,
             permissions=granted.permissions,

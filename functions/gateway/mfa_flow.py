@@ -15,7 +15,7 @@ from functions.gateway.mfa_models import MfaVerifyBody
 from functions.gateway.models import TokenPair
 from functions.rbac.client import TenantUserPermissions
 from functions.tenants.client import Validation
-from functions.users.client import MfaChallengeRequest, MfaVerification, VerifiedUser
+from functions.users.client import MfaChallengeRequest, MfaVerification
 from shared.context import RequestContext
 from shared.errors import MfaEnrollmentRequired
 
@@ -30,12 +30,9 @@ def verify(body: MfaVerifyBody, ctx: RequestContext, path: str) -> TokenPair:
     )
     tenant = verified.tenant_id
     flows.tenants.validate(tenant)  # suspended or deleted since the password step: refused
-    user = VerifiedUser(
-        user_id=verified.user_id, email=verified.email, status=verified.status, profile=verified.profile
-    )
-    granted = flows.rbac.user_permissions_internal(user.user_id, tenant_id=tenant)
-    session = flows.open_session(tenant, user.user_id, ctx)
-    return flows.issue_tokens(tenant, user, granted, session, "login", ctx)
+    granted = flows.rbac.user_permissions_internal(verified.user_id, tenant_id=tenant)
+    session = flows.open_session(tenant, verified.user_id, verified.email, ctx)
+    return flows.issue_tokens(tenant, verified.user_id, verified.email, granted, session, "login", ctx)
 
 
 def require_enrolled_admin(tenant: Validation, user_id: str, granted: TenantUserPermissions) -> None:

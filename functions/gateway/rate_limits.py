@@ -23,8 +23,7 @@ import time
 from functools import cache
 from typing import NamedTuple
 
-from shared import aws
-from shared.config import settings
+from functions.gateway import ports
 from shared.errors import RateLimited
 from shared.tables import tenant_key
 
@@ -92,14 +91,7 @@ def _hit(key: str, allowed: int, window_seconds: int, whose: str) -> None:
     now = int(time.time())
     window = now - now % window_seconds
     window_end = window + window_seconds
-    result = aws.client("dynamodb").update_item(
-        TableName=settings().table_name("ratelimits"),
-        Key={"pk": {"S": f"{key}#{window}"}, "sk": {"S": "COUNT"}},
-        UpdateExpression="ADD hits :one SET expiresAt = :expires",
-        ExpressionAttributeValues={":one": {"N": "1"}, ":expires": {"N": str(window_end + 60)}},
-        ReturnValues="UPDATED_NEW",
-    )
-    hits = int(result["Attributes"]["hits"]["N"])
+    hits = ports.counters().hit(key, window, window_end + 60)  # one UpdateItem (rate_limit_store)
     if hits > allowed:
         raise refusal(whose, allowed, window_seconds, max(1, window_end - now))
 

@@ -26,7 +26,7 @@ from graphql import (
     validate,
 )
 
-from functions.graphql import limits
+from functions.graphql import app_fields, app_types, limits
 from functions.graphql.models import GraphQLRequest
 from functions.graphql.platform import Platform
 from functions.graphql.resolvers import FIELD_PERMISSIONS, RESOLVERS
@@ -47,17 +47,50 @@ class Answer:
     body: dict[str, Any]
 
 
+def sdl(apps: tuple[app_types.AppTypes, ...] | None = None) -> str:
+    """The served schema's text: schema.graphql, then each deployed app's fragment (`extend type Query`
+    and its own types; a name two of them define is an error when it is built)."""
+    parts = [SCHEMA_FILE.read_text(encoding="utf-8")]
+    parts += [
+        f"# --- the {a.app} app (apps/{a.app}/graphql_types.py)\n{a.sdl}"
+        for a in apps or app_types.deployed()
+    ]
+    return "\n".join(parts)
+
+
 @cache
 def schema() -> GraphQLSchema:
-    """schema.graphql with its resolvers bound (once per container). A resolver for a field the file does
-    not declare is a KeyError here, at the first request and in the unit tests."""
-    built = build_schema(SCHEMA_FILE.read_text(encoding="utf-8"))
-    for type_name, fields in RESOLVERS.items():
+    """The composed schema with its resolvers bound (once per container). A resolver for a field the
+    schema does not declare is a KeyError here, at the first request and in the unit tests."""
+    built = build_schema(sdl())
+    bound: dict[str, dict[str, Any]] = {name: dict(fields) for name, fields in RESOLVERS.items()}
+    nested = {(b.type_name, b.field_name): b for a in app_types.deployed() for b in a.bindings if b.key}
+    for app in app_types.deployed():
+        for b in app.bindings:
+            resolve = app_fields.by_key(b, nested) if b.key else app_fields.root(app, b, nested)
+            bound.setdefault(b.type_name, {})[b.field_name] = resolve
+    for type_name, fields in bound.items():
         kind = built.type_map[type_name]
         assert isinstance(kind, GraphQLObjectType)
         for field_name, resolve in fields.items():
             kind.fields[field_name].resolve = resolve
     return built
+
+
+@cache
+def field_permissions() -> frozenset[str]:
+    """Every permission a field of the schema needs (introspection needs them all)."""
+    apps = {b.permission for a in app_types.deployed() for b in a.bindings if b.permission}
+    return frozenset(FIELD_PERMISSIONS.values()) | apps
+
+
+@cache
+def list_sizes() -> tuple[frozenset[str], dict[str, int]]:
+    """The paged fields and unpaged lists' estimates of the cost limit, the apps' included."""
+    bindings = [b for a in app_types.deployed() for b in a.bindings]
+    paged = limits.PAGED_FIELDS | {b.field_name for b in bindings if b.paged}
+    estimates = {**limits.LIST_ESTIMATES, **{b.field_name: b.estimate for b in bindings if b.estimate}}
+    return frozenset(paged), estimates
 
 
 def run(request: GraphQLRequest, user: UserContext, platform: Platform) -> Answer:
@@ -73,7 +106,8 @@ def run(request: GraphQLRequest, user: UserContext, platform: Platform) -> Answe
         return _refused(400, invalid)
     try:
         limits.check_introspection(document, sees_every_field=_sees_every_field(user))
-        limits.check_cost(document, request.variables or {})
+        paged, estimates = list_sizes()
+        limits.check_cost(document, request.variables or {}, paged=paged, estimates=estimates)
     except StratusError as exc:
         return _refused(exc.status, [GraphQLError(exc.message, original_error=exc)])
     result = execute(
@@ -95,7 +129,7 @@ def run(request: GraphQLRequest, user: UserContext, platform: Platform) -> Answe
 
 
 def _sees_every_field(user: UserContext) -> bool:
-    return all(permissions.allows(user.permissions, p) for p in FIELD_PERMISSIONS.values())
+    return all(permissions.allows(user.permissions, p) for p in field_permissions())
 
 
 def _refused(status: int, errors: list[GraphQLError]) -> Answer:

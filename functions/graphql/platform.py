@@ -6,15 +6,23 @@ the callee applies the same tenant and permission rules as its public route."""
 
 from __future__ import annotations
 
-from typing import Protocol
+import json
+from collections.abc import Mapping
+from functools import cache
+from typing import Any, Protocol
 
 from functions.audit.client import AuditClient, AuditListing
 from functions.files.client import FileListing, FilesClient
+from functions.graphql import app_types
+from functions.graphql.app_types import AppTypes, Binding
 from functions.graphql.manifest import SERVICE
 from functions.notification.client import InboxListing, NotificationClient
 from functions.rbac.client import Assignments, AssignmentsRequest, RbacClient, RoleListing
 from functions.users.client import UserBatch, UserIds, UserListing, UsersClient
+from shared.app_graphql import AppRead, AppReadAnswer
+from shared.errors import InternalError
 from shared.ports import Port
+from shared.service_client import ServiceClient
 
 
 class Platform(Protocol):
@@ -41,6 +49,10 @@ class Platform(Protocol):
         cursor: str | None,
     ) -> AuditListing: ...
 
+    def app_read(self, app: AppTypes, request: AppRead) -> AppReadAnswer: ...
+
+    def app_batch(self, binding: Binding, keys: list[str]) -> Mapping[str, Any]: ...
+
 
 class ServicesPlatform:
     """The real adapter: one typed client per callee, made once per container."""
@@ -51,6 +63,9 @@ class ServicesPlatform:
         self._files = FilesClient(SERVICE)
         self._notification = NotificationClient(SERVICE)
         self._audit = AuditClient(SERVICE)
+        # Apps have no typed client (the platform never imports them): their read route is the kernel's
+        # (shared.app_graphql), its path and function from app_types.json, its bodies the kernel's models.
+        self._apps = ServiceClient(SERVICE.name, layer=SERVICE.layer)
 
     def users_page(self, page_size: int, cursor: str | None) -> UserListing:
         return self._users.list_internal(page_size=page_size, cursor=cursor)
@@ -88,6 +103,29 @@ class ServicesPlatform:
             page_size=page_size,
             cursor=cursor,
         )
+
+    def app_read(self, app: AppTypes, request: AppRead) -> AppReadAnswer:
+        data = self._apps.call(
+            app.app,
+            "POST",
+            app.path,
+            body=json.dumps(request.model_dump(by_alias=True, exclude_none=True)).encode(),
+            function=app.function,
+            idempotent=True,
+        )
+        try:
+            return AppReadAnswer.model_validate(data)
+        except ValueError as exc:
+            raise InternalError(f"{app.function} answered outside AppReadAnswer") from exc
+
+    def app_batch(self, binding: Binding, keys: list[str]) -> Mapping[str, Any]:
+        answer = self.app_read(_app(binding.app), AppRead(operation=binding.operation, keys=keys))
+        return answer.found or {}
+
+
+@cache
+def _app(name: str) -> AppTypes:
+    return next(a for a in app_types.deployed() if a.app == name)
 
 
 platform: Port[Platform] = Port(ServicesPlatform)

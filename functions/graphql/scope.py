@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from functions.graphql.app_types import Binding
 from functions.graphql.loaders import Loader
 from functions.graphql.platform import Platform
 from shared.context import UserContext
@@ -21,11 +22,19 @@ class Scope:
     users: Loader[str, Row] = field(init=False)
     assignments: Loader[str, Row] = field(init=False)
     me: Loader[str, Row] = field(init=False)
+    apps: dict[tuple[str, str], Loader[str, Row]] = field(init=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         self.users = Loader(self._fetch_users)
         self.me = Loader(self._fetch_users)
         self.assignments = Loader(self._fetch_assignments)
+
+    def app_loader(self, binding: Binding) -> Loader[str, Row]:
+        """The loader of an app's batched read (one per app operation, for this request)."""
+        key = (binding.app, binding.operation)
+        if key not in self.apps:
+            self.apps[key] = Loader(lambda keys: self.platform.app_batch(binding, keys))
+        return self.apps[key]
 
     def _fetch_users(self, user_ids: list[str]) -> Mapping[str, Row]:
         found = {u.user_id: row(u) for u in self.platform.users_by_id(user_ids).users}

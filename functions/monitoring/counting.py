@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from functions.monitoring import store
+from functions.monitoring import ports
 from functions.monitoring.models import COUNTERS, Counters, DayCounters, Summary
 from shared import permissions
 from shared.config import settings
@@ -76,7 +76,7 @@ def count(event: ServiceEvent) -> bool:
     if not increments:
         log.debug("event counts nothing", event_type=event.type)
         return False
-    added = store.count_once(event.id, event_day(event), increments)
+    added = ports.store().count_once(event.id, event_day(event), increments)
     if not added:
         log.info("event already counted", event_id=event.id)
         return False
@@ -103,7 +103,7 @@ def summary(days: int, *, today: date | None = None) -> Summary:
     permissions.require(caller, "metrics.read")
     last = today or datetime.now(UTC).date()
     window = [last - timedelta(days=n) for n in range(days - 1, -1, -1)]
-    stored = store.days(caller.tenant_id, window[0].isoformat(), last.isoformat())
+    stored = ports.store().days(caller.tenant_id, window[0].isoformat(), last.isoformat())
     per_day = [
         DayCounters.model_validate({**_known(stored.get(d.isoformat(), {})), "date": d.isoformat()})
         for d in window

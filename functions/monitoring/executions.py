@@ -8,10 +8,10 @@ and answers the first one: a retried call must not make two executions (or count
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
-from functions.monitoring import store
+from functions.monitoring import ports
 from functions.monitoring.models import Execution, ExecutionReport
+from functions.monitoring.ports import ExecutionRecord
 from shared.context import require
 from shared.envelopes import Page
 from shared.errors import InvalidRequest, PermissionDenied
@@ -25,17 +25,17 @@ def record(report: ExecutionReport, *, now: datetime | None = None) -> Execution
         if report.started_at
         else finished - timedelta(milliseconds=report.duration)
     )
-    stored = store.insert_execution(
-        {
-            "jobId": report.job_id,
-            "jobType": report.job_type,
-            "status": report.status,
-            "duration": report.duration,
-            "processedItems": report.processed_items,
-            "errors": list(report.errors),
-            "startedAt": _iso(started),
-            "finishedAt": _iso(finished),
-        }
+    stored = ports.store().insert_execution(
+        ExecutionRecord(
+            job_id=report.job_id,
+            job_type=report.job_type,
+            status=report.status,
+            duration=report.duration,
+            processed_items=report.processed_items,
+            errors=list(report.errors),
+            started_at=_iso(started),
+            finished_at=_iso(finished),
+        )
     )
     return _to_model(stored)
 
@@ -45,10 +45,10 @@ def recent(page_size: int, cursor: str | None) -> Page[Execution]:
     caller = require().require_user()
     if not is_platform_admin(caller):
         raise PermissionDenied("Requires a platform administrator")
-    items, next_cursor = store.executions_page(page_size=page_size, cursor=cursor)
+    items, next_cursor = ports.store().executions_page(page_size=page_size, cursor=cursor)
     return Page[Execution].of(
         [_to_model(i) for i in items],
-        total=store.executions_total(),
+        total=ports.store().executions_total(),
         page_size=page_size,
         cursor=cursor,
         next_cursor=next_cursor,
@@ -67,14 +67,14 @@ def _iso(instant: datetime) -> str:
     return instant.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def _to_model(item: dict[str, Any]) -> Execution:
+def _to_model(record: ExecutionRecord) -> Execution:
     return Execution(
-        job_id=str(item["jobId"]),
-        job_type=str(item["jobType"]),
-        status=str(item["status"]),
-        duration=int(item["duration"]),
-        processed_items=int(item["processedItems"]),
-        errors=[str(e) for e in item.get("errors") or []],
-        started_at=str(item["startedAt"]),
-        finished_at=str(item["finishedAt"]),
+        job_id=record.job_id,
+        job_type=record.job_type,
+        status=record.status,
+        duration=record.duration,
+        processed_items=record.processed_items,
+        errors=list(record.errors),
+        started_at=record.started_at,
+        finished_at=record.finished_at,
     )

@@ -10,7 +10,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.monitoring import exposition, store
+from functions.monitoring import exposition, ports
 from functions.monitoring.manifest import SERVICE
 from shared import request_metrics
 from shared.http_app import HttpApp
@@ -23,7 +23,7 @@ logger = app.logger
 def prometheus() -> Response[str]:
     """http_requests_total, http_request_duration_seconds and stratus_events_total of the UTC day."""
     day = datetime.now(UTC).date().isoformat()
-    body = exposition.render(request_metrics.read(day), store.every_tenant(day))
+    body = exposition.render(request_metrics.read(day), ports.store().every_tenant(day))
     return Response(status_code=200, content_type=exposition.CONTENT_TYPE, body=body)
 
 

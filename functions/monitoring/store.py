@@ -1,4 +1,5 @@
-"""The `monitoring` table: the only module that reads or writes it.
+"""The `monitoring` table: the only module that reads or writes it (the DynamoDB side of
+`ports.MonitoringStore`, every read and write through the pynamodb models below).
 
 Items:
 - counters      `TENANT#t#METRICS` / `DAY#<yyyy-mm-dd>`: the day's counters (ADD), and gsi1
@@ -14,30 +15,21 @@ Items:
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, cast
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.expressions.update import Action
 
-from shared import aws, tables
-from shared.config import settings
+from functions.monitoring.ports import ExecutionRecord, Increments
 from shared.envelopes import Cursor
 from shared.errors import InvalidRequest, ServiceUnavailable
-from shared.tables import tenant_key
+from shared.tables import Gsi1, Item, table_meta, tenant_key
+from shared.transactions import Transaction
 
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
-
+TABLE = "monitoring"
 MARKER_SECONDS = 35 * 24 * 3600
 JOBS_PK = "JOBS"
-_JOBS_COUNT = {"pk": "JOBS#COUNT", "sk": "COUNT"}
 _CONFLICT_ATTEMPTS = 5  # every event of a tenant and day contends on one counters item
-_NEW = "attribute_not_exists(pk)"
-_serializer, _deserializer = TypeSerializer(), TypeDeserializer()
-
-
-def _table() -> str:
-    return settings().table_name("monitoring")
 
 
 def metrics_pk(tenant_id: str) -> str:
@@ -48,160 +40,200 @@ def day_index_key(day: str) -> str:
     return f"METRICS#DAY#{day}"
 
 
-def _wire(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: _serializer.serialize(value) for name, value in item.items() if value is not None}
+class CountersItem(Item):
+    """A tenant's day: one number per counter of functions/monitoring/models.py COUNTERS."""
+
+    Meta = table_meta(TABLE)  # type: ignore[assignment]  # a live Meta (see shared.tables)
+
+    logins = NumberAttribute(null=True)
+    uploads = NumberAttribute(null=True)
+    upload_bytes = NumberAttribute(null=True, attr_name="uploadBytes")
+    deleted_files = NumberAttribute(null=True, attr_name="deletedFiles")
+    deleted_bytes = NumberAttribute(null=True, attr_name="deletedBytes")
+    users_created = NumberAttribute(null=True, attr_name="usersCreated")
+    users_deleted = NumberAttribute(null=True, attr_name="usersDeleted")
+    tenants_created = NumberAttribute(null=True, attr_name="tenantsCreated")
+    jobs_completed = NumberAttribute(null=True, attr_name="jobsCompleted")
+    jobs_failed = NumberAttribute(null=True, attr_name="jobsFailed")
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi1 = Gsi1()
+
+    def numbers(self) -> dict[str, int]:
+        found = {name: getattr(self, attr) for name, attr in COUNTER_ATTRIBUTES.items()}
+        return {name: int(value) for name, value in found.items() if value is not None}
 
 
-def _plain(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: _deserializer.deserialize(value) for name, value in item.items()}
+# Counter name on the wire -> the model's attribute name.
+COUNTER_ATTRIBUTES: dict[str, str] = {
+    attribute.attr_name: name
+    for name, attribute in CountersItem.get_attributes().items()
+    if isinstance(attribute, NumberAttribute) and name != "expires_at"
+}
+
+
+class CountedItem(Item):
+    """An event already counted (`EVENT#<eventId>`), written with its counts; expires after MARKER_SECONDS,
+    longer than any redelivery."""
+
+    Meta = table_meta(TABLE)  # type: ignore[assignment]
+
+    day = UnicodeAttribute()
+
+
+class ExecutionItem(Item):
+    Meta = table_meta(TABLE)  # type: ignore[assignment]
+
+    job_id = UnicodeAttribute(attr_name="jobId")
+    job_type = UnicodeAttribute(attr_name="jobType")
+    status = UnicodeAttribute()
+    duration = NumberAttribute()
+    processed_items = NumberAttribute(attr_name="processedItems")
+    errors = ListAttribute(of=UnicodeAttribute, default=list)
+    started_at = UnicodeAttribute(attr_name="startedAt")
+    finished_at = UnicodeAttribute(attr_name="finishedAt")
+
+    def record(self) -> ExecutionRecord:
+        return ExecutionRecord(
+            job_id=self.job_id,
+            job_type=self.job_type,
+            status=self.status,
+            duration=int(self.duration),
+            processed_items=int(self.processed_items),
+            started_at=self.started_at,
+            finished_at=self.finished_at,
+            errors=[str(e) for e in self.errors or []],
+        )
+
+
+class ClaimItem(Item):
+    """`JOB#<jobId>` / `CLAIM`: the job id is taken, by the execution stored under `executionSk`."""
+
+    Meta = table_meta(TABLE)  # type: ignore[assignment]
+
+    execution_sk = UnicodeAttribute(attr_name="executionSk")
+
+
+class CountItem(Item):
+    Meta = table_meta(TABLE)  # type: ignore[assignment]
+
+    total = NumberAttribute(attr_name="count", null=True)  # `count` would shadow Model.count
+
+
+def _jobs_count() -> CountItem:
+    return CountItem("JOBS#COUNT", "COUNT")
 
 
 # --- counters ----------------------------------------------------------------------------------------
-def count_once(event_id: str, day: str, increments: Mapping[str, Mapping[str, int]]) -> bool:
+def count_once(event_id: str, day: str, increments: Increments) -> bool:
     """Add `increments` ({tenant: {counter: n}}) to each tenant's `day`, all or nothing, once per event.
     True if added now; False if this event was already counted."""
     first = next(iter(increments))
-    marker = {
-        "pk": metrics_pk(first),
-        "sk": f"EVENT#{event_id}",
-        "day": day,
-        "expiresAt": int(time.time()) + MARKER_SECONDS,
-    }
-    items: list[TransactWriteItemTypeDef] = [
-        {"Put": {"TableName": _table(), "Item": _wire(marker), "ConditionExpression": _NEW}}
-    ]
-    items.extend(_add(tenant, day, counters) for tenant, counters in increments.items())
-    reasons = _transact(items)
-    if reasons is None:
+    marker = CountedItem(
+        metrics_pk(first), f"EVENT#{event_id}", day=day, expires_at=int(time.time()) + MARKER_SECONDS
+    )
+    txn = Transaction(table=TABLE, attempts=_CONFLICT_ATTEMPTS)
+    counted = txn.put(marker, condition=CountedItem.pk.does_not_exist())
+    for tenant_id, counters in increments.items():
+        actions: list[Action] = [
+            getattr(CountersItem, COUNTER_ATTRIBUTES[name]).add(amount) for name, amount in counters.items()
+        ]
+        actions += [
+            CountersItem.gsi1pk.set(day_index_key(day)),
+            CountersItem.gsi1sk.set(tenant_key(tenant_id)),
+        ]
+        txn.update(CountersItem(metrics_pk(tenant_id), f"DAY#{day}"), actions)
+    cancelled = txn.commit()
+    if cancelled is None:
         return True
-    if reasons[0] == "ConditionalCheckFailed":
+    if cancelled.condition_failed(counted):
         return False
-    raise ServiceUnavailable(f"The counters were not written: {reasons}")
-
-
-def _add(tenant_id: str, day: str, counters: Mapping[str, int]) -> TransactWriteItemTypeDef:
-    names = {"#g1pk": "gsi1pk", "#g1sk": "gsi1sk"}
-    values: dict[str, Any] = {":g1pk": {"S": day_index_key(day)}, ":g1sk": {"S": tenant_key(tenant_id)}}
-    adds = []
-    for i, (name, amount) in enumerate(counters.items()):
-        names[f"#c{i}"], values[f":c{i}"] = name, {"N": str(amount)}
-        adds.append(f"#c{i} :c{i}")
-    return {
-        "Update": {
-            "TableName": _table(),
-            "Key": _wire({"pk": metrics_pk(tenant_id), "sk": f"DAY#{day}"}),
-            "UpdateExpression": "ADD " + ", ".join(adds) + " SET #g1pk = :g1pk, #g1sk = :g1sk",
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": values,
-        }
-    }
+    raise ServiceUnavailable(f"The counters were not written: {cancelled.reasons}")
 
 
 def days(tenant_id: str, first: str, last: str) -> dict[str, dict[str, int]]:
     """The tenant's counters of each day from `first` to `last` (inclusive) that has any: one Query."""
-    paginator = aws.client("dynamodb").get_paginator("query")
-    pages = paginator.paginate(
-        TableName=_table(),
-        KeyConditionExpression="pk = :pk AND sk BETWEEN :first AND :last",
-        ExpressionAttributeValues=_wire(
-            {":pk": metrics_pk(tenant_id), ":first": f"DAY#{first}", ":last": f"DAY#{last}"}
-        ),
-    )
-    found: dict[str, dict[str, int]] = {}
-    for page in pages:
-        for item in page.get("Items", []):
-            found[item["sk"]["S"].removeprefix("DAY#")] = _numbers(item)
-    return found
+    found = CountersItem.query(metrics_pk(tenant_id), CountersItem.sk.between(f"DAY#{first}", f"DAY#{last}"))
+    return {item.sk.removeprefix("DAY#"): item.numbers() for item in found}
 
 
 def every_tenant(day: str) -> dict[str, dict[str, int]]:
     """Every tenant's counters of `day`: one Query of the day index (eventually consistent)."""
-    paginator = aws.client("dynamodb").get_paginator("query")
-    pages = paginator.paginate(
-        TableName=_table(),
-        IndexName="gsi1",
-        KeyConditionExpression="gsi1pk = :day",
-        ExpressionAttributeValues={":day": {"S": day_index_key(day)}},
-    )
-    found: dict[str, dict[str, int]] = {}
-    for page in pages:
-        for item in page.get("Items", []):
-            found[item["gsi1sk"]["S"].removeprefix("TENANT#")] = _numbers(item)
-    return found
-
-
-def _numbers(item: Mapping[str, Any]) -> dict[str, int]:
-    return {name: int(value["N"]) for name, value in item.items() if "N" in value}
+    found = (cast(CountersItem, item) for item in CountersItem.gsi1.query(day_index_key(day)))
+    return {str(item.gsi1sk).removeprefix("TENANT#"): item.numbers() for item in found}
 
 
 # --- job executions ----------------------------------------------------------------------------------
-def insert_execution(execution: Mapping[str, Any]) -> dict[str, Any]:
+def insert_execution(execution: ExecutionRecord) -> ExecutionRecord:
     """Store the execution once per jobId; → the stored one (the earlier report when there was one)."""
-    sk = f"{execution['startedAt']}#{execution['jobId']}"
-    claim = {"pk": f"JOB#{execution['jobId']}", "sk": "CLAIM", "executionSk": sk}
-    record = {**execution, "pk": JOBS_PK, "sk": sk}
-    reasons = _transact(
-        [
-            {"Put": {"TableName": _table(), "Item": _wire(claim), "ConditionExpression": _NEW}},
-            {"Put": {"TableName": _table(), "Item": _wire(record), "ConditionExpression": _NEW}},
-            {
-                "Update": {
-                    "TableName": _table(),
-                    "Key": _wire(_JOBS_COUNT),
-                    "UpdateExpression": "ADD #count :one",
-                    "ExpressionAttributeNames": {"#count": "count"},
-                    "ExpressionAttributeValues": {":one": {"N": "1"}},
-                }
-            },
-        ]
+    sk = f"{execution.started_at}#{execution.job_id}"
+    item = ExecutionItem(
+        JOBS_PK,
+        sk,
+        job_id=execution.job_id,
+        job_type=execution.job_type,
+        status=execution.status,
+        duration=execution.duration,
+        processed_items=execution.processed_items,
+        errors=list(execution.errors),
+        started_at=execution.started_at,
+        finished_at=execution.finished_at,
     )
-    if reasons is None:
-        return dict(execution)
-    if reasons[0] != "ConditionalCheckFailed":
-        raise ServiceUnavailable(f"The execution was not stored: {reasons}")
-    stored = _get(f"JOB#{execution['jobId']}", "CLAIM")
-    earlier = _get(JOBS_PK, str(stored["executionSk"])) if stored else None
+    txn = Transaction(table=TABLE, attempts=_CONFLICT_ATTEMPTS)
+    claim = txn.put(
+        ClaimItem(f"JOB#{execution.job_id}", "CLAIM", execution_sk=sk),
+        condition=ClaimItem.pk.does_not_exist(),
+    )
+    txn.put(item, condition=ExecutionItem.pk.does_not_exist())
+    txn.update(_jobs_count(), [CountItem.total.add(1)])
+    cancelled = txn.commit()
+    if cancelled is None:
+        return execution
+    if not cancelled.condition_failed(claim):
+        raise ServiceUnavailable(f"The execution was not stored: {cancelled.reasons}")
+    stored = ClaimItem.get_live(f"JOB#{execution.job_id}", "CLAIM")
+    earlier = ExecutionItem.get_live(JOBS_PK, stored.execution_sk) if stored else None
     if earlier is None:  # the claim and the record are written together; one without the other is a bug
         raise ServiceUnavailable("The earlier execution of this job could not be read")
-    return {k: v for k, v in earlier.items() if k not in ("pk", "sk")}
-
-
-def _get(pk: str, sk: str) -> dict[str, Any] | None:
-    found = aws.client("dynamodb").get_item(
-        TableName=_table(), Key=_wire({"pk": pk, "sk": sk}), ConsistentRead=True
-    )
-    item = found.get("Item")
-    return _plain(item) if item else None
+    return earlier.record()
 
 
 def executions_total() -> int:
-    found = _get(_JOBS_COUNT["pk"], _JOBS_COUNT["sk"])
-    return int(found["count"]) if found else 0
+    found = CountItem.get_live("JOBS#COUNT", "COUNT")
+    return int(found.total or 0) if found else 0
 
 
-def executions_page(*, page_size: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+def executions_page(*, page_size: int, cursor: str | None) -> tuple[list[ExecutionRecord], str | None]:
     """Newest first; one more than the page is read, so the next cursor exists only if there is more."""
     start, page_number = Cursor.decode(cursor)
-    request: dict[str, Any] = {
-        "TableName": _table(),
-        "KeyConditionExpression": "pk = :pk",
-        "ExpressionAttributeValues": {":pk": {"S": JOBS_PK}},
-        "ScanIndexForward": False,
-        "Limit": page_size + 1,
-    }
-    if start is not None:
-        if set(start) != {"pk", "sk"} or start["pk"] != {"S": JOBS_PK} or "S" not in start["sk"]:
-            raise InvalidRequest("The cursor is not valid", field="cursor")
-        request["ExclusiveStartKey"] = start
-    items = aws.client("dynamodb").query(**request).get("Items", [])
-    taken = items[:page_size]
-    more = len(items) > page_size
-    next_cursor = (
-        Cursor.encode({"pk": taken[-1]["pk"], "sk": taken[-1]["sk"]}, page=page_number + 1) if more else None
+    if start is not None and not _is_jobs_key(start):
+        raise InvalidRequest("The cursor is not valid", field="cursor")
+    found = ExecutionItem.query(
+        JOBS_PK,
+        scan_index_forward=False,
+        limit=page_size + 1,
+        page_size=page_size + 1,
+        last_evaluated_key=start,
     )
-    return [{k: v for k, v in _plain(i).items() if k not in ("pk", "sk")} for i in taken], next_cursor
+    taken: list[ExecutionRecord] = []
+    for item in found:
+        taken.append(item.record())
+        if len(taken) == page_size:
+            break
+    if len(taken) < page_size:
+        return taken, None
+    last = found.last_evaluated_key  # the key of the page's last item (pynamodb rebuilds it mid-page)
+    if next(iter(found), None) is None:
+        return taken, None
+    return taken, Cursor.encode(last, page=page_number + 1)
 
 
-# --- transactions ------------------------------------------------------------------------------------
-def _transact(items: list[TransactWriteItemTypeDef]) -> list[str] | None:
-    return tables.transact(items, table="monitoring", attempts=_CONFLICT_ATTEMPTS)
+def _is_jobs_key(start: dict[str, Any]) -> bool:
+    """A cursor is opaque but not trusted: it must be a key of the executions' partition."""
+    sk = start.get("sk")
+    return (
+        set(start) == {"pk", "sk"}
+        and start["pk"] == {"S": JOBS_PK}
+        and isinstance(sk, dict)
+        and set(sk) == {"S"}
+    )

@@ -1,19 +1,19 @@
 """The providers: email by SES (`SendEmail`, plain text), SMS by SNS (`Publish` to a phone number).
 
 Each returns the provider's message id, or raises `ProviderError` — the one failure the dispatcher
-records and retries. The in-app channel is the table itself (inbox_store.add_to_inbox).
+records and retries. The in-app channel is the table itself (inbox_store.add). The adapter of
+`ports.providers`.
 """
 
 from __future__ import annotations
 
 from botocore.exceptions import BotoCoreError, ClientError
 
+from functions.notification.ports import ProviderError
 from shared import aws
 from shared.config import settings
 
-
-class ProviderError(Exception):
-    """SES or SNS refused or could not be reached; the delivery is retried."""
+__all__ = ["ProviderError", "send_email", "send_sms"]
 
 
 def send_email(to: str, subject: str, body: str) -> str:

@@ -6,6 +6,7 @@ manifest and models (no handler, no store), so a caller's cold start does not lo
 
 from __future__ import annotations
 
+from functions.notification.inbox_models import InboxAdded, InboxRequest
 from functions.notification.listing_models import InboxListing
 from functions.notification.manifest import SERVICE
 from functions.notification.message_models import MessageRequest, MessageSent
@@ -19,7 +20,9 @@ from shared.typed_client import TypedClient
 __all__ = [
     "AlertRequest",
     "AlertResult",
+    "InboxAdded",
     "InboxListing",
+    "InboxRequest",
     "MessageRequest",
     "MessageSent",
     "NotificationClient",
@@ -40,6 +43,13 @@ class NotificationClient(TypedClient):
         Handled by functions/notification/inbox_internal.py."""
         query = {"unread": unread, "pageSize": page_size, "cursor": cursor}
         return self._send("inbox-internal", InboxListing, query=query)
+
+    def inbox_add(self, body: InboxRequest) -> InboxAdded:
+        """`POST /internal/notifications/inbox`: one in-app notification for a user, asked for by another
+        service (an app's alert).
+
+        Handled by functions/notification/inbox_add.py."""
+        return self._send("inbox-add", InboxAdded, body)
 
     def alerts_send(self, body: AlertRequest) -> AlertResult:
         """`POST /internal/alerts/send`: seed 000 scenario 4: alert the platform admins (and given

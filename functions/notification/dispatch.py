@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from functions.notification import channels, inbox_store, store
-from functions.notification.channels import ProviderError
+from functions.notification import ports
+from functions.notification.notification_ids import new_notification_id
+from functions.notification.ports import Delivery, InboxRecord, ProviderError
 from functions.notification.recipients import Recipient
 from functions.notification.templates import Rendered
-from shared import observability, outbox
+from shared import observability
 from shared.errors import ServiceUnavailable
 from shared.events import publisher
 
@@ -40,31 +41,31 @@ class Outcome:
 
 
 def preferences(tenant_id: str, user_id: str) -> dict[str, bool]:
-    stored = store.get_preferences(tenant_id, user_id)
+    stored = ports.store().preferences(tenant_id, user_id)
     return {name: bool(stored.get(name, default)) for name, default in DEFAULT_PREFERENCES.items()}
 
 
 def deliver(tenant_id: str, key: str, message: Rendered, recipients: Iterable[Recipient]) -> Outcome:
     """Send `message` (deliveries recorded under `key`: an event id, an alert's key) to `recipients`.
     Raises `DeliveryFailed` after trying everything when any delivery failed."""
-    pk = store.delivery_pk(tenant_id, key)
+    store = ports.store()
     outcome = Outcome()
     for recipient in _unique(recipients):
         allowed = preferences(tenant_id, recipient.user_id) if recipient.user_id else {"email": True}
         for channel in CHANNELS:
             if channel not in allowed:
                 continue  # a bare address has an email and nothing else
-            sk = f"{channel}#{recipient.target}"
+            delivery = Delivery(tenant_id, key, f"{channel}#{recipient.target}")
             reason = _why_not(channel, recipient, allowed)
             if reason:
-                store.record_skipped(pk, sk, template=message.template, reason=reason)
+                store.record_skipped(delivery, template=message.template, reason=reason)
                 continue
             try:
-                status = _send(channel, tenant_id, pk, sk, recipient, message, key)
+                status = _send(channel, delivery, recipient, message)
             except ProviderError as exc:
                 logger.warning("delivery failed", channel=channel, target=recipient.target, error=str(exc))
-                store.finish(pk, sk, status="failed", error=str(exc)[:500])
-                outcome.failed.append(sk)
+                store.finish(delivery, status="failed", error=str(exc)[:500])
+                outcome.failed.append(delivery.target)
                 continue
             outcome.delivered += status == "sent"
     if outcome.failed:
@@ -96,54 +97,61 @@ def _why_not(channel: str, recipient: Recipient, allowed: dict[str, bool]) -> st
     return None
 
 
-def _send(
-    channel: str, tenant_id: str, pk: str, sk: str, recipient: Recipient, message: Rendered, key: str
-) -> str:
+def _send(channel: str, delivery: Delivery, recipient: Recipient, message: Rendered) -> str:
     """Deliver on one channel unless already done; → the delivery's status afterwards."""
     if channel == "inApp":
-        assert recipient.user_id
-        notification_id, created_at = inbox_store.new_notification_id()
-        entry = {
-            "notificationId": notification_id,
-            "type": message.template,
-            "title": message.subject,
-            "body": message.body,
-            "createdAt": created_at,
-            "eventId": key,
-        }
-        # Announced with the item (staged in its transaction): the realtime service pushes it.
-        created = publisher.build(
-            "notification.created",
-            {
-                "userId": recipient.user_id,
-                **{k: v for k, v in entry.items() if k != "eventId"},
-                "read": False,
-            },
-            source="notification",
-            tenant_id=tenant_id,
-            user_id=recipient.user_id,
-        )
-        if inbox_store.add_to_inbox(
-            tenant_id,
-            recipient.user_id,
-            entry,
-            delivery=(pk, sk),
-            template=message.template,
-            events=[created],
-        ):
-            outbox.release(created)
-            return "sent"
-        return _status(pk, sk)
-    if not store.claim(pk, sk, template=message.template):
-        return _status(pk, sk)
+        return _send_in_app(delivery, recipient, message)
+    if not ports.store().claim(delivery, template=message.template):
+        return _status(delivery)
     if channel == "email":
-        provider_id = channels.send_email(str(recipient.email), message.subject, message.body)
+        provider_id = ports.providers().send_email(str(recipient.email), message.subject, message.body)
     else:
-        provider_id = channels.send_sms(str(recipient.phone), message.sms)
-    store.finish(pk, sk, status="sent", provider_id=provider_id)
+        provider_id = ports.providers().send_sms(str(recipient.phone), message.sms)
+    ports.store().finish(delivery, status="sent", provider_id=provider_id)
     return "sent"
 
 
-def _status(pk: str, sk: str) -> str:
-    record = store.get_delivery(pk, sk) or {}
-    return str(record.get("status", "unknown"))
+def _send_in_app(delivery: Delivery, recipient: Recipient, message: Rendered) -> str:
+    assert recipient.user_id
+    notification_id, created_at = new_notification_id()
+    entry = InboxRecord(
+        notification_id=notification_id,
+        type=message.template,
+        title=message.subject,
+        body=message.body,
+        created_at=created_at,
+        event_id=delivery.key,
+    )
+    # Announced with the item (staged in its transaction): the realtime service pushes it.
+    created = publisher.build(
+        "notification.created",
+        {
+            "userId": recipient.user_id,
+            "notificationId": entry.notification_id,
+            "type": entry.type,
+            "title": entry.title,
+            "body": entry.body,
+            "createdAt": entry.created_at,
+            "read": False,
+        },
+        source="notification",
+        tenant_id=delivery.tenant_id,
+        user_id=recipient.user_id,
+    )
+    added = ports.inbox().add(
+        delivery.tenant_id,
+        recipient.user_id,
+        entry,
+        delivery=delivery,
+        template=message.template,
+        events=[created],
+    )
+    if added:
+        ports.outbox().release(created)
+        return "sent"
+    return _status(delivery)
+
+
+def _status(delivery: Delivery) -> str:
+    record = ports.store().delivery(delivery)
+    return record.status if record else "unknown"

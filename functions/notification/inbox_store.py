@@ -1,154 +1,168 @@
-"""The in-app inbox in the `notifications` table: items `TENANT#t#USER#u#INBOX` / `<createdAt>#<id>`
-(unread ones also on the sparse index gsi1, `TENANT#t#USER#u#UNREAD`) and the per-user counters
-`TENANT#t#USER#u` / `INBOX` (total, unread), changed only in the transactions that change the items.
+"""The in-app inbox in the `notifications` table, the DynamoDB side of `ports.InboxStore`: items
+`TENANT#t#USER#u#INBOX` / `<createdAt>#<id>` (unread ones also on the sparse index gsi1,
+`TENANT#t#USER#u#UNREAD`) and the per-user counters `TENANT#t#USER#u` / `INBOX` (total, unread), changed
+only in the transactions that change the items (shared.transactions).
 """
 
 from __future__ import annotations
 
-import re
-import time
-import uuid
-from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
-from functions.notification.store import (
-    db,
-    delivery_item,
-    get,
-    inbox_pk,
-    key,
-    plain,
-    table,
-    transact,
-    unread_pk,
-    user_pk,
-    values,
-    wire,
-)
-from shared import outbox
+from pynamodb.attributes import BooleanAttribute, NumberAttribute, UnicodeAttribute
+
+from functions.notification.ports import Delivery, InboxRecord
+from functions.notification.store import TABLE, DeliveryItem, delivery_item, user_pk
 from shared.envelopes import Cursor
-from shared.errors import InvalidRequest
+from shared.errors import InvalidRequest, ServiceUnavailable
 from shared.events.model import ServiceEvent
-
-_NOTIFICATION_ID = re.compile(r"n_([0-9]{13})[0-9a-f]{16}")
-
-
-def new_notification_id() -> tuple[str, str]:
-    """(notificationId, createdAt). The id carries its creation time (ms), so mark-read finds the item's
-    sort key `<createdAt>#<id>` from the id alone: no lookup item, no query."""
-    millis = time.time_ns() // 1_000_000
-    return f"n_{millis:013d}{uuid.uuid4().hex[:16]}", _iso(millis)
+from shared.tables import Gsi1, Item, table_meta, tenant_key
+from shared.transactions import Transaction
 
 
-def inbox_sk(notification_id: str) -> str | None:
-    """The sort key an id names, or None when it is not one of ours (so: not found)."""
-    found = _NOTIFICATION_ID.fullmatch(notification_id)
-    return f"{_iso(int(found.group(1)))}#{notification_id}" if found else None
+def inbox_pk(tenant_id: str, user_id: str) -> str:
+    return tenant_key(tenant_id, "USER", user_id, "INBOX")
 
 
-def _iso(millis: int) -> str:
-    moment = datetime.fromtimestamp(millis / 1000, UTC)
-    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+def unread_pk(tenant_id: str, user_id: str) -> str:
+    return tenant_key(tenant_id, "USER", user_id, "UNREAD")
 
 
-def add_to_inbox(
+def _sk(notification_id: str, created_at: str) -> str:
+    return f"{created_at}#{notification_id}"
+
+
+class InboxItem(Item):
+    Meta = table_meta(TABLE)  # type: ignore[assignment]  # a live Meta (see shared.tables)
+
+    notification_id = UnicodeAttribute(attr_name="notificationId")
+    type = UnicodeAttribute()
+    title = UnicodeAttribute()
+    body = UnicodeAttribute()
+    created_at = UnicodeAttribute(attr_name="createdAt")
+    event_id = UnicodeAttribute(null=True, attr_name="eventId")
+    read = BooleanAttribute(default=False)
+    # Only while unread: the sparse index lists the unread items.
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    gsi1 = Gsi1()
+
+    def record(self) -> InboxRecord:
+        return InboxRecord(
+            self.notification_id, self.type, self.title, self.body, self.created_at, self.read, self.event_id
+        )
+
+
+class CountersItem(Item):
+    """`INBOX` of a user: the maintained counts (ADDed to, so they exist from the first item on)."""
+
+    Meta = table_meta(TABLE)  # type: ignore[assignment]
+
+    total = NumberAttribute(null=True)
+    unread = NumberAttribute(null=True)
+
+
+def _counters(tenant_id: str, user_id: str) -> CountersItem:
+    return CountersItem(user_pk(tenant_id, user_id), "INBOX")
+
+
+def add(
     tenant_id: str,
     user_id: str,
-    entry: Mapping[str, Any],
+    entry: InboxRecord,
     *,
-    delivery: tuple[str, str],
+    delivery: Delivery,
     template: str,
     events: Sequence[ServiceEvent] = (),
 ) -> bool:
     """Item, counts, its `sent` delivery record and the outbox entries of `events` (notification.created)
     in one transaction: False (and nothing written) when that delivery already happened, so a redelivered
     event never adds a second item or count."""
-    sk = f"{entry['createdAt']}#{entry['notificationId']}"
-    item = {"pk": inbox_pk(tenant_id, user_id), "sk": sk, **entry, "read": False}
-    item |= {"gsi1pk": unread_pk(tenant_id, user_id), "gsi1sk": sk}
-    record = delivery_item(*delivery, "sent", template, providerId=entry["notificationId"])
-    new = "attribute_not_exists(pk)"
-    reasons = transact(
-        [
-            {"Put": {"TableName": table(), "Item": wire(item), "ConditionExpression": new}},
-            {
-                "Update": {
-                    "TableName": table(),
-                    "Key": key(user_pk(tenant_id, user_id), "INBOX"),
-                    "UpdateExpression": "ADD #total :one, #unread :one",
-                    "ExpressionAttributeNames": {"#total": "total", "#unread": "unread"},
-                    "ExpressionAttributeValues": values(one=1),
-                }
-            },
-            {"Put": {"TableName": table(), "Item": wire(record), "ConditionExpression": new}},
-            *(outbox.staged(event) for event in events),
-        ]
+    sk = _sk(entry.notification_id, entry.created_at)
+    item = InboxItem(
+        inbox_pk(tenant_id, user_id),
+        sk,
+        notification_id=entry.notification_id,
+        type=entry.type,
+        title=entry.title,
+        body=entry.body,
+        created_at=entry.created_at,
+        event_id=entry.event_id,
+        read=False,
+        gsi1pk=unread_pk(tenant_id, user_id),
+        gsi1sk=sk,
     )
-    return reasons is None
+    record = delivery_item(delivery, "sent", template, provider_id=entry.notification_id)
+    txn = Transaction(table=TABLE)
+    txn.put(item, condition=InboxItem.pk.does_not_exist())
+    txn.update(_counters(tenant_id, user_id), [CountersItem.total.add(1), CountersItem.unread.add(1)])
+    txn.put(record, condition=DeliveryItem.pk.does_not_exist())
+    txn.stage(*events)
+    cancelled = txn.commit()
+    if cancelled is None:
+        return True
+    if cancelled.condition_failed():
+        return False
+    raise ServiceUnavailable(f"The notifications transaction was cancelled: {cancelled.reasons}")
 
 
 def counts(tenant_id: str, user_id: str) -> tuple[int, int]:
     """(total, unread) of the user's inbox: the maintained counters."""
-    item = get(user_pk(tenant_id, user_id), "INBOX") or {}
-    return max(0, int(item.get("total", 0))), max(0, int(item.get("unread", 0)))
+    item = CountersItem.get_live(user_pk(tenant_id, user_id), "INBOX")
+    if item is None:
+        return 0, 0
+    return max(0, int(item.total or 0)), max(0, int(item.unread or 0))
 
 
-def mark_read(tenant_id: str, user_id: str, sk: str) -> bool:
+def mark_read(tenant_id: str, user_id: str, notification_id: str, created_at: str) -> bool:
     """Mark one of the user's items read (it leaves the unread index) and count one unread less, once.
     → False when the user has no such item; an item already read is fine and changes nothing."""
-    reasons = transact(
-        [
-            {
-                "Update": {
-                    "TableName": table(),
-                    "Key": key(inbox_pk(tenant_id, user_id), sk),
-                    "UpdateExpression": "SET #read = :true REMOVE gsi1pk, gsi1sk",
-                    "ConditionExpression": "attribute_exists(pk) AND #read = :false",
-                    "ExpressionAttributeNames": {"#read": "read"},
-                    "ExpressionAttributeValues": values(true=True, false=False),
-                }
-            },
-            {
-                "Update": {
-                    "TableName": table(),
-                    "Key": key(user_pk(tenant_id, user_id), "INBOX"),
-                    "UpdateExpression": "ADD #unread :minus",
-                    "ExpressionAttributeNames": {"#unread": "unread"},
-                    "ExpressionAttributeValues": values(minus=-1),
-                }
-            },
-        ]
+    item = InboxItem(inbox_pk(tenant_id, user_id), _sk(notification_id, created_at))
+    txn = Transaction(table=TABLE)
+    txn.update(
+        item,
+        [InboxItem.read.set(True), InboxItem.gsi1pk.remove(), InboxItem.gsi1sk.remove()],
+        condition=InboxItem.pk.exists() & (InboxItem.read == False),  # noqa: E712 - a DynamoDB condition
     )
-    return reasons is None or get(inbox_pk(tenant_id, user_id), sk) is not None
+    txn.update(_counters(tenant_id, user_id), [CountersItem.unread.add(-1)])
+    cancelled = txn.commit()
+    if cancelled is None:
+        return True
+    if cancelled.condition_failed(0):
+        return InboxItem.get_live(item.pk, item.sk) is not None
+    raise ServiceUnavailable(f"The notifications transaction was cancelled: {cancelled.reasons}")
 
 
-def inbox_page(
+def page(
     tenant_id: str, user_id: str, *, unread: bool, page_size: int, cursor: str | None
-) -> tuple[list[dict[str, Any]], str | None]:
+) -> tuple[list[InboxRecord], str | None]:
     """One page of the user's items, newest first (all, or only the unread through the sparse index).
     Asks for one item more than the page, so a next cursor means a next item really exists."""
-    key_name, pk = (
-        ("gsi1pk", unread_pk(tenant_id, user_id)) if unread else ("pk", inbox_pk(tenant_id, user_id))
-    )
-    start, page = Cursor.decode(cursor)
-    request: dict[str, Any] = {
-        "TableName": table(),
-        "KeyConditionExpression": f"{key_name} = :pk",
-        "ExpressionAttributeValues": values(pk=pk),
-        "ScanIndexForward": False,
-        "Limit": page_size + 1,
-    }
-    if unread:
-        request["IndexName"] = "gsi1"
+    start, page_number = Cursor.decode(cursor)
     if start is not None:
-        request["ExclusiveStartKey"] = _checked_start(start, tenant_id, user_id, unread)
-    items = [plain(raw) for raw in db().query(**request).get("Items", [])]
-    if len(items) <= page_size:
+        start = _checked_start(start, tenant_id, user_id, unread)
+    query: dict[str, Any] = {
+        "scan_index_forward": False,
+        "limit": page_size + 1,
+        "page_size": page_size + 1,
+        "last_evaluated_key": start,
+    }
+    found = (
+        InboxItem.gsi1.query(unread_pk(tenant_id, user_id), **query)
+        if unread
+        else InboxItem.query(inbox_pk(tenant_id, user_id), **query)
+    )
+    items: list[InboxRecord] = []
+    for item in found:
+        items.append(cast(InboxItem, item).record())  # gsi1 answers the model it is declared on
+        if len(items) == page_size:
+            break
+    if len(items) < page_size:
         return items, None
-    last = items[page_size - 1]
-    names = ("pk", "sk", "gsi1pk", "gsi1sk") if unread else ("pk", "sk")
-    return items[:page_size], Cursor.encode({n: {"S": last[n]} for n in names}, page=page + 1)
+    last = found.last_evaluated_key  # the key of the page's last item (pynamodb rebuilds it mid-page)
+    if next(iter(found), None) is None:
+        return items, None
+    return items, Cursor.encode(last, page=page_number + 1)
 
 
 def _checked_start(start: dict[str, Any], tenant_id: str, user_id: str, unread: bool) -> dict[str, Any]:

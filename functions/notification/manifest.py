@@ -72,8 +72,17 @@ SERVICE = Service(
             description="Seed 000 scenario 4: alert the platform admins (and given addresses).",
         ),
         Function(
+            "inbox-add",
+            Route("POST", "/internal/notifications/inbox"),
+            tables=TABLES,
+            publishes=True,  # notification.created with the item (realtime pushes it)
+            description="One in-app notification for a user, asked for by another service (an app's alert).",
+        ),
+        Function(
             "messages-send",
-            Route("POST", "/internal/messages/send"),
+            # Idempotent by construction: the delivery is claimed under the call's key (mailer.py), so a
+            # repeat answers the same and sends nothing twice (notification's test_links.py).
+            Route("POST", "/internal/messages/send", idempotent=True),
             tables=TABLES,
             sends_messages=True,
             description="One account-link email (verify, reset, invitation) to one address, once per key.",

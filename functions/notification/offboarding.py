@@ -5,9 +5,10 @@ tenant (inboxes, counters, preferences, recipients, admin list, delivery records
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
-from functions.notification import inbox_store, store
+from functions.notification import ports
 from functions.notification.manifest import SERVICE
 from shared.events.model import ServiceEvent
 from shared.tenant_export import TenantExportPage, TenantExportRequest
@@ -23,20 +24,30 @@ def export_page(body: TenantExportRequest) -> TenantExportPage:
         inbox: list[dict[str, Any]] = []
         cursor: str | None = None
         for _ in range(_MAX_PAGES):
-            found, cursor = inbox_store.inbox_page(
+            found, cursor = ports.inbox().page(
                 body.tenant_id, user_id, unread=False, page_size=_PAGE, cursor=cursor
             )
             inbox += [_public(item) for item in found]
             if cursor is None:
                 break
-        preferences = _public(store.get_preferences(body.tenant_id, user_id))
+        preferences = ports.store().preferences(body.tenant_id, user_id)
         items.append({"userId": user_id, "preferences": preferences, "inbox": inbox})
     return TenantExportPage(items=items, next_cursor=None)
 
 
-def _public(item: dict[str, Any]) -> dict[str, Any]:
-    """Without the table's keys."""
-    return {k: v for k, v in item.items() if k not in ("pk", "sk", "expiresAt") and not k.startswith("gsi")}
+def _public(item: ports.InboxRecord) -> dict[str, Any]:
+    """The item as the inbox stores it, camelCase (the event id only when it has one)."""
+    named = {
+        "notificationId": "notification_id",
+        "type": "type",
+        "title": "title",
+        "body": "body",
+        "createdAt": "created_at",
+        "read": "read",
+        "eventId": "event_id",
+    }
+    fields = asdict(item)
+    return {wire: fields[name] for wire, name in named.items() if fields[name] is not None}
 
 
 def purge(event: ServiceEvent) -> None:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from functions.notification import store
+from functions.notification import ports
 from functions.notification.message_models import TemplateOut, TemplateText
+from functions.notification.ports import TemplateOverride
 from functions.notification.templates import (
     OVERRIDABLE,
     TEMPLATES,
@@ -21,30 +22,21 @@ from shared import observability, permissions
 from shared.context import require
 from shared.envelopes import utc_now_iso
 from shared.errors import InvalidRequest, NotFound
-from shared.tables import tenant_key
 
 logger = observability.logger("notification")
 PERMISSION = "notification.manage"
-
-
-def _pk(tenant_id: str) -> str:
-    return tenant_key(tenant_id, "TEMPLATES")
-
-
-def _sk(name: str) -> str:
-    return f"TEMPLATE#{name}"
 
 
 def template_for(tenant_id: str, template: Template) -> Template:
     """The tenant's version of `template` (the built-in one when it has none)."""
     if template.name not in OVERRIDABLE:
         return template
-    stored = store.get(_pk(tenant_id), _sk(template.name))
-    if not stored:
+    stored = ports.store().template_override(tenant_id, template.name)
+    if stored is None:
         return template
     try:
-        return overridden(template, str(stored["subject"]), str(stored["body"]))
-    except (InvalidOverride, KeyError, ValueError):  # checked when stored; a broken item is not a lost mail
+        return overridden(template, stored.subject, stored.body)
+    except (InvalidOverride, ValueError):  # checked when stored; a broken item is not a lost mail
         logger.warning("tenant template unusable; the built-in one is used", template=template.name)
         return template
 
@@ -65,15 +57,8 @@ def put(name: str, text: TemplateText) -> TemplateOut:
     except InvalidOverride as exc:
         known = {"variables": sorted(template.variables)}
         raise InvalidRequest(str(exc), field="body", details=known) from None
-    item = {
-        "pk": _pk(user.tenant_id),
-        "sk": _sk(name),
-        "subject": text.subject,
-        "body": text.body,
-        "updatedAt": utc_now_iso(),
-        "updatedBy": user.user_id,
-    }
-    store.db().put_item(TableName=store.table(), Item=store.wire(item))
+    override = TemplateOverride(text.subject, text.body, utc_now_iso(), user.user_id)
+    ports.store().put_template_override(user.tenant_id, name, override)
     return TemplateOut(
         name=name,
         subject=text.subject,

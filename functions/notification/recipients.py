@@ -14,7 +14,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from functions.notification import store
+from functions.notification import ports
+from functions.notification.ports import RecipientField, RecipientRecord
 
 ADMIN_ROLE = "tenant_admin"
 _E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
@@ -46,24 +47,30 @@ def _name_of(profile: Mapping[str, Any] | None) -> str | None:
     return (name.strip() or None) if isinstance(name, str) else None
 
 
-def _contact(profile: Mapping[str, Any] | None) -> tuple[dict[str, Any], tuple[str, ...]]:
+def _contact(
+    profile: Mapping[str, Any] | None,
+) -> tuple[dict[RecipientField, str | bool], list[RecipientField]]:
     """(attributes to SET, attributes to REMOVE) for the profile's phone and name."""
-    put: dict[str, Any] = {}
-    drop: list[str] = []
-    for attr, value in (("phone", phone_of(profile)), ("name", _name_of(profile))):
+    put: dict[RecipientField, str | bool] = {}
+    drop: list[RecipientField] = []
+    given: tuple[tuple[RecipientField, str | None], ...] = (
+        ("phone", phone_of(profile)),
+        ("name", _name_of(profile)),
+    )
+    for attr, value in given:
         if value is None:
             drop.append(attr)
         else:
             put[attr] = value
-    return put, tuple(drop)
+    return put, drop
 
 
-def _sync_admin(tenant_id: str, user_id: str, recipient: Mapping[str, Any]) -> None:
+def _sync_admin(tenant_id: str, recipient: RecipientRecord) -> None:
     """The tenants' admin list follows the recipient item (once its email is known)."""
-    if recipient.get("admin") and recipient.get("email"):
-        store.put_admin(tenant_id, user_id, email=str(recipient["email"]), phone=recipient.get("phone"))
-    elif not recipient.get("admin"):
-        store.delete_admin(tenant_id, user_id)
+    if recipient.admin and recipient.email:
+        ports.store().put_admin(tenant_id, recipient.user_id, email=recipient.email, phone=recipient.phone)
+    elif not recipient.admin:
+        ports.store().delete_admin(tenant_id, recipient.user_id)
 
 
 # --- the events --------------------------------------------------------------------------------------
@@ -74,8 +81,7 @@ def user_created(
     put["email"] = email
     if ADMIN_ROLE in roles:
         put["admin"] = True
-    recipient = store.update_recipient(tenant_id, user_id, put=put, drop=drop)
-    _sync_admin(tenant_id, user_id, recipient)
+    _sync_admin(tenant_id, ports.store().update_recipient(tenant_id, user_id, put=put, drop=drop))
 
 
 def user_updated(tenant_id: str, user_id: str, profile: Mapping[str, Any] | None) -> None:
@@ -83,12 +89,13 @@ def user_updated(tenant_id: str, user_id: str, profile: Mapping[str, Any] | None
     if profile is None:
         return
     put, drop = _contact(profile)
-    recipient = store.update_recipient(tenant_id, user_id, put=put, drop=drop)
-    if recipient.get("admin"):
-        _sync_admin(tenant_id, user_id, recipient)
+    recipient = ports.store().update_recipient(tenant_id, user_id, put=put, drop=drop)
+    if recipient.admin:
+        _sync_admin(tenant_id, recipient)
 
 
 def user_deleted(tenant_id: str, user_id: str) -> None:
+    store = ports.store()
     store.delete_admin(tenant_id, user_id)
     store.delete_recipient(tenant_id, user_id)
     store.delete_preferences(tenant_id, user_id)
@@ -97,24 +104,26 @@ def user_deleted(tenant_id: str, user_id: str) -> None:
 def role_changed(tenant_id: str, user_id: str, role: str, change: str) -> None:
     if role != ADMIN_ROLE or change not in ("assigned", "removed"):
         return
-    recipient = store.update_recipient(tenant_id, user_id, put={"admin": change == "assigned"})
-    _sync_admin(tenant_id, user_id, recipient)
+    _sync_admin(
+        tenant_id, ports.store().update_recipient(tenant_id, user_id, put={"admin": change == "assigned"})
+    )
 
 
 def tenant_created(tenant_id: str, admin_user_id: str, admin_email: str) -> None:
-    recipient = store.update_recipient(tenant_id, admin_user_id, put={"email": admin_email, "admin": True})
-    _sync_admin(tenant_id, admin_user_id, recipient)
+    recipient = ports.store().update_recipient(
+        tenant_id, admin_user_id, put={"email": admin_email, "admin": True}
+    )
+    _sync_admin(tenant_id, recipient)
 
 
 # --- reads -------------------------------------------------------------------------------------------
 def user(tenant_id: str, user_id: str, email: str | None = None) -> Recipient:
     """The user as a recipient; `email` (from the event) wins over the projection's."""
-    known = store.get_recipient(tenant_id, user_id) or {}
-    return Recipient(email=email or known.get("email"), user_id=user_id, phone=known.get("phone"))
+    known = ports.store().recipient(tenant_id, user_id) or RecipientRecord(user_id)
+    return Recipient(email=email or known.email, user_id=user_id, phone=known.phone)
 
 
 def admins(tenant_id: str) -> list[Recipient]:
     return [
-        Recipient(email=item.get("email"), user_id=user_id, phone=item.get("phone"))
-        for user_id, item in store.list_admins(tenant_id)
+        Recipient(email=a.email, user_id=a.user_id, phone=a.phone) for a in ports.store().admins(tenant_id)
     ]

@@ -6,7 +6,7 @@ else: another user's notification id is simply not found.
 
 from __future__ import annotations
 
-from functions.notification import dispatch, inbox_store, messages, store
+from functions.notification import dispatch, messages, notification_ids, ports
 from functions.notification.models import AlertRequest, AlertResult, InboxEntry, Preferences, PreferencesPatch
 from shared import permissions
 from shared.context import UserContext, require
@@ -23,11 +23,21 @@ def caller() -> UserContext:
 def inbox(*, unread: bool, page_size: int, cursor: str | None) -> Page[InboxEntry]:
     user = caller()
     permissions.require(user, "notification.read")
-    items, next_cursor = inbox_store.inbox_page(
+    items, next_cursor = ports.inbox().page(
         user.tenant_id, user.user_id, unread=unread, page_size=page_size, cursor=cursor
     )
-    total, unread_count = inbox_store.counts(user.tenant_id, user.user_id)
-    entries = [InboxEntry.model_validate(item) for item in items]
+    total, unread_count = ports.inbox().counts(user.tenant_id, user.user_id)
+    entries = [
+        InboxEntry(
+            notification_id=i.notification_id,
+            type=i.type,
+            title=i.title,
+            body=i.body,
+            read=i.read,
+            created_at=i.created_at,
+        )
+        for i in items
+    ]
     return Page[InboxEntry].of(
         entries,
         total=unread_count if unread else total,
@@ -40,8 +50,10 @@ def inbox(*, unread: bool, page_size: int, cursor: str | None) -> Page[InboxEntr
 def mark_read(notification_id: str) -> None:
     user = caller()
     permissions.require(user, "notification.read")
-    sk = inbox_store.inbox_sk(notification_id)
-    if sk is None or not inbox_store.mark_read(user.tenant_id, user.user_id, sk):
+    created_at = notification_ids.created_at(notification_id)
+    if created_at is None or not ports.inbox().mark_read(
+        user.tenant_id, user.user_id, notification_id, created_at
+    ):
         raise NotFound("No such notification", details={"notificationId": notification_id})
 
 
@@ -53,7 +65,7 @@ def get_preferences() -> Preferences:
 def put_preferences(patch: PreferencesPatch) -> Preferences:
     user = caller()
     changes = {_FIELDS[name]: bool(getattr(patch, name)) for name in patch.model_fields_set}
-    store.set_preferences(user.tenant_id, user.user_id, changes)
+    ports.store().set_preferences(user.tenant_id, user.user_id, changes)
     return get_preferences()
 
 

@@ -1,32 +1,32 @@
-"""The `notifications` table: this module and `inbox_store` are the only ones that read or write it.
+"""The `notifications` table, the DynamoDB side of `ports.NotificationStore` (the inbox is
+`inbox_store`'s, `ports.InboxStore`). Every read and write goes through the pynamodb models below.
 
 Items (docs/platform-services.md): per user `TENANT#t#USER#u` holds `PREFERENCES` and `RECIPIENT`;
 `TENANT#t#ADMINS` / `USER#u` lists a tenant's admins; `TENANT#t#DELIVERY#<key>` / `<channel>#<target>`
-records each send. The inbox (items and counters) is `inbox_store`'s, split off only to keep modules
-short; it builds on the keys and helpers here. Every change that must happen once (a delivery, an inbox
-item and its counts, a read mark) is a condition or a transaction DynamoDB evaluates, never a read
-followed by a write.
+records each send; `TENANT#t#TEMPLATES` / `TEMPLATE#<name>` holds a tenant's wording. Every change that
+must happen once (a claim, a skip record) is a condition DynamoDB evaluates, never a read followed by a
+write.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping, Sequence
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-from botocore.exceptions import ClientError
+from pynamodb.attributes import Attribute, BooleanAttribute, NumberAttribute, UnicodeAttribute
+from pynamodb.expressions.update import Action
 
-from shared import aws, tables
-from shared.config import settings
-from shared.tables import tenant_key
+from functions.notification.ports import (
+    Delivery,
+    DeliveryRecord,
+    RecipientField,
+    RecipientRecord,
+    TemplateOverride,
+)
+from shared.tables import Item, table_meta, tenant_key
+from shared.transactions import conditionally
 
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
-
-_ser = TypeSerializer()
-_de = TypeDeserializer()
-_CONFLICT_ATTEMPTS = 4
+TABLE = "notifications"
 # Delivery records outlive any redelivery (the subscriber remembers event ids for 14 days).
 DELIVERY_TTL_SECONDS = 30 * 24 * 3600
 # A `sending` claim older than this belongs to an invocation that died (functions time out at 30 s).
@@ -34,17 +34,9 @@ STALE_CLAIM_SECONDS = 120
 ADMIN_PREFIX = "USER#"
 
 
-# --- keys and helpers (inbox_store uses them too) ----------------------------------------------------------
+# --- keys (inbox_store uses them too) ----------------------------------------------------------------------
 def user_pk(tenant_id: str, user_id: str) -> str:
     return tenant_key(tenant_id, "USER", user_id)
-
-
-def inbox_pk(tenant_id: str, user_id: str) -> str:
-    return tenant_key(tenant_id, "USER", user_id, "INBOX")
-
-
-def unread_pk(tenant_id: str, user_id: str) -> str:
-    return tenant_key(tenant_id, "USER", user_id, "UNREAD")
 
 
 def admins_pk(tenant_id: str) -> str:
@@ -55,192 +47,215 @@ def delivery_pk(tenant_id: str, delivery_key: str) -> str:
     return tenant_key(tenant_id, "DELIVERY", delivery_key)
 
 
-def table() -> str:
-    return settings().table_name("notifications")
+def templates_pk(tenant_id: str) -> str:
+    return tenant_key(tenant_id, "TEMPLATES")
 
 
-def wire(item: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: _ser.serialize(value) for name, value in item.items() if value is not None}
+# --- the models --------------------------------------------------------------------------------------------
+class PreferencesItem(Item):
+    """`PREFERENCES`: only the channels the user ever set."""
+
+    Meta = table_meta(TABLE)  # type: ignore[assignment]  # a live Meta (see shared.tables)
+
+    email = BooleanAttribute(null=True)
+    sms = BooleanAttribute(null=True)
+    in_app = BooleanAttribute(null=True, attr_name="inApp")
+
+    def channels(self) -> dict[str, bool]:
+        given = {"email": self.email, "sms": self.sms, "inApp": self.in_app}
+        return {name: value for name, value in given.items() if value is not None}
 
 
-def key(pk: str, sk: str) -> dict[str, Any]:
-    return {"pk": {"S": pk}, "sk": {"S": sk}}
+class RecipientItem(Item):
+    """`RECIPIENT` of a user, and (`TENANT#t#ADMINS` / `USER#u`) an admin-list entry: the same contact."""
+
+    Meta = table_meta(TABLE)  # type: ignore[assignment]
+
+    email = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+    admin = BooleanAttribute(null=True)
+
+    def record(self, user_id: str) -> RecipientRecord:
+        return RecipientRecord(user_id, self.email, self.phone, self.name, bool(self.admin))
 
 
-def plain(attributes: Mapping[str, Any]) -> dict[str, Any]:
-    return {name: _de.deserialize(value) for name, value in attributes.items()}
+class DeliveryItem(Item):
+    Meta = table_meta(TABLE)  # type: ignore[assignment]
+
+    status = UnicodeAttribute()
+    template = UnicodeAttribute()
+    at = NumberAttribute()
+    provider_id = UnicodeAttribute(null=True, attr_name="providerId")
+    error = UnicodeAttribute(null=True)
+    claimed_at = NumberAttribute(null=True, attr_name="claimedAt")
+
+    def record(self) -> DeliveryRecord:
+        return DeliveryRecord(self.status, self.template, self.provider_id, self.error)
 
 
-def values(**values: Any) -> dict[str, Any]:
-    return {f":{name}": _ser.serialize(value) for name, value in values.items()}
+class TemplateItem(Item):
+    Meta = table_meta(TABLE)  # type: ignore[assignment]
+
+    subject = UnicodeAttribute()
+    body = UnicodeAttribute()
+    updated_at = UnicodeAttribute(attr_name="updatedAt")
+    updated_by = UnicodeAttribute(attr_name="updatedBy")
 
 
-def db() -> Any:
-    return aws.client("dynamodb")
-
-
-def get(pk: str, sk: str) -> dict[str, Any] | None:
-    found = db().get_item(TableName=table(), Key=key(pk, sk), ConsistentRead=True).get("Item")
-    return plain(found) if found else None
-
-
-def failed_condition(exc: ClientError) -> bool:
-    return bool(exc.response["Error"]["Code"] == "ConditionalCheckFailedException")
-
-
-def transact(items: list[TransactWriteItemTypeDef]) -> list[str] | None:
-    """None on success, else each item's cancellation reason; conflicts are retried with jitter."""
-    return tables.transact(items, table="notifications", attempts=_CONFLICT_ATTEMPTS)
+def delivery_item(
+    delivery: Delivery,
+    status: str,
+    template: str,
+    *,
+    provider_id: str | None = None,
+    error: str | None = None,
+    claimed_at: int | None = None,
+) -> DeliveryItem:
+    """A new delivery record (with its expiry); inbox_store writes the in-app one in its transaction."""
+    now = int(time.time())
+    return DeliveryItem(
+        delivery_pk(delivery.tenant_id, delivery.key),
+        delivery.target,
+        status=status,
+        template=template,
+        at=now,
+        expires_at=now + DELIVERY_TTL_SECONDS,
+        provider_id=provider_id,
+        error=error,
+        claimed_at=claimed_at,
+    )
 
 
 # --- preferences -------------------------------------------------------------------------------------
-def get_preferences(tenant_id: str, user_id: str) -> dict[str, Any]:
-    return get(user_pk(tenant_id, user_id), "PREFERENCES") or {}
+_CHANNELS: dict[str, Attribute[bool]] = {
+    "email": PreferencesItem.email,
+    "sms": PreferencesItem.sms,
+    "inApp": PreferencesItem.in_app,
+}
 
 
-def set_preferences(tenant_id: str, user_id: str, changes: Mapping[str, bool]) -> dict[str, Any]:
+def preferences(tenant_id: str, user_id: str) -> dict[str, bool]:
+    item = PreferencesItem.get_live(user_pk(tenant_id, user_id), "PREFERENCES")
+    return item.channels() if item else {}
+
+
+def set_preferences(tenant_id: str, user_id: str, changes: Mapping[str, bool]) -> None:
     """SET only the given channels (one UpdateItem: two racing changes of different channels both stick)."""
-    if not changes:
-        return get_preferences(tenant_id, user_id)
-    names = {f"#c{n}": name for n, name in enumerate(changes)}
-    given = {f"v{n}": value for n, value in enumerate(changes.values())}
-    response = db().update_item(
-        TableName=table(),
-        Key=key(user_pk(tenant_id, user_id), "PREFERENCES"),
-        UpdateExpression="SET " + ", ".join(f"#c{n} = :v{n}" for n in range(len(changes))),
-        ExpressionAttributeNames=names,
-        ExpressionAttributeValues=values(**given),
-        ReturnValues="ALL_NEW",
-    )
-    return plain(response["Attributes"])
+    if changes:
+        actions: list[Action] = [_CHANNELS[name].set(value) for name, value in changes.items()]
+        PreferencesItem(user_pk(tenant_id, user_id), "PREFERENCES").update(actions=actions)
 
 
 def delete_preferences(tenant_id: str, user_id: str) -> None:
-    db().delete_item(TableName=table(), Key=key(user_pk(tenant_id, user_id), "PREFERENCES"))
+    PreferencesItem(user_pk(tenant_id, user_id), "PREFERENCES").delete()
 
 
 # --- the recipient projection ------------------------------------------------------------------------
-def get_recipient(tenant_id: str, user_id: str) -> dict[str, Any] | None:
-    return get(user_pk(tenant_id, user_id), "RECIPIENT")
+_RECIPIENT: dict[RecipientField, Attribute[str] | Attribute[bool]] = {
+    "email": RecipientItem.email,
+    "phone": RecipientItem.phone,
+    "name": RecipientItem.name,
+    "admin": RecipientItem.admin,
+}
+
+
+def recipient(tenant_id: str, user_id: str) -> RecipientRecord | None:
+    item = RecipientItem.get_live(user_pk(tenant_id, user_id), "RECIPIENT")
+    return item.record(user_id) if item else None
 
 
 def update_recipient(
-    tenant_id: str, user_id: str, *, put: Mapping[str, Any], drop: tuple[str, ...] = ()
-) -> dict[str, Any]:
-    """Upsert: SET `put`, REMOVE `drop`; → the recipient after it. An upsert, so that a role change
+    tenant_id: str,
+    user_id: str,
+    *,
+    put: Mapping[RecipientField, str | bool],
+    drop: Sequence[RecipientField] = (),
+) -> RecipientRecord:
+    """Upsert: SET `put`, REMOVE `drop`; the recipient after it. An upsert, so that a role change
     projected before the user's creation is kept, and the creation completes the item."""
-    names = {f"#p{n}": name for n, name in enumerate(put)} | {f"#d{n}": name for n, name in enumerate(drop)}
-    clauses = []
-    if put:
-        clauses.append("SET " + ", ".join(f"#p{n} = :p{n}" for n in range(len(put))))
-    if drop:
-        clauses.append("REMOVE " + ", ".join(f"#d{n}" for n in range(len(drop))))
-    if not clauses:
-        return get_recipient(tenant_id, user_id) or {}
-    request: dict[str, Any] = {
-        "TableName": table(),
-        "Key": key(user_pk(tenant_id, user_id), "RECIPIENT"),
-        "UpdateExpression": " ".join(clauses),
-        "ExpressionAttributeNames": names,
-        "ReturnValues": "ALL_NEW",
-    }
-    if put:
-        request["ExpressionAttributeValues"] = values(**{f"p{n}": v for n, v in enumerate(put.values())})
-    return plain(db().update_item(**request)["Attributes"])
+    actions: list[Action] = [_RECIPIENT[name].set(value) for name, value in put.items()]  # type: ignore[arg-type]
+    actions += [_RECIPIENT[name].remove() for name in drop]
+    if not actions:
+        return recipient(tenant_id, user_id) or RecipientRecord(user_id)
+    item = RecipientItem(user_pk(tenant_id, user_id), "RECIPIENT")
+    item.update(actions=actions)  # ALL_NEW: the item holds what the table holds after it
+    return item.record(user_id)
 
 
 def delete_recipient(tenant_id: str, user_id: str) -> None:
-    db().delete_item(TableName=table(), Key=key(user_pk(tenant_id, user_id), "RECIPIENT"))
+    RecipientItem(user_pk(tenant_id, user_id), "RECIPIENT").delete()
 
 
 def put_admin(tenant_id: str, user_id: str, *, email: str, phone: str | None) -> None:
-    item = {"pk": admins_pk(tenant_id), "sk": f"{ADMIN_PREFIX}{user_id}", "email": email, "phone": phone}
-    db().put_item(TableName=table(), Item=wire(item))
+    RecipientItem(admins_pk(tenant_id), f"{ADMIN_PREFIX}{user_id}", email=email, phone=phone).save()
 
 
 def delete_admin(tenant_id: str, user_id: str) -> None:
-    db().delete_item(TableName=table(), Key=key(admins_pk(tenant_id), f"{ADMIN_PREFIX}{user_id}"))
+    RecipientItem(admins_pk(tenant_id), f"{ADMIN_PREFIX}{user_id}").delete()
 
 
-def list_admins(tenant_id: str) -> list[tuple[str, dict[str, Any]]]:
-    """(userId, item) of every admin of the tenant: one partition, a handful of items, paged through."""
-    admins: list[tuple[str, dict[str, Any]]] = []
-    request: dict[str, Any] = {
-        "TableName": table(),
-        "KeyConditionExpression": "pk = :pk",
-        "ExpressionAttributeValues": values(pk=admins_pk(tenant_id)),
-        "ConsistentRead": True,
-    }
-    while True:
-        response = db().query(**request)
-        for raw in response.get("Items", []):
-            item = plain(raw)
-            admins.append((str(item["sk"]).removeprefix(ADMIN_PREFIX), item))
-        if not response.get("LastEvaluatedKey"):
-            return admins
-        request["ExclusiveStartKey"] = response["LastEvaluatedKey"]
+def admins(tenant_id: str) -> list[RecipientRecord]:
+    """Every admin of the tenant: one partition, a handful of items, paged through by pynamodb."""
+    found = RecipientItem.query(admins_pk(tenant_id), consistent_read=True)
+    return [item.record(item.sk.removeprefix(ADMIN_PREFIX)) for item in found]
 
 
 # --- deliveries --------------------------------------------------------------------------------------
-def delivery_item(pk: str, sk: str, status: str, template: str, **extra: Any) -> dict[str, Any]:
-    now = int(time.time())
-    return (
-        {"pk": pk, "sk": sk, "status": status, "template": template, "at": now}
-        | extra
-        | {"expiresAt": now + DELIVERY_TTL_SECONDS}
-    )
+def delivery(delivery: Delivery) -> DeliveryRecord | None:
+    item = DeliveryItem.get_live(delivery_pk(delivery.tenant_id, delivery.key), delivery.target)
+    return item.record() if item else None
 
 
-def get_delivery(pk: str, sk: str) -> dict[str, Any] | None:
-    return get(pk, sk)
-
-
-def record_skipped(pk: str, sk: str, *, template: str, reason: str) -> None:
+def record_skipped(delivery: Delivery, *, template: str, reason: str) -> None:
     """Record a channel the recipient did not get, unless that delivery already has a record."""
-    try:
-        db().put_item(
-            TableName=table(),
-            Item=wire(delivery_item(pk, sk, "skipped", template, error=reason)),
-            ConditionExpression="attribute_not_exists(pk)",
-        )
-    except ClientError as exc:
-        if not failed_condition(exc):
-            raise
+    item = delivery_item(delivery, "skipped", template, error=reason)
+    conditionally(lambda: item.save(condition=DeliveryItem.pk.does_not_exist()))
 
 
-def claim(pk: str, sk: str, *, template: str) -> bool:
+def claim(delivery: Delivery, *, template: str) -> bool:
     """Take the right to send one delivery: True only for the one invocation that may send now. A failed
     delivery (or a claim its dead invocation left behind) may be claimed again; a sent one never."""
     now = int(time.time())
-    try:
-        db().put_item(
-            TableName=table(),
-            Item=wire(delivery_item(pk, sk, "sending", template, claimedAt=now)),
-            ConditionExpression=(
-                "attribute_not_exists(pk) OR #s = :failed OR (#s = :sending AND claimedAt < :stale)"
-            ),
-            ExpressionAttributeNames={"#s": "status"},
-            ExpressionAttributeValues=values(
-                failed="failed", sending="sending", stale=now - STALE_CLAIM_SECONDS
-            ),
-        )
-    except ClientError as exc:
-        if failed_condition(exc):
-            return False
-        raise
-    return True
+    item = delivery_item(delivery, "sending", template, claimed_at=now)
+    free = (
+        DeliveryItem.pk.does_not_exist()
+        | (DeliveryItem.status == "failed")
+        | ((DeliveryItem.status == "sending") & (DeliveryItem.claimed_at < now - STALE_CLAIM_SECONDS))
+    )
+    return conditionally(lambda: item.save(condition=free))
 
 
 def finish(
-    pk: str, sk: str, *, status: str, provider_id: str | None = None, error: str | None = None
+    delivery: Delivery, *, status: str, provider_id: str | None = None, error: str | None = None
 ) -> None:
     """Record how a claimed delivery ended (`sent` with the provider's id, or `failed` with why)."""
-    sets = {"status": status, "at": int(time.time()), "providerId": provider_id, "error": error}
-    given = {k: v for k, v in sets.items() if v is not None}
-    db().update_item(
-        TableName=table(),
-        Key=key(pk, sk),
-        UpdateExpression="SET " + ", ".join(f"#{k} = :{k}" for k in given) + " REMOVE claimedAt",
-        ExpressionAttributeNames={f"#{k}": k for k in given},
-        ExpressionAttributeValues=values(**given),
-    )
+    actions: list[Action] = [
+        DeliveryItem.status.set(status),
+        DeliveryItem.at.set(int(time.time())),
+        DeliveryItem.claimed_at.remove(),
+    ]
+    if provider_id is not None:
+        actions.append(DeliveryItem.provider_id.set(provider_id))
+    if error is not None:
+        actions.append(DeliveryItem.error.set(error))
+    DeliveryItem(delivery_pk(delivery.tenant_id, delivery.key), delivery.target).update(actions=actions)
+
+
+# --- tenants' template overrides ---------------------------------------------------------------------
+def template_override(tenant_id: str, name: str) -> TemplateOverride | None:
+    item = TemplateItem.get_live(templates_pk(tenant_id), f"TEMPLATE#{name}")
+    if item is None:
+        return None
+    return TemplateOverride(item.subject, item.body, item.updated_at, item.updated_by)
+
+
+def put_template_override(tenant_id: str, name: str, override: TemplateOverride) -> None:
+    TemplateItem(
+        templates_pk(tenant_id),
+        f"TEMPLATE#{name}",
+        subject=override.subject,
+        body=override.body,
+        updated_at=override.updated_at,
+        updated_by=override.updated_by,
+    ).save()

@@ -11,7 +11,9 @@ SERVICE = Service(
     functions=(
         Function(
             "assign-default-role",
-            Route("POST", "/internal/users/{userId}/assign-default-role"),
+            # Idempotent by construction: the role is appended only if not held, so a repeat answers the
+            # same roles and writes nothing (test_internal.py: twice is idempotent).
+            Route("POST", "/internal/users/{userId}/assign-default-role", idempotent=True),
             tables=TABLES,
             description="Create a new user's roles item with its default role (users calls it on create).",
         ),

@@ -47,6 +47,7 @@ SERVICE = Service(
             Subscription(
                 (
                     "notification.created",
+                    "realtime.push_requested",  # an app's push to users of its tenant
                     "user.logout",
                     "user.suspended",
                     "user.deleted",
@@ -59,7 +60,7 @@ SERVICE = Service(
             publishes=True,  # tenant.purge_progress (offboarding)
             pushes=True,
             timeout=30,
-            description="Push new in-app notifications; end the connections of ended sessions and users.",
+            description="Push inbox items and apps' pushes; end the connections of ended sessions and users.",
         ),
         Function(
             "sweep",

@@ -30,8 +30,18 @@ RESERVED_TYPES = frozenset(
         "error",
         "notification",
         "session_ended",
+        # GraphQL subscriptions over the socket (graphql_subscriptions.py)
+        "graphql_subscribe",
+        "graphql_subscribed",
+        "graphql_unsubscribe",
+        "graphql_unsubscribed",
+        "graphql_next",
+        "graphql_error",
     }
 )
+# A GraphQL subscription's id: the client's own name for it on its connection.
+SUBSCRIPTION_ID_PATTERN = r"^[A-Za-z0-9_.:-]{1,64}$"
+MAX_DOCUMENT_CHARS = 8_000
 
 
 class _In(CamelBody):
@@ -61,7 +71,27 @@ class SubscribeMessage(_In):
     tenant_id: StrictStr | None = Field(default=None, alias="tenantId", max_length=64)
 
 
-ClientMessage = Annotated[AuthMessage | PingMessage | SubscribeMessage, Field(discriminator="type")]
+class GraphQLSubscribeMessage(_In):
+    """`{"type":"graphql_subscribe","id","query","variables"?,"operationName"?}`: a GraphQL subscription
+    document (docs/realtime.md); its events come as `graphql_next` with this id."""
+
+    type: Literal["graphql_subscribe"]
+    id: str = Field(pattern=SUBSCRIPTION_ID_PATTERN)
+    query: StrictStr = Field(min_length=1, max_length=MAX_DOCUMENT_CHARS)
+    variables: dict[str, Any] | None = None
+    operation_name: StrictStr | None = Field(default=None, alias="operationName", max_length=128)
+    tenant_id: StrictStr | None = Field(default=None, alias="tenantId", max_length=64)
+
+
+class GraphQLUnsubscribeMessage(_In):
+    type: Literal["graphql_unsubscribe"]
+    id: str = Field(pattern=SUBSCRIPTION_ID_PATTERN)
+
+
+ClientMessage = Annotated[
+    AuthMessage | PingMessage | SubscribeMessage | GraphQLSubscribeMessage | GraphQLUnsubscribeMessage,
+    Field(discriminator="type"),
+]
 
 
 # --- what a WebSocket function is handed and answers -----------------------------------------------------

@@ -5,7 +5,8 @@ is checked as the gateway's authorizer checks a bearer: signature and expiry (`s
 claimed tenant must be the token's, the session must be alive (cache), permissions are re-read when the
 user's epoch moved (rbac); then the tenant's connection quota (plan-based, `quotas`). Refusals answer
 `auth_error` and close 4401 (quota: `error` and 4429). Anything unreadable answers `error` and the
-connection stays: a client's mistake never closes it, except on authentication.
+connection stays: a client's mistake never closes it, except on authentication. `graphql_subscribe` and
+`graphql_unsubscribe` (GraphQL subscriptions) are graphql_subscriptions.py's.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from pydantic import TypeAdapter, ValidationError
 
 from functions.cache.client import CacheClient, SessionRef
 from functions.rbac.client import RbacClient
-from functions.realtime import management, quotas, store
+from functions.realtime import graphql_subscriptions, management, quotas, store
 from functions.realtime.manifest import SERVICE
 from functions.realtime.models import (
     MAX_FRAME_BYTES,
     AuthMessage,
     ClientMessage,
+    GraphQLSubscribeMessage,
+    GraphQLUnsubscribeMessage,
     Outcome,
     PingMessage,
     SocketEvent,
@@ -40,7 +43,8 @@ QUOTA_CLOSE = 4429
 cache = CacheClient(SERVICE)
 rbac = RbacClient(SERVICE)
 log = logger("realtime")
-_MESSAGE: TypeAdapter[AuthMessage | PingMessage | SubscribeMessage] = TypeAdapter(ClientMessage)
+Message = AuthMessage | PingMessage | SubscribeMessage | GraphQLSubscribeMessage | GraphQLUnsubscribeMessage
+_MESSAGE: TypeAdapter[Message] = TypeAdapter(ClientMessage)
 
 # Why cache says a session is unusable → the code the client gets (the authorizer's mapping).
 _SESSION_REFUSALS = {
@@ -88,6 +92,8 @@ def receive(event: SocketEvent) -> Outcome:
         return _error("INVALID_REQUEST", "The connection is already authenticated")
     if isinstance(parsed, PingMessage):
         return Outcome(replies=[{"type": "pong", "timestamp": parsed.timestamp}])
+    if isinstance(parsed, GraphQLSubscribeMessage | GraphQLUnsubscribeMessage):
+        return graphql_subscriptions.receive(connection, parsed)
     return _channel(connection, parsed)
 
 
@@ -141,7 +147,7 @@ def _channel(connection: store.Connection, message: SubscribeMessage) -> Outcome
     return Outcome(replies=[{"type": "subscribed", "channel": message.channel}])
 
 
-def _parse(body: str | None) -> AuthMessage | PingMessage | SubscribeMessage | Outcome:
+def _parse(body: str | None) -> Message | Outcome:
     if body is None or len(body.encode("utf-8", "surrogatepass")) > MAX_FRAME_BYTES:
         return _error("INVALID_REQUEST", "A message is one JSON object of at most 32 KB")
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from functions.realtime import management, store
+from functions.realtime import graphql_subscriptions, management, store
 from functions.realtime.models import RESERVED_TYPES, Published, PublishRequest
 from shared import permissions
 from shared.context import UserContext
@@ -41,11 +41,32 @@ def to_channel(tenant_id: str, channel: str, message_type: str, data: dict[str, 
         "tenantId": tenant_id,
         "timestamp": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
     }
-    return _deliver(store.channel_connections(tenant_id, channel), message)
+    delivery = _deliver(store.channel_connections(tenant_id, channel), message)
+    delivery.delivered += graphql_subscriptions.on_channel(tenant_id, channel, message)  # GraphQL's too
+    return delivery
 
 
 def to_user(tenant_id: str, user_id: str, message: dict[str, Any]) -> management.Delivery:
     return _deliver([cid for cid, _session in store.user_connections(tenant_id, user_id)], message)
+
+
+def to_users(tenant_id: str, user_ids: list[str], message_type: str, data: dict[str, Any]) -> int:
+    """An app's push (`realtime.push_requested`) to named users of one tenant: `{type, data, tenantId,
+    timestamp}` to each one's connections. The platform's own types are refused (logged, nothing sent).
+    → how many connections got it."""
+    if message_type in RESERVED_TYPES:
+        log.warning("push refused: a platform message type", tenant_id=tenant_id, type=message_type)
+        return 0
+    message = {"type": message_type, "data": data, "tenantId": tenant_id, "timestamp": _now()}
+    return sum(
+        to_user(tenant_id, user_id, message).delivered
+        + graphql_subscriptions.on_app_message(tenant_id, user_id, message)  # GraphQL's `appMessage`
+        for user_id in dict.fromkeys(user_ids)
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 def end_sessions(tenant_id: str, user_id: str | None = None, session_id: str | None = None) -> int:

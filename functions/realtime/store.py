@@ -8,6 +8,9 @@
   one Query (begins_with), a tenant's the whole partition (its count is the quota's).
 - subscription — `TENANT#<t>#CHANNEL#<channel>` / `<connectionId>`: userId. A channel is always inside a
   tenant: the same name in two tenants is two partitions.
+- GraphQL subscription — `TENANT#<t>#GQL#<topic>` / `<connectionId>#<id>`: userId, field, query,
+  variables (graphql_store.py); the connection item names each as `<id> <topic>` in `graphql`, so that a
+  disconnect finds them.
 
 The TTL is API Gateway's longest connection (2 h) and a margin: a connection whose $disconnect never came
 (a crash) leaves nothing forever; reads skip expired items, as DynamoDB deletes them late.
@@ -44,6 +47,7 @@ class Connection:
     session_id: str | None = None
     permissions: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
+    graphql: tuple[str, ...] = ()  # `<id> <topic>` of its GraphQL subscriptions (graphql_store.py)
 
     @property
     def open(self) -> bool:
@@ -72,6 +76,12 @@ def _member_key(tenant_id: str, user_id: str, connection_id: str) -> dict[str, A
 
 def _channel_key(tenant_id: str, channel: str, connection_id: str) -> dict[str, Any]:
     return {"pk": {"S": tenant_key(tenant_id, "CHANNEL", channel)}, "sk": {"S": connection_id}}
+
+
+def graphql_key(tenant_id: str, entry: str, connection_id: str) -> dict[str, Any]:
+    """The row of a GraphQL subscription named `<id> <topic>` on the connection item."""
+    sub_id, topic = entry.split(" ", 1)
+    return {"pk": {"S": tenant_key(tenant_id, "GQL", topic)}, "sk": {"S": f"{connection_id}#{sub_id}"}}
 
 
 def _expires() -> dict[str, str]:
@@ -108,6 +118,7 @@ def get(connection_id: str) -> Connection | None:
         session_id=raw.get("sessionId", {}).get("S"),
         permissions=tuple(raw.get("permissions", {}).get("SS", ())),
         channels=tuple(sorted(raw.get("channels", {}).get("SS", ()))),
+        graphql=tuple(sorted(raw.get("graphql", {}).get("SS", ()))),
     )
 
 
@@ -236,6 +247,7 @@ def remove(connection_id: str) -> Connection | None:
     if found is not None and found.tenant_id and found.user_id:
         keys.append(_member_key(found.tenant_id, found.user_id, connection_id))
         keys += [_channel_key(found.tenant_id, channel, connection_id) for channel in found.channels]
+        keys += [graphql_key(found.tenant_id, entry, connection_id) for entry in found.graphql]
     _delete(keys)
     return found
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from functions.realtime import push
+from functions.realtime import graphql_subscriptions, push
 from functions.realtime.manifest import SERVICE
 from shared.events.model import ServiceEvent
 from shared.events.subscriber import Subscriber
@@ -27,6 +27,21 @@ def notification(event: ServiceEvent) -> None:
     if tenant_id:
         item = {k: v for k, v in event.data.items() if k not in ("userId", "tenantId")}
         push.to_user(tenant_id, str(event.data["userId"]), {"type": "notification", "data": item})
+        graphql_subscriptions.on_notification(tenant_id, str(event.data["userId"]), item)
+
+
+@subscriber.on("realtime.push_requested")
+def app_push(event: ServiceEvent) -> None:
+    """An app (same layer as realtime: it asks over the bus) pushes to named users of its tenant. The
+    tenant is the envelope's, which the publisher took from its verified caller; data naming another is
+    refused."""
+    tenant_id = str(event.data["tenantId"])
+    if event.tenant_id != tenant_id:
+        logger.warning("push refused: its tenant is not the event's", tenant_id=event.tenant_id)
+        return
+    push.to_users(
+        tenant_id, [str(u) for u in event.data["userIds"]], str(event.data["type"]), event.data["data"]
+    )
 
 
 @subscriber.on("user.logout")

@@ -17,7 +17,7 @@ import time
 import uuid
 from collections.abc import Mapping
 
-from functions.registry import in_repo, store
+from functions.registry import in_repo, ports
 from functions.registry.in_repo import InRepoApp
 from functions.registry.models import (
     AppService,
@@ -28,7 +28,7 @@ from functions.registry.models import (
     Registered,
     Registration,
 )
-from functions.registry.store import AppRecord
+from functions.registry.ports import AppRecord
 from shared import peppered, webhooks
 from shared.context import UserContext, require
 from shared.envelopes import utc_now_iso
@@ -161,8 +161,8 @@ def register(body: Registration) -> Registered:
         created_epoch=now,
     )
     try:
-        store.create(record)
-    except store.ConditionFailed:
+        ports.store().create(record)
+    except ports.ConditionFailed:
         raise Conflict(f"The name {body.name!r} is taken", field="name") from None
     return Registered(
         service_id=service_id,
@@ -185,7 +185,7 @@ def app_of_token(token: str | None) -> AppRecord:
     found = _TOKEN.fullmatch(token or "")
     if found is None:
         raise InvalidToken("A registration token is required (Authorization: Bearer srt_...)")
-    record = store.get(found.group(1))
+    record = ports.store().get(found.group(1))
     if record is None or not peppered.matches(TOKEN_KIND, token or "", record.token_hash):
         raise InvalidToken("The registration token is not valid")
     if record.status != "registered":
@@ -199,8 +199,8 @@ def heartbeat(headers: Mapping[str, str], body: Heartbeat) -> HeartbeatAck:
         raise InvalidToken("The registration token is another app's")
     now = time.time()
     try:
-        updated = store.heartbeat(record.service_id, now, body.version)
-    except store.ConditionFailed:
+        updated = ports.store().heartbeat(record.service_id, now, body.version)
+    except ports.ConditionFailed:
         raise InvalidToken("The app is deregistered") from None
     return HeartbeatAck(
         service_id=updated.service_id,
@@ -216,7 +216,7 @@ def deregister(service_id: str, headers: Mapping[str, str]) -> None:
     user = require().user
     if user is not None:
         require_platform_admin(user)
-        record = store.get(service_id)
+        record = ports.store().get(service_id)
         if record is None and in_repo.by_id(service_id) is not None:
             raise Conflict("An in-repo app is deployed, not registered: it cannot be deregistered")
         if record is None:
@@ -226,13 +226,13 @@ def deregister(service_id: str, headers: Mapping[str, str]) -> None:
         if record.service_id != service_id:
             raise InvalidToken("The registration token is another app's")
     if record.status != "deregistered":
-        store.deregister(record, utc_now_iso())
+        ports.store().deregister(record, utc_now_iso())
 
 
 def listed(include_inactive: bool) -> list[AppService]:
     require_platform_admin(require().user)
     now = time.time()
-    records = store.every()
+    records = ports.store().every()
     external = [to_model(r) for r in records if include_inactive or r.active(now)]
     return [*(in_repo_model(a) for a in sorted(in_repo.apps().values(), key=lambda a: a.name)), *external]
 
@@ -242,7 +242,7 @@ def get(service_id: str) -> AppService:
     found = in_repo.by_id(service_id)
     if found is not None:
         return in_repo_model(found)
-    record = store.get(service_id)
+    record = ports.store().get(service_id)
     if record is None:
         raise NotFound(f"No app {service_id}", details={"serviceId": service_id})
     return to_model(record)
@@ -250,7 +250,7 @@ def get(service_id: str) -> AppService:
 
 def deliveries(service_id: str, limit: int) -> list[DeliveryAttempt]:
     require_platform_admin(require().user)
-    if store.get(service_id) is None and in_repo.by_id(service_id) is None:
+    if ports.store().get(service_id) is None and in_repo.by_id(service_id) is None:
         raise NotFound(f"No app {service_id}", details={"serviceId": service_id})
     return [
         DeliveryAttempt(
@@ -264,7 +264,7 @@ def deliveries(service_id: str, limit: int) -> list[DeliveryAttempt]:
             duration_ms=a.duration_ms,
             attempted_at=a.attempted_at,
         )
-        for a in store.attempts(service_id, limit)
+        for a in ports.store().attempts(service_id, limit)
     ]
 
 

@@ -20,9 +20,9 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from functions.registry import apps, store
+from functions.registry import apps, ports
 from functions.registry.manifest import SERVICE
-from functions.registry.store import AppRecord, AttemptRecord
+from functions.registry.ports import AppRecord, AttemptRecord
 from shared import webhooks
 from shared.config import settings
 from shared.declarations import Subscription, event_type_matches
@@ -60,16 +60,21 @@ def backoff(receives: int) -> int:
     return int(settings().webhook_backoff_seconds * 2 ** max(0, receives - 1))
 
 
+# Events addressed to named users (a consultation's message, carried to their sockets): their data is a
+# private message between people, not a fact about the tenant, so no app's pattern — even `*` — gets them.
+ADDRESSED_TO_USERS = frozenset({"realtime.push_requested"})
+
+
 def subscribers(event: ServiceEvent) -> list[AppRecord]:
     """The registered apps with a webhook that the event's tenant enabled and that want its type."""
-    if not event.tenant_id:
+    if not event.tenant_id or event.type in ADDRESSED_TO_USERS:
         return []
-    enabled = {e.service_id for e in store.enablements(event.tenant_id) if e.enabled}
+    enabled = {e.service_id for e in ports.store().enablements(event.tenant_id) if e.enabled}
     if not enabled:
         return []
     found = []
     for service_id in sorted(enabled):
-        record = store.get(service_id)
+        record = ports.store().get(service_id)
         if record is None or record.status != "registered" or not record.webhook_url:
             continue
         if any(event_type_matches(pattern, event.type) for pattern in record.events):
@@ -78,7 +83,7 @@ def subscribers(event: ServiceEvent) -> list[AppRecord]:
 
 
 def deliver(event: ServiceEvent) -> None:
-    targets = [r for r in subscribers(event) if not store.delivered(r.service_id, event.id)]
+    targets = [r for r in subscribers(event) if not ports.store().delivered(r.service_id, event.id)]
     if not targets:
         return
     body = event.to_json().encode()
@@ -90,7 +95,7 @@ def deliver(event: ServiceEvent) -> None:
 
 
 def _attempt(record: AppRecord, event: ServiceEvent, body: bytes) -> Outcome:
-    number = store.next_attempt(record.service_id, event.id)
+    number = ports.store().next_attempt(record.service_id, event.id)
     headers = {
         "Content-Type": "application/json",
         "User-Agent": "Stratus-Webhooks/1",
@@ -117,7 +122,7 @@ def _attempt(record: AppRecord, event: ServiceEvent, body: bytes) -> Outcome:
     # Every receive of the message attempts each app not yet delivered, so the queue's last receive (the
     # 6th, 12th after a redrive, ...) is this app's last attempt before the DLQ.
     outcome = "delivered" if ok else ("dead_lettered" if number % MAX_ATTEMPTS == 0 else "failed")
-    store.record_attempt(
+    ports.store().record_attempt(
         AttemptRecord(
             service_id=record.service_id,
             event_id=event.id,

@@ -31,7 +31,7 @@ from urllib.parse import quote
 
 from aws_lambda_powertools.event_handler import Response
 
-from functions.registry import apps, in_repo, store
+from functions.registry import apps, in_repo, ports
 from functions.registry.models import APP_NAME_PATTERN
 from shared import access_tokens, public_tenant
 from shared.config import settings
@@ -90,7 +90,7 @@ def forward(
     in_repo_app = in_repo.by_name(name)
     if in_repo_app is not None:  # its declared routes matched before this one: not one of them
         _refuse_undeclared(in_repo_app, method, raw_path[len(PREFIX) + len(name) :] or "/")
-    record = store.by_name(name)
+    record = ports.store().by_name(name)
     if record is None:
         raise NotFound(f"No app named {name!r}", details={"name": name})
     if not record.active():
@@ -108,7 +108,7 @@ def forward(
         tenant_id = public_tenant.claimed(headers)
     else:
         tenant_id = user.tenant_id
-    choice = store.enablement(tenant_id, record.service_id)
+    choice = ports.store().enablement(tenant_id, record.service_id)
     if choice is None or not choice.enabled:
         raise Forbidden(f"The app {name!r} is not enabled for this tenant", details={"name": name})
     needed = endpoint.required_permission
@@ -133,7 +133,7 @@ def _refuse_undeclared(app: in_repo.InRepoApp, method: str, tail: str) -> None:
 
 
 def _send(
-    record: store.AppRecord,
+    record: ports.AppRecord,
     method: str,
     tail: str,
     query: str,

@@ -11,7 +11,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.registry import store
+from functions.registry import ports
 from functions.registry.apps import CLIENT_SECRET_KIND
 from functions.registry.manifest import SERVICE
 from functions.registry.oauth_client_models import ClientQuery, OAuthClient
@@ -24,7 +24,7 @@ logger = app.logger
 
 
 def resolve(query: ClientQuery) -> OAuthClient:
-    record = store.by_client_id(query.client_id)
+    record = ports.store().by_client_id(query.client_id)
     if record is None or record.status != "registered" or record.client_id != query.client_id:
         raise NotFound("No such OAuth client", details={"clientId": query.client_id})
     secret_valid = None
@@ -32,7 +32,7 @@ def resolve(query: ClientQuery) -> OAuthClient:
         secret_valid = peppered.matches(CLIENT_SECRET_KIND, query.client_secret, record.client_secret_hash)
     enabled = None
     if query.tenant_id is not None:
-        choice = store.enablement(query.tenant_id, record.service_id)
+        choice = ports.store().enablement(query.tenant_id, record.service_id)
         enabled = bool(choice and choice.enabled)
     return OAuthClient(
         client_id=record.client_id,

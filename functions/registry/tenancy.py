@@ -9,11 +9,11 @@ import json
 import re
 from dataclasses import dataclass
 
-from functions.registry import in_repo, store
+from functions.registry import in_repo, ports
 from functions.registry.apps import RESERVED_NAMES
 from functions.registry.models import APP_NAME_PATTERN, AppAccess, AppKind, Enablement, TenantApp
-from functions.registry.store import EnablementRecord
-from shared import app_access, outbox
+from functions.registry.ports import EnablementRecord
+from shared import app_access
 from shared.context import UserContext, require
 from shared.envelopes import utc_now_iso
 from shared.errors import (
@@ -61,7 +61,7 @@ def _every_app() -> list[_App]:
     ]
     found += [
         _App(r.service_id, r.name, "external", r.display_name, r.version, r.active())
-        for r in store.every()
+        for r in ports.store().every()
         if r.status == "registered" and in_repo.by_name(r.name) is None
     ]
     return sorted(found, key=lambda a: a.name)
@@ -75,7 +75,7 @@ def _app_named(name: str) -> _App | None:
         return _App(found.service_id, found.name, "in-repo", found.display_name, found.version, True)
     if name in RESERVED_NAMES:
         return None
-    record = store.by_name(name)
+    record = ports.store().by_name(name)
     if record is None or record.status != "registered":
         return None
     return _App(
@@ -100,7 +100,7 @@ def _tenant_app(app: _App, choice: EnablementRecord | None) -> TenantApp:
 def services(tenant_id: str) -> list[TenantApp]:
     """Every app (in-repo and registered), with this tenant's choice (disabled unless it enabled it)."""
     _visible(tenant_id)
-    chosen = {e.service_id: e for e in store.enablements(tenant_id)}
+    chosen = {e.service_id: e for e in ports.store().enablements(tenant_id)}
     return [_tenant_app(app, chosen.get(app.service_id)) for app in _every_app()]
 
 
@@ -113,7 +113,7 @@ def access(name: str, tenant_id: str) -> AppAccess:
     found = in_repo.by_name(name)
     if found is None:
         raise NotFound(f"No in-repo app named {name!r}", details={"name": name})
-    choice = store.enablement(tenant_id, found.service_id)
+    choice = ports.store().enablement(tenant_id, found.service_id)
     enabled = bool(choice and choice.enabled)
     return AppAccess(
         name=name, tenant_id=tenant_id, enabled=enabled, config=choice.config if choice else None
@@ -141,8 +141,8 @@ def put(tenant_id: str, name: str, body: Enablement) -> TenantApp:
     event_type = "tenant.service_enabled" if body.enabled else "tenant.service_disabled"
     data = {"tenantId": tenant_id, "serviceId": record.service_id, "name": record.name}
     event = publisher.build(event_type, data, tenant_id=tenant_id)
-    store.put_enablement(tenant_id, choice, user.user_id, [event])
-    outbox.release(event)
+    ports.store().put_enablement(tenant_id, choice, user.user_id, [event])
+    ports.outbox().release(event)
     # In this container (and in-process: the local runner, the monolith) the gate sees the choice at
     # once; other containers within the gate's cache TTL.
     app_access.forget(record.name, tenant_id)

@@ -14,6 +14,7 @@ from functions.tenants.models import (
     QuotaOverrides,
     QuotaRequest,
     QuotaResult,
+    SeatRequest,
     StorageUsage,
     Tenant,
     UsageCorrection,
@@ -29,6 +30,7 @@ __all__ = [
     "QuotaOverrides",
     "QuotaRequest",
     "QuotaResult",
+    "SeatRequest",
     "StorageUsage",
     "Tenant",
     "TenantsClient",
@@ -91,3 +93,10 @@ class TenantsClient(TypedClient):
 
         Handled by functions/tenants/check_quota.py."""
         return self._send("check-quota", QuotaResult, body, path={"tenantId": tenant_id})
+
+    def seats(self, tenant_id: str, body: SeatRequest) -> QuotaResult:
+        """`POST /internal/tenants/{tenantId}/seats`: reserve or release one user seat under the caller's
+        key (a repeat counts nothing twice).
+
+        Handled by functions/tenants/seats.py."""
+        return self._send("seats", QuotaResult, body, path={"tenantId": tenant_id})

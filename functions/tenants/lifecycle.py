@@ -12,7 +12,7 @@ import unicodedata
 
 from functions.cache.client import CacheClient, TenantPrincipalChange
 from functions.tenants import ports
-from functions.tenants.lookup import load, require_valid_id, to_model
+from functions.tenants.lookup import load, require_usable, require_valid_id, to_model
 from functions.tenants.manifest import SERVICE
 from functions.tenants.models import Activation, Discarded, NewTenant, Tenant, TenantSettings, Validation
 from functions.tenants.plans import quotas_for
@@ -129,11 +129,7 @@ def validate(tenant_id: str) -> Validation:
     """A tenant still provisioning does not exist yet for anyone outside its creation; one being deleted
     no longer does (its logins are 404 at once, before its data is gone)."""
     require_valid_id(tenant_id)
-    record = ports.store().get(tenant_id)
-    if record is None or record.status in ("provisioning", "deleting"):
-        raise TenantNotFound(details={"tenantId": tenant_id})
-    if record.status == "suspended":
-        raise TenantSuspended(details={"tenantId": tenant_id})
+    record = require_usable(tenant_id, ports.store().get(tenant_id))
     return Validation(
         tenant_id=tenant_id,
         status="active",

@@ -7,7 +7,7 @@ import re
 from functions.tenants import ports
 from functions.tenants.models import Quotas, Tenant, TenantSettings, Usage
 from functions.tenants.ports import TenantRecord
-from shared.errors import InvalidRequest, TenantNotFound
+from shared.errors import InvalidRequest, TenantNotFound, TenantSuspended
 from shared.identifiers import TENANT_ID_PATTERN
 
 _TENANT_ID = re.compile(TENANT_ID_PATTERN)
@@ -18,6 +18,17 @@ def require_valid_id(tenant_id: str) -> str:
     if not _TENANT_ID.fullmatch(tenant_id):
         raise InvalidRequest(f"tenantId: must match {TENANT_ID_PATTERN}", field="tenantId")
     return tenant_id
+
+
+def require_usable(tenant_id: str, record: TenantRecord | None) -> TenantRecord:
+    """The one rule of who may use a tenant (validate, a sign-up's seat): one still provisioning does not
+    exist yet for anyone outside its creation, one being deleted no longer does (404 at once, before its
+    data is gone), a suspended one is 403."""
+    if record is None or record.status in ("provisioning", "deleting"):
+        raise TenantNotFound(details={"tenantId": tenant_id})
+    if record.status == "suspended":
+        raise TenantSuspended(details={"tenantId": tenant_id})
+    return record
 
 
 def load(tenant_id: str) -> TenantRecord:

@@ -50,6 +50,14 @@ SERVICE = Service(
             description="Check, reserve (atomically) or release storage or user quota.",
         ),
         Function(
+            "seats",
+            # Idempotent by construction: the caller's key marks the seat (quota.seat).
+            Route("POST", "/internal/tenants/{tenantId}/seats", idempotent=True),
+            tables=("tenants",),
+            publishes=True,
+            description="Reserve or release one user seat under the caller's key; a repeat counts once.",
+        ),
+        Function(
             "list",
             Route("GET", "/api/v1/tenants"),
             tables=("tenants",),

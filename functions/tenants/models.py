@@ -136,6 +136,18 @@ class QuotaRequest(CamelBody):
     operation: Literal["check", "reserve", "release"]
 
 
+class SeatRequest(CamelBody):
+    """One user seat, reserved or released under the caller's key (the new user's id): a repeat of the
+    same request counts nothing twice, so the route keeps no idempotency record."""
+
+    key: str = Field(pattern=r"^[A-Za-z0-9_-]{1,64}$")
+    operation: Literal["reserve", "release"]
+    # Refuse, as validate does, a tenant that may not be used (404 provisioning or being deleted, 403
+    # suspended): a sign-up's tenant check and its seat are then one read. Not the default: a tenant's
+    # creation reserves its admin's seat while the tenant is still provisioning.
+    usable_only: bool = Field(default=False, alias="usableOnly")
+
+
 class Quotas(CamelModel):
     storage_bytes: int
     max_users: int

@@ -59,6 +59,18 @@ class TenantsStore(Protocol):
 
     def subtract_usage(self, tenant_id: str, usage: str, amount: int) -> TenantRecord: ...
 
+    def reserve_seat(self, tenant_id: str, key: str, *, limit: int, expires_at: int) -> bool:
+        """One user seat under `key`, with the key's marker, in one transaction: True when counted now,
+        False when the key already holds one (nothing counted); ConditionFailed when the tenant is full,
+        absent, or its limit is no longer `limit`."""
+        ...
+
+    def release_seat(self, tenant_id: str, key: str) -> bool:
+        """Give back the seat `key` holds (marker and count together): False when it holds none."""
+        ...
+
+    def holds_seat(self, tenant_id: str, key: str) -> bool: ...
+
     def set_usage(self, tenant_id: str, usage: str, amount: int) -> tuple[int, TenantRecord]: ...
 
     def change_settings(

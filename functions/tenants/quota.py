@@ -3,18 +3,20 @@
 
 from __future__ import annotations
 
+import time
 from typing import NamedTuple
 
 from functions.tenants import ports
-from functions.tenants.lookup import load, require_valid_id
-from functions.tenants.models import QuotaRequest, QuotaResult, UsageCorrection
-from functions.tenants.ports import ConditionFailed
+from functions.tenants.lookup import load, require_usable, require_valid_id
+from functions.tenants.models import QuotaRequest, QuotaResult, SeatRequest, UsageCorrection
+from functions.tenants.ports import ConditionFailed, TenantRecord
 from shared.errors import (
     FileTooLarge,
     InvalidRequest,
     ServiceUnavailable,
     StorageQuotaExceeded,
     StratusError,
+    TenantNotFound,
     TenantQuotaExceeded,
 )
 from shared.events import publisher
@@ -24,6 +26,8 @@ log = logger("tenants")
 
 # The condition also pins the limit that was read; if the limit moves meanwhile, read and try again.
 RESERVE_ATTEMPTS = 3
+# A seat's marker outlives any retry of the request that made it (seconds); TTL removes it after.
+SEAT_MEMORY_SECONDS = 24 * 3600
 
 
 class Resource(NamedTuple):
@@ -36,6 +40,7 @@ RESOURCES = {
     "storage": Resource("storageBytes", "storageBytes", StorageQuotaExceeded),
     "users": Resource("users", "maxUsers", TenantQuotaExceeded),
 }
+_ONE_SEAT = QuotaRequest(resource_type="users", requested_amount=1, operation="reserve")
 
 
 def check_quota(tenant_id: str, request: QuotaRequest) -> QuotaResult:
@@ -60,6 +65,42 @@ def check_quota(tenant_id: str, request: QuotaRequest) -> QuotaResult:
             continue  # over by now (the next read refuses) or the limit moved (the next read retries)
         return QuotaResult(allowed=True, used=after.usage[resource.usage], limit=limit)
     raise ServiceUnavailable("The tenant's quota kept changing during the reservation; try again")
+
+
+def seat(tenant_id: str, request: SeatRequest) -> QuotaResult:
+    """One user seat under the caller's key: the tenant read (refused as validate refuses it, with
+    `usableOnly`), then the count and the key's marker in one transaction. A repeat finds the marker and
+    counts nothing, even when the tenant is full by now; a release gives back only what the key holds."""
+    require_valid_id(tenant_id)
+    resource = RESOURCES["users"]
+    if request.operation == "release":
+        ports.store().release_seat(tenant_id, request.key)  # False: nothing held (released already)
+        current = load(tenant_id)
+        return QuotaResult(
+            allowed=True, used=current.usage.get(resource.usage, 0), limit=current.quotas[resource.quota]
+        )
+    for _ in range(RESERVE_ATTEMPTS):
+        record = ports.store().get(tenant_id)
+        current = require_usable(tenant_id, record) if request.usable_only else _found(tenant_id, record)
+        used, limit = current.usage.get(resource.usage, 0), current.quotas[resource.quota]
+        if used + 1 > limit:
+            if ports.store().holds_seat(tenant_id, request.key):
+                return QuotaResult(allowed=True, used=used, limit=limit)
+            _refuse(tenant_id, _ONE_SEAT, resource, used=used, limit=limit)
+        try:
+            counted = ports.store().reserve_seat(
+                tenant_id, request.key, limit=limit, expires_at=int(time.time()) + SEAT_MEMORY_SECONDS
+            )
+        except ConditionFailed:
+            continue  # over by now (the next read refuses) or the limit moved (the next read retries)
+        return QuotaResult(allowed=True, used=used + 1 if counted else used, limit=limit)
+    raise ServiceUnavailable("The tenant's quota kept changing during the reservation; try again")
+
+
+def _found(tenant_id: str, record: TenantRecord | None) -> TenantRecord:
+    if record is None:
+        raise TenantNotFound(details={"tenantId": tenant_id})
+    return record
 
 
 def _check_file_size(quotas: dict[str, int], size: int) -> None:

@@ -229,6 +229,62 @@ def add_usage(tenant_id: str, usage: str, quota: str, amount: int, limit: int) -
     )
 
 
+class SeatItem(Item):
+    """`TENANT#<id>` / `SEAT#<key>`: the seat a key holds (its count is in the tenant's `usage.users`)."""
+
+    Meta = table_meta(TABLE)  # type: ignore[assignment]  # a live Meta (see shared.tables)
+
+
+def _seat(tenant_id: str, key: str, expires_at: int | None = None) -> SeatItem:
+    return SeatItem(tenant_key(tenant_id), f"SEAT#{key}", expires_at=expires_at)
+
+
+def reserve_seat(tenant_id: str, key: str, *, limit: int, expires_at: int) -> bool:
+    """The marker (only if the key holds none) and users += 1 (only while under `limit`, the limit still
+    that one): one TransactWriteItems. False when the key already holds a seat."""
+    users = TenantItem.usage["users"]
+    txn = Transaction(table=TABLE)
+    held = txn.put(_seat(tenant_id, key, expires_at), condition=SeatItem.pk.does_not_exist())
+    txn.update(
+        _item(tenant_id),
+        [users.set(users + 1), TenantItem.updated_at.set(utc_now_iso())],
+        condition=TenantItem.pk.exists() & (users <= limit - 1) & (TenantItem.quotas["maxUsers"] == limit),
+    )
+    return _seat_commit(tenant_id, txn, held)
+
+
+def release_seat(tenant_id: str, key: str) -> bool:
+    """The marker deleted (only if there) and users -= 1 (never below zero): one TransactWriteItems."""
+    users = TenantItem.usage["users"]
+    txn = Transaction(table=TABLE)
+    held = txn.delete(_seat(tenant_id, key), condition=SeatItem.pk.exists())
+    txn.update(
+        _item(tenant_id),
+        [users.set(users - 1), TenantItem.updated_at.set(utc_now_iso())],
+        condition=TenantItem.pk.exists() & (users >= 1),
+    )
+    return _seat_commit(tenant_id, txn, held)
+
+
+def _seat_commit(tenant_id: str, txn: Transaction, marker: int) -> bool:
+    cancelled = txn.commit()
+    if cancelled is None:
+        return True
+    if cancelled.condition_failed(marker):
+        return False  # the key's marker says it is done already: nothing else was written
+    if cancelled.condition_failed():
+        raise ConditionFailed(tenant_id)
+    raise ServiceUnavailable(f"The tenants transaction was cancelled: {cancelled.reasons}")
+
+
+def holds_seat(tenant_id: str, key: str) -> bool:
+    try:
+        SeatItem.get(tenant_key(tenant_id), f"SEAT#{key}", consistent_read=True)
+    except SeatItem.DoesNotExist:
+        return False
+    return True
+
+
 def subtract_usage(tenant_id: str, usage: str, amount: int) -> TenantRecord:
     """usage -= amount, only while usage >= amount (never below zero). ConditionFailed otherwise."""
     used = TenantItem.usage[usage]

@@ -16,10 +16,10 @@ from __future__ import annotations
 import time
 from typing import NamedTuple
 
-from functions.users import effects, lockouts, sign_in_store, store
+from functions.users import effects, ports
 from functions.users.models import Credentials, PasswordChange, PasswordChanged, VerifiedUser
 from functions.users.reads import is_user_id
-from functions.users.store import UserRecord
+from functions.users.records import Lockout, UserRecord
 from shared import passwords
 from shared.envelopes import utc_now_iso
 from shared.errors import AccountLocked, InvalidCredentials, UserInactive, UserNotFound, UserSuspended
@@ -32,23 +32,28 @@ UNKNOWN_SOURCE = "unknown"
 clock = time.time  # tests move time forward by replacing this
 
 
-def _refuse_if_locked(lockout: lockouts.Lockout) -> None:
+def _refuse_if_locked(lockout: Lockout) -> None:
     retry_after = lockout.retry_after(clock())
     if retry_after is not None:
         raise AccountLocked(details={"retryAfter": retry_after}, headers={"Retry-After": str(retry_after)})
 
 
-def _check_password(user: UserRecord, password: str, source: str, lockout: lockouts.Lockout) -> None:
-    """Raise 401 on a wrong password, counting it (atomically) towards this source's lockout."""
+def _check_password(
+    user: UserRecord, password: str, source: str, lockout: Lockout, attempt: str | None = None
+) -> None:
+    """Raise 401 on a wrong password, counting it (atomically, once per `attempt`) towards this source's
+    lockout."""
     if passwords.verify(user.password_hash, password):
         if lockout.failures or lockout.locks:
-            lockouts.clear(user.tenant_id, user.user_id, source)
+            ports.lockouts().clear(user.tenant_id, user.user_id, source)
         return
     now = int(clock())
-    after = lockouts.add_failure(user.tenant_id, user.user_id, source, expires_at=now + MEMORY_SECONDS)
+    after = ports.lockouts().add_failure(
+        user.tenant_id, user.user_id, source, expires_at=now + MEMORY_SECONDS, attempt=attempt
+    )
     if after.failures >= MAX_FAILURES:
         duration = min(LOCK_SECONDS * 2**after.locks, MAX_LOCK_SECONDS)
-        lockouts.lock(
+        ports.lockouts().lock(
             user.tenant_id,
             user.user_id,
             source,
@@ -67,13 +72,13 @@ class Validated(NamedTuple):
 def validate(body: Credentials) -> Validated:
     source = body.source or UNKNOWN_SOURCE
     # Two calls: the email's claim, then the user, this source's lockout and the MFA factor together.
-    found = sign_in_store.read(body.tenant_id, body.email, source)
+    found = ports.sign_ins().read(body.tenant_id, body.email, source)
     if found is None:
         passwords.verify(None, body.password)  # the decoy: as slow as a real check
         raise InvalidCredentials()
     user, lockout = found.user, found.lockout
     _refuse_if_locked(lockout)
-    _check_password(user, body.password, source, lockout)
+    _check_password(user, body.password, source, lockout, body.attempt)
     if user.status == "suspended":
         raise UserSuspended()
     if body.require_verified_email and not user.email_verified:
@@ -90,9 +95,10 @@ def change(user_id: str, body: PasswordChange) -> PasswordChanged:
         raise UserNotFound()  # as for an unknown id: no id reveals more than another
     source = body.source or UNKNOWN_SOURCE
     # One call: the user and this source's lockout together.
-    user, lockout = sign_in_store.read_by_id(body.tenant_id, user_id, source)
-    if user is None:
+    found = ports.sign_ins().read_by_id(body.tenant_id, user_id, source)
+    if found is None:
         raise UserNotFound()
+    user, lockout = found.user, found.lockout
     _refuse_if_locked(lockout)
     _check_password(user, body.current_password, source, lockout)
     passwords.check_strength(body.new_password, field="newPassword")
@@ -102,13 +108,13 @@ def change(user_id: str, body: PasswordChange) -> PasswordChanged:
         {"userId": user.user_id, "email": user.email, "changedAt": changed_at},
         tenant_id=user.tenant_id,
     )
-    replaced = store.set_password(
+    replaced = ports.users().set_password(
         user.tenant_id,
         user.user_id,
         old_hash=user.password_hash,
         new_hash=passwords.hash_password(body.new_password),
         now=changed_at,
-        event=changed,
+        events=[changed],
     )
     if not replaced:  # another change won the race: the password we checked is no longer current
         raise InvalidCredentials()

@@ -6,9 +6,9 @@ from typing import Any
 
 from functions.cache.client import CacheClient, UserPrincipalChange, UserStatus
 from functions.rbac.client import DefaultRoleRequest, ForgetRequest, RbacClient
+from functions.users import ports
 from functions.users.manifest import SERVICE
 from functions.users.models import UserType
-from shared import outbox
 from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.observability import logger as service_logger
@@ -28,7 +28,7 @@ def announce(event: ServiceEvent) -> None:
     """Publish an event whose outbox entry was written with the change. If the bus refuses it, the entry
     stays and the outbox drain delivers it: the change stands and the request succeeds (a retry could
     not redo it: a second create is a 409, a second delete a 404)."""
-    outbox.release(event)
+    ports.outbox().release(event)
 
 
 def assign_default_role(tenant_id: str, user_id: str, user_type: UserType) -> None:

@@ -1,4 +1,5 @@
-"""The `INVITE#<invitationId>` items of the users table (one per invitation, in the tenant's partition).
+"""The `INVITE#<invitationId>` items of the users table (one per invitation, in the tenant's partition),
+the DynamoDB side of `ports.InvitationStore`.
 
 | attribute | meaning |
 |---|---|
@@ -16,170 +17,157 @@ unexpired and the same secret, so an invitation is accepted once, and never afte
 
 from __future__ import annotations
 
-import time
-from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
 
-from functions.users import attribute_values
-from functions.users.store import partition
-from shared import aws, outbox
-from shared.config import settings
-from shared.envelopes import Cursor
-from shared.errors import InvalidRequest
+from pynamodb.attributes import ListAttribute, NumberAttribute, UnicodeAttribute
+
+from functions.users import store
+from functions.users.records import EmailTaken, InvitationMoved, InvitationRecord, UserGone, UserRecord
+from functions.users.store import TABLE, partition
 from shared.events.model import ServiceEvent
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
+from shared.tables import Item, table_meta
+from shared.transactions import Transaction
 
 PREFIX = "INVITE#"
 KEPT_AFTER_EXPIRY = 30 * 24 * 3600
 
 
-@dataclass(frozen=True)
-class InvitationRecord:
-    tenant_id: str
-    invitation_id: str
-    email: str
-    roles: tuple[str, ...]
-    status: str
-    secret_hash: str
-    valid_until: int
-    invited_by: str
-    created_at: str
-    updated_at: str
-    accepted_user_id: str | None = None
+class InvitationItem(Item):
+    Meta = table_meta(TABLE)  # type: ignore[assignment]  # a live Meta (see shared.tables)
+
+    email = UnicodeAttribute()
+    roles = ListAttribute(of=UnicodeAttribute, default=list)
+    status = UnicodeAttribute()
+    secret_hash = UnicodeAttribute(attr_name="secretHash")
+    valid_until = NumberAttribute(attr_name="validUntil")
+    invited_by = UnicodeAttribute(attr_name="invitedBy")
+    created_at = UnicodeAttribute(attr_name="createdAt")
+    updated_at = UnicodeAttribute(attr_name="updatedAt", null=True)
+    accepted_user_id = UnicodeAttribute(attr_name="acceptedUserId", null=True)
+
+    def record(self) -> InvitationRecord:
+        return InvitationRecord(
+            tenant_id=self.pk.removeprefix("TENANT#").removesuffix("#USERS"),
+            invitation_id=self.sk.removeprefix(PREFIX),
+            email=self.email,
+            roles=tuple(str(r) for r in self.roles or ()),
+            status=self.status,
+            secret_hash=self.secret_hash,
+            valid_until=int(self.valid_until),
+            invited_by=self.invited_by,
+            created_at=self.created_at,
+            updated_at=self.updated_at or self.created_at,
+            accepted_user_id=self.accepted_user_id or None,
+        )
 
 
-def _table() -> str:
-    return settings().table_name("users")
-
-
-def _key(tenant_id: str, invitation_id: str) -> dict[str, Any]:
-    return {"pk": {"S": partition(tenant_id)}, "sk": {"S": PREFIX + invitation_id}}
-
-
-def _values(**values: Any) -> dict[str, Any]:
-    return {f":{name}": attribute_values.serialize(value) for name, value in values.items()}
-
-
-def _record(tenant_id: str, raw: Mapping[str, Any]) -> InvitationRecord:
-    item = {k: attribute_values.deserialize(v) for k, v in raw.items()}
-    return InvitationRecord(
-        tenant_id=tenant_id,
-        invitation_id=str(item["sk"]).removeprefix(PREFIX),
-        email=str(item["email"]),
-        roles=tuple(str(r) for r in item.get("roles", [])),
-        status=str(item["status"]),
-        secret_hash=str(item["secretHash"]),
-        valid_until=int(item["validUntil"]),
-        invited_by=str(item["invitedBy"]),
-        created_at=str(item["createdAt"]),
-        updated_at=str(item.get("updatedAt", item["createdAt"])),
-        accepted_user_id=str(item["acceptedUserId"]) if item.get("acceptedUserId") else None,
-    )
-
-
-def _live(raw: Mapping[str, Any]) -> bool:
-    expires = raw.get("expiresAt", {}).get("N")
-    return expires is None or float(expires) > time.time()
+def _item(record: InvitationRecord) -> InvitationItem:
+    return InvitationItem(partition(record.tenant_id), PREFIX + record.invitation_id)
 
 
 # --- reads -------------------------------------------------------------------------------------------
 def get(tenant_id: str, invitation_id: str) -> InvitationRecord | None:
-    found = aws.client("dynamodb").get_item(
-        TableName=_table(), Key=_key(tenant_id, invitation_id), ConsistentRead=True
-    )
-    raw = found.get("Item")
-    return _record(tenant_id, raw) if raw and _live(raw) else None
+    item = InvitationItem.get_live(partition(tenant_id), PREFIX + invitation_id)
+    return item.record() if item else None
 
 
 def page(tenant_id: str, *, page_size: int, cursor: str | None) -> tuple[list[InvitationRecord], str | None]:
     """One page of the tenant's invitations, newest first (a Query of its partition, never a Scan)."""
     pk = partition(tenant_id)
-    last_key, number = Cursor.decode(cursor)
-    if last_key is not None:
-        sk = last_key.get("sk", {}).get("S") if isinstance(last_key.get("sk"), dict) else None
-        if last_key.get("pk") != {"S": pk} or set(last_key) != {"pk", "sk"} or not str(sk).startswith(PREFIX):
-            raise InvalidRequest("The cursor is not valid", field="cursor")
-    request: dict[str, Any] = {
-        "TableName": _table(),
-        "KeyConditionExpression": "pk = :pk AND begins_with(sk, :prefix)",
-        "ExpressionAttributeValues": _values(pk=pk, prefix=PREFIX),
-        "ScanIndexForward": False,
-        "Limit": page_size,
-        "ConsistentRead": True,
-    }
-    if last_key is not None:
-        request["ExclusiveStartKey"] = last_key
-    found = aws.client("dynamodb").query(**request)
-    records = [_record(tenant_id, raw) for raw in found.get("Items", []) if _live(raw)]
-    return records, Cursor.encode(found.get("LastEvaluatedKey"), page=number + 1)
+    store.check_cursor(pk, cursor, PREFIX)
+    items, next_cursor = InvitationItem.page(
+        pk,
+        page_size=page_size,
+        cursor=cursor,
+        range_key_condition=InvitationItem.sk.startswith(PREFIX),
+        scan_index_forward=False,
+        consistent_read=True,
+    )
+    return [item.record() for item in items], next_cursor
 
 
 # --- writes ------------------------------------------------------------------------------------------
-def insert(record: InvitationRecord, event: ServiceEvent) -> None:
-    """Store a new invitation with its event's outbox entry (one transaction)."""
-    item = {
-        "email": record.email,
-        "roles": list(record.roles),
-        "status": record.status,
-        "secretHash": record.secret_hash,
-        "validUntil": record.valid_until,
-        "invitedBy": record.invited_by,
-        "createdAt": record.created_at,
-        "updatedAt": record.updated_at,
-        "expiresAt": record.valid_until + KEPT_AFTER_EXPIRY,
-    }
-    put: Any = {
-        "TableName": _table(),
-        "Item": {
-            **_key(record.tenant_id, record.invitation_id),
-            **{k: attribute_values.serialize(v) for k, v in item.items()},
-        },
-        "ConditionExpression": "attribute_not_exists(pk)",
-    }
-    if outbox.transact([{"Put": put}], [event], table="users") is not None:
+def insert(record: InvitationRecord, *, events: Sequence[ServiceEvent] = ()) -> None:
+    """Store a new invitation with its events' outbox entries (one transaction)."""
+    item = _item(record)
+    item.email, item.status = record.email, record.status
+    item.roles = list(record.roles)  # type: ignore[arg-type]  # pynamodb types the list by its attribute
+    item.secret_hash, item.valid_until, item.invited_by = (
+        record.secret_hash,
+        record.valid_until,
+        record.invited_by,
+    )
+    item.created_at, item.updated_at = record.created_at, record.updated_at
+    item.expires_at = record.valid_until + KEPT_AFTER_EXPIRY
+    txn = Transaction(table=TABLE)
+    txn.put(item, condition=InvitationItem.pk.does_not_exist())
+    txn.stage(*events)
+    if txn.commit() is not None:
         raise RuntimeError(f"invitation id collided: {record.invitation_id}")  # 80 random bits: not expected
 
 
-def accept(record: InvitationRecord, user_id: str, *, now: int, at: str) -> TransactWriteItemTypeDef:
-    """The transaction item that accepts the invitation for `user_id` (beside the user's creation): only
-    while it is pending, unexpired and holds the secret presented."""
-    update: Any = {
-        "TableName": _table(),
-        "Key": _key(record.tenant_id, record.invitation_id),
-        "UpdateExpression": "SET #status = :accepted, acceptedUserId = :user, updatedAt = :at",
-        "ConditionExpression": "#status = :pending AND secretHash = :hash AND validUntil > :now",
-        "ExpressionAttributeNames": {"#status": "status"},
-        "ExpressionAttributeValues": _values(
-            accepted="accepted", user=user_id, at=at, pending="pending", hash=record.secret_hash, now=now
-        ),
-    }
-    return {"Update": update}
+def accept(
+    record: InvitationRecord,
+    user: UserRecord,
+    *,
+    now: int,
+    at: str,
+    events: Sequence[ServiceEvent] = (),
+) -> None:
+    """Create the user and accept the invitation for it in one transaction: only while the invitation is
+    pending, unexpired and holds the secret presented (InvitationMoved), and the address is free
+    (EmailTaken)."""
+    txn = Transaction(table=TABLE, attempts=store.CONFLICT_ATTEMPTS)
+    invitation = txn.update(
+        _item(record),
+        [
+            InvitationItem.status.set("accepted"),
+            InvitationItem.accepted_user_id.set(user.user_id),
+            InvitationItem.updated_at.set(at),
+        ],
+        condition=(InvitationItem.status == "pending")
+        & (InvitationItem.secret_hash == record.secret_hash)
+        & (InvitationItem.valid_until > now),
+    )
+    claimed = store.add_insert(txn, user)
+    txn.stage(*events)
+    cancelled = txn.commit()
+    if cancelled is not None:
+        if cancelled.condition_failed(claimed):
+            raise EmailTaken(user.email)
+        if cancelled.condition_failed(invitation):
+            raise InvitationMoved(record.invitation_id)
+        raise UserGone(user.user_id)
 
 
-def reopen(record: InvitationRecord, user_id: str, *, at: str) -> TransactWriteItemTypeDef:
-    """Undo `accept` (the user's roles could not be given): pending again, if still accepted by it."""
-    update: Any = {
-        "TableName": _table(),
-        "Key": _key(record.tenant_id, record.invitation_id),
-        "UpdateExpression": "SET #status = :pending, updatedAt = :at REMOVE acceptedUserId",
-        "ConditionExpression": "#status = :accepted AND acceptedUserId = :user",
-        "ExpressionAttributeNames": {"#status": "status"},
-        "ExpressionAttributeValues": _values(pending="pending", accepted="accepted", user=user_id, at=at),
-    }
-    return {"Update": update}
+def reopen(
+    record: InvitationRecord, user: UserRecord, *, at: str, withdraw: Sequence[ServiceEvent] = ()
+) -> None:
+    """Undo `accept` (the user's roles could not be given): the user removed and the invitation pending
+    again, if still accepted by it; the events taken back out. UserGone when something moved."""
+    txn = Transaction(table=TABLE, attempts=store.CONFLICT_ATTEMPTS)
+    txn.update(
+        _item(record),
+        [
+            InvitationItem.status.set("pending"),
+            InvitationItem.updated_at.set(at),
+            InvitationItem.accepted_user_id.remove(),
+        ],
+        condition=(InvitationItem.status == "accepted") & (InvitationItem.accepted_user_id == user.user_id),
+    )
+    store.add_remove(txn, user)
+    txn.unstage(*withdraw)
+    if txn.commit() is not None:
+        raise UserGone(user.user_id)
 
 
-def revoke(record: InvitationRecord, *, at: str, event: ServiceEvent) -> bool:
-    """pending → revoked with its event (one transaction); False when it is no longer pending."""
-    update: Any = {
-        "TableName": _table(),
-        "Key": _key(record.tenant_id, record.invitation_id),
-        "UpdateExpression": "SET #status = :revoked, updatedAt = :at",
-        "ConditionExpression": "#status = :pending",
-        "ExpressionAttributeNames": {"#status": "status"},
-        "ExpressionAttributeValues": _values(revoked="revoked", pending="pending", at=at),
-    }
-    return outbox.transact([{"Update": update}], [event], table="users") is None
+def revoke(record: InvitationRecord, *, at: str, events: Sequence[ServiceEvent] = ()) -> bool:
+    """pending → revoked with its events (one transaction); False when it is no longer pending."""
+    txn = Transaction(table=TABLE)
+    txn.update(
+        _item(record),
+        [InvitationItem.status.set("revoked"), InvitationItem.updated_at.set(at)],
+        condition=InvitationItem.status == "pending",
+    )
+    txn.stage(*events)
+    return txn.commit() is None

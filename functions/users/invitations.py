@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from functions.rbac.client import RbacClient, RolesRequest
-from functions.users import effects, invitation_store, link_tokens, store
+from functions.users import effects, link_tokens, ports
 from functions.users.identity_models import (
     Invitation,
     InvitationAcceptance,
@@ -32,11 +32,10 @@ from functions.users.identity_models import (
     IssuedInvitation,
     NewInvitation,
 )
-from functions.users.invitation_store import InvitationRecord
 from functions.users.manifest import SERVICE
 from functions.users.models import CreatedUser
-from functions.users.store import UserRecord
-from shared import outbox, passwords, permissions
+from functions.users.records import EmailTaken, InvitationMoved, InvitationRecord, UserGone, UserRecord
+from shared import passwords, permissions
 from shared.context import UserContext, new_id, require
 from shared.envelopes import Cursor, Page, utc_now_iso
 from shared.errors import Conflict, InvalidToken, NotFound, TokenExpired, UserAlreadyExists
@@ -69,7 +68,7 @@ def to_out(record: InvitationRecord) -> Invitation:
 def create(body: NewInvitation) -> IssuedInvitation:
     """A pending invitation and its token. An address that is already a user of the tenant is 409
     `USER_ALREADY_EXISTS` (the inviter can list users anyway: nothing is revealed)."""
-    if store.find_by_email(body.tenant_id, body.email) is not None:
+    if ports.users().find_by_email(body.tenant_id, body.email) is not None:
         raise UserAlreadyExists("A user of this tenant already has this email", field="email")
     token = link_tokens.new(body.tenant_id, link_tokens.new_id(ID_PREFIX))
     now = utc_now_iso()
@@ -96,14 +95,14 @@ def create(body: NewInvitation) -> IssuedInvitation:
         },
         tenant_id=record.tenant_id,
     )
-    invitation_store.insert(record, invited)
+    ports.invitations().insert(record, events=[invited])
     effects.announce(invited)
     return IssuedInvitation(invitation=to_out(record), token=str(token))
 
 
 def _usable(raw: str) -> InvitationRecord:
     presented = link_tokens.parse(raw, prefix=ID_PREFIX)
-    record = invitation_store.get(presented.tenant_id, presented.id)
+    record = ports.invitations().get(presented.tenant_id, presented.id)
     if record is None or not link_tokens.matches(presented.secret_hash, record.secret_hash):
         raise InvalidToken("The invitation is not valid")
     if record.status == "accepted":
@@ -153,20 +152,18 @@ def accept(body: InvitationAcceptance) -> CreatedUser:
         },
         tenant_id=user.tenant_id,
     )
-    accepted = invitation_store.accept(record, user.user_id, now=link_tokens.now(), at=now)
     try:
-        store.insert(user, also=[accepted, outbox.staged(created)])
-    except store.EmailTaken:
+        ports.invitations().accept(record, user, now=link_tokens.now(), at=now, events=[created])
+    except EmailTaken:
         raise UserAlreadyExists() from None
-    except store.UserGone:
+    except (InvitationMoved, UserGone):
         _usable(body.token)  # accepted, revoked or expired meanwhile: answer as that
         raise InvalidToken("The invitation is not valid") from None
     try:
         rbac.assign_roles(user.user_id, RolesRequest(tenant_id=user.tenant_id, roles=roles))
     except Exception:
         try:
-            reopened = invitation_store.reopen(record, user.user_id, at=utc_now_iso())
-            store.remove(user, also=[reopened, outbox.unstaged(created)])
+            ports.invitations().reopen(record, user, at=utc_now_iso(), withdraw=[created])
         except Exception:
             effects.logger.exception("could not undo an acceptance after rbac failed", user_id=user.user_id)
         raise
@@ -185,7 +182,7 @@ def list_invitations(page_size: int, cursor: str | None) -> Page[Invitation]:
     """Newest first; `total` is the invitations on the pages so far (a lower bound, as with filtered
     audit queries: invitations keep no count)."""
     user = _inviter()
-    records, next_cursor = invitation_store.page(user.tenant_id, page_size=page_size, cursor=cursor)
+    records, next_cursor = ports.invitations().page(user.tenant_id, page_size=page_size, cursor=cursor)
     total = (Cursor.page_of(cursor) - 1) * page_size + len(records)
     return Page[Invitation].of(
         [to_out(r) for r in records], total=total, page_size=page_size, cursor=cursor, next_cursor=next_cursor
@@ -197,7 +194,7 @@ def revoke(invitation_id: str) -> None:
     an accepted invitation is 409 `CONFLICT`; an unknown one (or another tenant's) 404 `NOT_FOUND`."""
     user = _inviter()
     record = (
-        invitation_store.get(user.tenant_id, invitation_id)
+        ports.invitations().get(user.tenant_id, invitation_id)
         if INVITATION_ID.fullmatch(invitation_id)
         else None
     )
@@ -213,8 +210,8 @@ def revoke(invitation_id: str) -> None:
             {"invitationId": record.invitation_id, "email": record.email, "revokedBy": user.user_id},
             tenant_id=user.tenant_id,
         )
-        if invitation_store.revoke(record, at=utc_now_iso(), event=revoked):
+        if ports.invitations().revoke(record, at=utc_now_iso(), events=[revoked]):
             effects.announce(revoked)
             return
-        record = invitation_store.get(user.tenant_id, invitation_id)  # it moved meanwhile: decide again
+        record = ports.invitations().get(user.tenant_id, invitation_id)  # it moved meanwhile: decide again
     raise Conflict("The invitation kept changing; try again", field="invitationId")

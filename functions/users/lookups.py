@@ -3,7 +3,7 @@ public routes (functions/users/reads.py), shaped for another service's loaders."
 
 from __future__ import annotations
 
-from functions.users import directory_store, reads
+from functions.users import ports, reads
 from functions.users.listing_models import UserBatch, UserListing
 from shared import permissions
 
@@ -22,5 +22,5 @@ def batch(user_ids: list[str]) -> UserBatch:
     wanted = list(dict.fromkeys(user_ids))
     if wanted != [user.user_id]:
         permissions.require(user, "user.read")
-    found = directory_store.get_many(user.tenant_id, [u for u in wanted if reads.is_user_id(u)])
+    found = ports.users().get_many(user.tenant_id, [u for u in wanted if reads.is_user_id(u)])
     return UserBatch(users=[reads.to_out(r) for r in found])

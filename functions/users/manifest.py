@@ -11,7 +11,8 @@ SERVICE = Service(
     functions=(
         Function(
             "create",
-            Route("POST", "/internal/users/create", status=201),
+            # Idempotent by construction: the caller names the user (NewUser.user_id), see service.create.
+            Route("POST", "/internal/users/create", status=201, idempotent=True),
             tables=_TABLES,
             calls=("rbac",),
             publishes=True,
@@ -19,7 +20,8 @@ SERVICE = Service(
         ),
         Function(
             "validate-credentials",
-            Route("POST", "/internal/users/validate-credentials"),
+            # Idempotent by construction: a failure counts once per attempt (Credentials.attempt).
+            Route("POST", "/internal/users/validate-credentials", idempotent=True),
             tables=_TABLES,
             description="Check an email and password, with lockout after repeated failures.",
         ),

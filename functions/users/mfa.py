@@ -21,7 +21,7 @@ import secrets
 
 import pyotp
 
-from functions.users import credentials, effects, lockouts, mfa_store
+from functions.users import credentials, effects, ports
 from functions.users.mfa_models import (
     MfaChallenge,
     MfaEnrollment,
@@ -29,9 +29,8 @@ from functions.users.mfa_models import (
     MfaVerifiedUser,
     RecoveryCodes,
 )
-from functions.users.mfa_store import Challenge
 from functions.users.reads import find
-from functions.users.store import UserRecord
+from functions.users.records import Challenge, UserRecord
 from shared import sealed
 from shared.envelopes import utc_now_iso
 from shared.errors import (
@@ -97,7 +96,7 @@ def _new_recovery_codes() -> list[str]:
 def enroll(tenant_id: str, user_id: str) -> MfaEnrollment:
     user = find(tenant_id, user_id)
     secret = pyotp.random_base32(32)
-    if not mfa_store.put_pending(
+    if not ports.factors().put_pending(
         tenant_id,
         user_id,
         sealed.seal(secret.encode(), context=_context(tenant_id, user_id)),
@@ -112,7 +111,7 @@ def enroll(tenant_id: str, user_id: str) -> MfaEnrollment:
 
 def activate(tenant_id: str, user_id: str, code: str) -> RecoveryCodes:
     user = find(tenant_id, user_id)
-    factor = mfa_store.get_factor(tenant_id, user_id)
+    factor = ports.factors().get(tenant_id, user_id)
     if factor is None or factor.status != "pending" or factor.pending_secret is None:
         if factor is not None and factor.status == "active":
             raise Conflict("MFA is already active", field="mfa")
@@ -128,14 +127,14 @@ def activate(tenant_id: str, user_id: str, code: str) -> RecoveryCodes:
         {"userId": user_id, "email": user.email, "recoveryCodes": len(codes), "enabledAt": now},
         tenant_id=tenant_id,
     )
-    if not mfa_store.activate(
+    if not ports.factors().activate(
         tenant_id,
         user_id,
         pending_secret=factor.pending_secret,
         step=step,
         recovery_hashes=hashes,
         now=now,
-        event=enabled,
+        events=[enabled],
     ):
         raise Conflict("The enrolment changed meanwhile; enroll again", field="mfa")
     effects.announce(enabled)
@@ -147,14 +146,14 @@ def activate_enrollment(mfa_token: str, code: str) -> RecoveryCodes:
     the session, and is used up once MFA is active. The admin then logs in again, with MFA."""
     tenant_id, challenge = open_challenge(mfa_token, "enroll")
     codes = activate(tenant_id, challenge.user_id, code)
-    mfa_store.consume_challenge(tenant_id, challenge, now=_now())
+    ports.challenges().consume(tenant_id, challenge, now=_now())
     return codes
 
 
 def disable(tenant_id: str, user_id: str, code: str, *, source: str) -> None:
     """A valid code (TOTP or recovery) turns MFA off; wrong ones count towards this session's lockout."""
     user = find(tenant_id, user_id)
-    factor = mfa_store.get_factor(tenant_id, user_id)
+    factor = ports.factors().get(tenant_id, user_id)
     if factor is None or factor.status != "active":
         raise Conflict("MFA is not active", field="mfa")
     _check_code(user, code, source)
@@ -163,20 +162,20 @@ def disable(tenant_id: str, user_id: str, code: str, *, source: str) -> None:
         {"userId": user_id, "email": user.email, "disabledAt": utc_now_iso()},
         tenant_id=tenant_id,
     )
-    if not mfa_store.remove_factor(tenant_id, user_id, event=disabled):
+    if not ports.factors().remove(tenant_id, user_id, events=[disabled]):
         raise Conflict("MFA is not active", field="mfa")
     effects.announce(disabled)
 
 
 # --- login ---------------------------------------------------------------------------------------------
 def is_active(tenant_id: str, user_id: str) -> bool:
-    factor = mfa_store.get_factor(tenant_id, user_id)
+    factor = ports.factors().get(tenant_id, user_id)
     return factor is not None and factor.status == "active"
 
 
 def new_challenge(tenant_id: str, user_id: str, purpose: str) -> MfaChallenge:
     challenge_id, secret = secrets.token_hex(16), secrets.token_urlsafe(32)
-    mfa_store.put_challenge(
+    ports.challenges().put(
         tenant_id,
         Challenge(
             challenge_id=challenge_id,
@@ -207,7 +206,7 @@ def open_challenge(mfa_token: str, purpose: str) -> tuple[str, Challenge]:
     challenge_id, _, secret = rest.partition(".")
     try:
         challenge = (
-            mfa_store.get_challenge(tenant_id, challenge_id, now=_now())
+            ports.challenges().get(tenant_id, challenge_id, now=_now())
             if tenant_id and challenge_id
             else None
         )
@@ -227,7 +226,7 @@ def verify(body: MfaVerification) -> MfaVerifiedUser:
     tenant_id, challenge = open_challenge(body.mfa_token, "login")
     user = find(tenant_id, challenge.user_id)
     _check_code(user, body.code, body.source or credentials.UNKNOWN_SOURCE)
-    if not mfa_store.consume_challenge(tenant_id, challenge, now=_now()):
+    if not ports.challenges().consume(tenant_id, challenge, now=_now()):
         raise InvalidToken("The MFA token is not valid (unknown, expired or already used)")
     if user.status == "suspended":
         raise UserSuspended()
@@ -240,37 +239,37 @@ def verify(body: MfaVerification) -> MfaVerifiedUser:
 def _check_code(user: UserRecord, code: str, source: str) -> None:
     """A TOTP code for a step later than the last accepted one, or an unused recovery code; else 401, and
     the failure counts towards this source's lockout (as a wrong password does)."""
-    lockout = lockouts.get(user.tenant_id, user.user_id, source)
+    lockout = ports.lockouts().get(user.tenant_id, user.user_id, source)
     retry_after = lockout.retry_after(_now())
     if retry_after is not None:
         raise AccountLocked(details={"retryAfter": retry_after}, headers={"Retry-After": str(retry_after)})
     if _accepted(user, code):
         if lockout.failures or lockout.locks:
-            lockouts.clear(user.tenant_id, user.user_id, source)
+            ports.lockouts().clear(user.tenant_id, user.user_id, source)
         return
     _count_failure(user, source)
     raise InvalidCredentials("The code is not valid")
 
 
 def _accepted(user: UserRecord, code: str) -> bool:
-    factor = mfa_store.get_factor(user.tenant_id, user.user_id)
+    factor = ports.factors().get(user.tenant_id, user.user_id)
     if factor is None or factor.status != "active" or factor.secret is None:
         return False
     step = _matching_step(_secret_of(user.tenant_id, user.user_id, factor.secret), code, _now())
     if step is not None:
-        return step > factor.last_step and mfa_store.accept_step(user.tenant_id, user.user_id, step)
+        return step > factor.last_step and ports.factors().accept_step(user.tenant_id, user.user_id, step)
     digest = _recovery_hash(code)
-    return digest is not None and mfa_store.use_recovery_code(user.tenant_id, user.user_id, digest)
+    return digest is not None and ports.factors().use_recovery_code(user.tenant_id, user.user_id, digest)
 
 
 def _count_failure(user: UserRecord, source: str) -> None:
     now = int(_now())
-    after = lockouts.add_failure(
+    after = ports.lockouts().add_failure(
         user.tenant_id, user.user_id, source, expires_at=now + credentials.MEMORY_SECONDS
     )
     if after.failures >= credentials.MAX_FAILURES:
         duration = min(credentials.LOCK_SECONDS * 2**after.locks, credentials.MAX_LOCK_SECONDS)
-        lockouts.lock(
+        ports.lockouts().lock(
             user.tenant_id,
             user.user_id,
             source,

@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from shared.context import new_id
 from shared.emails import Email
 from shared.identifiers import TENANT_ID_PATTERN
 from shared.models import CamelBody, CamelModel
@@ -46,6 +47,18 @@ class NewUser(_Body):
     tenant_id: TenantId = Field(alias="tenantId")
     profile: Profile = Field(default_factory=dict)
     user_type: UserType = Field(default="member", alias="userType")
+    # Chosen by the caller: the typed client sends the id made when the request was built, the same on
+    # each retry, so a repeat of a create whose answer was lost finds its own user and gets the same
+    # answer (not a 409, not a second user). The route keeps no idempotency record.
+    user_id: str = Field(
+        default_factory=lambda: new_id("u_"),
+        alias="userId",
+        pattern=r"^u_[0-9a-f]{32}$",
+        examples=["u_0192f7a1c2d3e4f5a6b7c8d9e0f1a2b3"],
+    )
+    # A sign-up: user.created says the address awaits verification (`verifyEmail`), and the gateway's
+    # subscriber mails the link (docs/identity.md, "Email verification").
+    verify_email: bool = Field(default=False, alias="verifyEmail")
 
 
 # Who is trying, as the gateway saw it (a client address, a session): lockouts count per source.
@@ -60,6 +73,14 @@ class Credentials(_Body):
     # The tenant's `requireVerifiedEmail` (the gateway has it from tenants' validate): an unverified
     # user's right password is then 403 USER_INACTIVE.
     require_verified_email: bool = Field(default=False, alias="requireVerifiedEmail")
+    # This sign-in attempt, named by the caller (the typed client fills it in when the request is built,
+    # the same on each retry): a failure is counted once per attempt, so a repeat of a call whose answer
+    # was lost counts nothing twice and the route keeps no idempotency record.
+    attempt: str = Field(
+        default_factory=lambda: new_id("att_"),
+        pattern=r"^att_[0-9a-f]{32}$",
+        examples=["att_0192f7a1c2d3e4f5a6b7c8d9e0f1a2b3"],
+    )
 
 
 class PasswordChange(_Body):

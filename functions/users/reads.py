@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from functions.users import store
+from functions.users import ports
 from functions.users.models import Me, UserOut
-from functions.users.store import UserRecord
+from functions.users.records import UserRecord
 from shared import permissions
 from shared.context import UserContext, require
 from shared.envelopes import Page
@@ -41,7 +41,7 @@ def is_user_id(user_id: str) -> bool:
 
 def find(tenant_id: str, user_id: str) -> UserRecord:
     """The user, or 404 `USER_NOT_FOUND` (also for malformed ids: no id reveals more than another)."""
-    found = store.get(tenant_id, user_id) if is_user_id(user_id) else None
+    found = ports.users().get(tenant_id, user_id) if is_user_id(user_id) else None
     if found is None:
         raise UserNotFound()
     return found
@@ -65,10 +65,10 @@ def me() -> Me:
 def list_users(page_size: int, cursor: str | None) -> Page[UserOut]:
     user = caller()
     permissions.require(user, "user.read")
-    records, next_cursor = store.page(user.tenant_id, page_size=page_size, cursor=cursor)
+    records, next_cursor = ports.users().page(user.tenant_id, page_size=page_size, cursor=cursor)
     return Page[UserOut].of(
         [to_out(r) for r in records],
-        total=store.total(user.tenant_id),
+        total=ports.users().total(user.tenant_id),
         page_size=page_size,
         cursor=cursor,
         next_cursor=next_cursor,

@@ -16,10 +16,8 @@ sessions alive.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from functions.cache.client import CacheClient, UserSessionsEnd
-from functions.users import effects, link_tokens, lockouts, store, token_store
+from functions.users import effects, link_tokens, ports
 from functions.users.identity_models import (
     EmailVerification,
     LinkRequest,
@@ -28,15 +26,11 @@ from functions.users.identity_models import (
     PasswordReset,
 )
 from functions.users.manifest import SERVICE
-from functions.users.store import UserRecord
-from functions.users.token_store import TokenRecord
-from shared import outbox, passwords, tables
+from functions.users.records import TokenRecord, UserRecord
+from shared import passwords
 from shared.envelopes import utc_now_iso
 from shared.errors import InvalidToken, ServiceUnavailable, TokenExpired
 from shared.events.model import ServiceEvent
-
-if TYPE_CHECKING:
-    from mypy_boto3_dynamodb.type_defs import TransactWriteItemTypeDef
 
 cache = CacheClient(SERVICE)
 
@@ -51,9 +45,11 @@ def _ticket(
     tenant_id: str, email: str, kind: str, seconds: int
 ) -> tuple[UserRecord | None, LinkTicket, TokenRecord]:
     """The user (None: unknown address) and a fresh token for it: generated and hashed in both cases."""
-    user = store.find_by_email(tenant_id, email)
+    user = ports.users().find_by_email(tenant_id, email)
     if user is None:
-        store.get(tenant_id, _DECOY_USER)  # find_by_email reads the user too when the address is known
+        ports.users().get(
+            tenant_id, _DECOY_USER
+        )  # find_by_email reads the user too when the address is known
     token = link_tokens.new(tenant_id, link_tokens.new_id(TOKEN_PREFIX))
     valid_until = link_tokens.now() + seconds
     stamp = link_tokens.digest(user.password_hash) if user and kind == "reset" else email
@@ -84,7 +80,7 @@ def _usable(raw: str, tenant_hint: str | None, kind: str) -> TokenRecord:
     presented = link_tokens.parse(raw, prefix=TOKEN_PREFIX)
     if tenant_hint is not None and tenant_hint != presented.tenant_id:
         raise InvalidToken("The link is not valid")
-    record = token_store.get(presented.tenant_id, presented.id)
+    record = ports.tokens().get(presented.tenant_id, presented.id)
     if (
         record is None
         or record.kind != kind
@@ -107,7 +103,7 @@ def request_reset(body: LinkRequest) -> LinkTicket:
         tenant_id=user.tenant_id,
     )
     # Not a 409 in practice (a fresh random id); a refusal would be the table's, so let it surface.
-    if tables.transact([token_store.put(record), outbox.staged(requested)], table="users") is not None:
+    if not ports.tokens().insert(record, events=[requested]):
         raise ServiceUnavailable("The reset link could not be issued; try again")
     effects.announce(requested)
     return ticket
@@ -115,7 +111,7 @@ def request_reset(body: LinkRequest) -> LinkTicket:
 
 def reset_password(body: PasswordReset) -> LinkUsed:
     token = _usable(body.token, body.tenant_id, "reset")
-    user = store.get(token.tenant_id, token.user_id)
+    user = ports.users().get(token.tenant_id, token.user_id)
     if user is None or not link_tokens.matches(link_tokens.digest(user.password_hash), token.stamp):
         # The user is gone, or its password changed since the link was sent: the link is void.
         raise InvalidToken("The link is no longer valid: ask for a new one")
@@ -127,9 +123,8 @@ def reset_password(body: PasswordReset) -> LinkUsed:
         {"userId": user.user_id, "email": user.email, "changedAt": changed_at, "reason": "reset"},
         tenant_id=user.tenant_id,
     )
-    replaced = _set_password(user, old=user.password_hash, new=new_hash, now=changed_at)
-    written = tables.transact([token_store.use(token), replaced, outbox.staged(changed)], table="users")
-    if written is not None:  # used (or the password changed) between our read and the write
+    if not ports.tokens().use_for_reset(token, user, new_hash=new_hash, now=changed_at, events=[changed]):
+        # used (or the password changed) between our read and the write
         raise InvalidToken("The link is not valid (unknown, or already used)")
     try:
         cache.sessions_end_all(UserSessionsEnd(tenant_id=user.tenant_id, user_id=user.user_id))
@@ -137,28 +132,19 @@ def reset_password(body: PasswordReset) -> LinkUsed:
         _undo_reset(user, token, new_hash, changed)
         raise
     try:
-        lockouts.clear_all(user.tenant_id, user.user_id)
+        ports.lockouts().clear_all(user.tenant_id, user.user_id)
     except Exception:  # the reset stands; a stale lock only lasts its own time
         effects.logger.exception("lockouts not cleared after a reset", user_id=user.user_id)
     effects.announce(changed)
     return LinkUsed(user_id=user.user_id, tenant_id=user.tenant_id)
 
 
-def _set_password(user: UserRecord, *, old: str, new: str, now: str) -> TransactWriteItemTypeDef:
-    return token_store.user_update(
-        user.tenant_id,
-        user.user_id,
-        "SET passwordHash = :new, updatedAt = :now",
-        condition="attribute_exists(pk) AND passwordHash = :old",
-        values={":new": new, ":old": old, ":now": now},
-    )
-
-
 def _undo_reset(user: UserRecord, token: TokenRecord, new_hash: str, changed: ServiceEvent) -> None:
     """Put the old password and the link back, and take the event out (one transaction)."""
-    changed_back = _set_password(user, old=new_hash, new=user.password_hash, now=utc_now_iso())
     try:
-        if outbox.retract([changed_back, token_store.put(token)], [changed], table="users") is not None:
+        if not ports.tokens().undo_reset(
+            token, user, new_hash=new_hash, now=utc_now_iso(), withdraw=[changed]
+        ):
             effects.logger.error("reset not undone after cache failed", user_id=user.user_id)
     except Exception:
         effects.logger.exception("reset not undone after cache failed", user_id=user.user_id)
@@ -170,33 +156,25 @@ def issue_verification(body: LinkRequest) -> LinkTicket:
     user, ticket, record = _ticket(body.tenant_id, body.email, "verify", VERIFY_SECONDS)
     if user is None or user.email_verified:
         return ticket.model_copy(update={"issued": False, "token": None, "user_id": None})
-    if tables.transact([token_store.put(record)], table="users") is not None:
+    if not ports.tokens().insert(record):
         raise ServiceUnavailable("The verification link could not be issued; try again")
     return ticket
 
 
 def verify_email(body: EmailVerification) -> LinkUsed:
     token = _usable(body.token, body.tenant_id, "verify")
-    user = store.get(token.tenant_id, token.user_id)
+    user = ports.users().get(token.tenant_id, token.user_id)
     if user is None or user.email != token.stamp:
         raise InvalidToken("The link is no longer valid")
-    items = [token_store.use(token)]
+    now = utc_now_iso()
     verified = None
     if not user.email_verified:
         verified = effects.event(
             "user.verified",
-            {"userId": user.user_id, "email": user.email, "verifiedAt": utc_now_iso()},
+            {"userId": user.user_id, "email": user.email, "verifiedAt": now},
             tenant_id=user.tenant_id,
         )
-        set_verified = token_store.user_update(
-            user.tenant_id,
-            user.user_id,
-            "SET emailVerified = :true, updatedAt = :now",
-            condition="attribute_exists(pk) AND email = :email",
-            values={":true": True, ":email": user.email, ":now": utc_now_iso()},
-        )
-        items += [set_verified, outbox.staged(verified)]
-    if tables.transact(items, table="users") is not None:
+    if not ports.tokens().use_for_verification(token, user, now=now, events=[verified] if verified else []):
         raise InvalidToken("The link is not valid (unknown, or already used)")
     if verified is not None:
         effects.announce(verified)

@@ -6,7 +6,7 @@ routes act in the tenant the calling service names. A user id of another tenant 
 
 from __future__ import annotations
 
-from functions.users import effects, mfa_store, store
+from functions.users import effects, ports
 from functions.users.models import CreatedUser, NewUser, UserOut, UserPatch
 
 # The reads live in reads.py (a read handler's cold start needs none of this module); named here too.
@@ -14,9 +14,8 @@ from functions.users.reads import caller as caller
 from functions.users.reads import find as find
 from functions.users.reads import list_users as list_users
 from functions.users.reads import to_out as to_out
-from functions.users.store import UserRecord
-from shared import outbox, permissions
-from shared.context import new_id
+from functions.users.records import EmailTaken, UserGone, UserRecord
+from shared import permissions
 from shared.envelopes import utc_now_iso
 from shared.errors import Forbidden, UserAlreadyExists, UserNotFound
 from shared.passwords import check_strength, hash_password
@@ -28,7 +27,7 @@ def create(body: NewUser) -> CreatedUser:
     now = utc_now_iso()
     user = UserRecord(
         tenant_id=body.tenant_id,
-        user_id=new_id("u_"),
+        user_id=body.user_id,
         email=body.email,
         password_hash=hash_password(body.password),
         profile=dict(body.profile),
@@ -44,20 +43,28 @@ def create(body: NewUser) -> CreatedUser:
             "tenantId": user.tenant_id,
             "profile": user.profile,
             "roles": roles,
+            **({"verifyEmail": True} if body.verify_email else {}),
         },
         tenant_id=user.tenant_id,
     )
     try:
-        store.insert(user, also=[outbox.staged(created)])
-    except store.EmailTaken:
-        raise UserAlreadyExists() from None
+        ports.users().insert(user, events=[created])
+    except (EmailTaken, UserGone):
+        existing = ports.users().get(user.tenant_id, user.user_id)
+        if existing is None or existing.email != user.email:
+            raise UserAlreadyExists() from None
+        # A repeat of this very create (the caller's id, the same email): answered again. The first one's
+        # event is in the outbox (released by it, or by the drain); the role is assigned again (idempotent)
+        # in case the first stopped before it.
+        effects.assign_default_role(user.tenant_id, user.user_id, body.user_type)
+        return CreatedUser(user_id=user.user_id, email=user.email, tenant_id=user.tenant_id, roles=roles)
     try:
         effects.assign_default_role(user.tenant_id, user.user_id, body.user_type)
     except Exception:
         # rbac keeps "a roles item iff the user exists": without a role, the user must not exist either
         # (and neither may its event).
         try:
-            store.remove(user, also=[outbox.unstaged(created)])
+            ports.users().remove(user, withdraw=[created])
         except Exception:
             effects.logger.exception("could not undo a user after rbac failed", user_id=user.user_id)
         raise
@@ -82,7 +89,9 @@ def update(user_id: str, body: UserPatch) -> UserOut:
         tenant_id=user.tenant_id,
     )
     now = utc_now_iso()
-    after = store.patch_profile(user.tenant_id, user_id, put=put, drop=drop, now=now, event=updated)
+    after = ports.users().patch_profile(
+        user.tenant_id, user_id, put=put, drop=drop, now=now, events=[updated]
+    )
     if after is None:
         raise UserNotFound()
     effects.announce(updated)
@@ -102,7 +111,9 @@ def suspend(user_id: str) -> UserOut:
     suspended = effects.event(
         "user.suspended", {"userId": user_id, "email": target.email}, tenant_id=target.tenant_id
     )
-    after = store.set_status(target.tenant_id, user_id, "suspended", now=utc_now_iso(), event=suspended)
+    after = ports.users().set_status(
+        target.tenant_id, user_id, "suspended", now=utc_now_iso(), events=[suspended]
+    )
     if after is None:
         raise UserNotFound()
     effects.touch_principal(target.tenant_id, user_id, "suspended")
@@ -121,8 +132,8 @@ def delete(user_id: str) -> None:
         "user.deleted", {"userId": user_id, "email": target.email}, tenant_id=target.tenant_id
     )
     try:
-        store.remove(target, also=[outbox.staged(deleted)])
-    except store.UserGone:
+        ports.users().remove(target, events=[deleted])
+    except UserGone:
         raise UserNotFound() from None
-    mfa_store.forget(target.tenant_id, user_id)  # its MFA factor, if any, goes with it
+    ports.factors().forget(target.tenant_id, user_id)  # its MFA factor, if any, goes with it
     effects.announce(deleted)

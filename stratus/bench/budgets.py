@@ -4,7 +4,8 @@ each call that remains is there (rendered into docs/benchmarks.md by `stratus be
 Counted over the operation's whole call tree on the platform as `stratus dev` runs it: DynamoDB calls by
 botocore's hooks, internal hops as invocations of internal routes (on AWS, each is a Lambda invocation).
 A keyed internal POST (one that is not idempotent by itself) also writes its idempotency record — a
-PutItem before and an UpdateItem after (`shared.idempotent_calls`): "+2 idem." below.
+PutItem before and an UpdateItem after (`shared.idempotent_calls`): "+2 idem." below. Routes made
+idempotent by construction (the caller names what it creates: session, secret, user, seat) write none.
 """
 
 from __future__ import annotations
@@ -23,53 +24,65 @@ class Budget:
 
 BUDGETS: dict[str, Budget] = {
     "POST /api/v1/auth/register": Budget(
-        23,
-        7,
+        6,
+        3,
         None,
-        "≤ 6 — not met",
+        "≤ 6 — met",
         (
-            "gateway: the client address's rate limit (UpdateItem)",
-            "tenants-validate: the tenant (GetItem)",
-            "tenants-check-quota: the quota read and the seat reserved (GetItem, UpdateItem; +2 idem.)",
-            "rbac-assign-default-role: the member role (UpdateItem; +2 idem.)",
-            "users-create: the user, its email claim, the count and user.created's outbox entry in one "
-            "TransactWriteItems; the entry removed once published (BatchWriteItem; +2 idem.)",
-            "users-email-verification-issue: the user and the previous link read, the link written with its "
-            "outbox entry (2 GetItem, TransactWriteItems; +2 idem.)",
-            "notification-messages-send: template, delivery record, its status (GetItem, PutItem, "
-            "UpdateItem; +2 idem.)",
+            "gateway: the client address's rate limit (UpdateItem); the email and the password rule are the "
+            "body's own types (no call to auth's pre-validate)",
+            "tenants-seats: the tenant read — refused as validate refuses it (404, 403) — then the seat and "
+            "its marker, keyed by the new user's id, in one TransactWriteItems (GetItem, TransactWriteItems; "
+            "idempotent by construction: a repeat finds the marker and counts nothing)",
+            "users-create: the user (the id the gateway chose), its email claim, the count and "
+            "user.created's outbox entry in one TransactWriteItems; the entry removed once published "
+            "(BatchWriteItem); idempotent by construction: a repeat finds its own user and is answered again",
+            "rbac-assign-default-role (called by users): the member role (conditional UpdateItem; "
+            "idempotent: a repeat finds the role held)",
+            "the verification link and its mail leave the request: user.created carries verifyEmail, and "
+            "the gateway's subscriber has users issue the link and notification mail it (not counted here; "
+            "the outbox guarantees the event, a passing failure is retried from the queue)",
         ),
     ),
     "POST /api/v1/auth/login": Budget(
-        12,
+        8,
         5,
         None,
-        "≤ 5 calls, ≤ 3 hops — not met",
+        "≤ 5 calls, ≤ 3 hops — not met: 7 calls (8 uncached), 5 hops",
         (
             "gateway: the client address's rate limit (UpdateItem)",
             "tenants-validate: the tenant's state and settings (GetItem) — a suspended tenant is refused",
             "users-validate-credentials: the email's claim (GetItem), then the user, this source's lockout "
-            "and the MFA factor together (BatchGetItem); +2 idem. (a repeat would count a failure twice)",
+            "and the MFA factor together (BatchGetItem); idempotent by construction: the gateway names the "
+            "attempt, and a failure counts once per attempt (the lockout item keeps the attempts counted)",
             "rbac-user-permissions-internal: the user's roles (GetItem); the role definitions (BatchGetItem) "
             "only when this container has not cached them (a few seconds)",
-            "cache-sessions-create: the user's generation and epoch (GetItem), the session (PutItem); "
-            "+2 idem. (a repeat would open a second session)",
+            "cache-sessions-create: the user's generation and epoch (GetItem), the session (conditional "
+            "PutItem); idempotent by construction: the gateway names the session and its refresh secret, "
+            "so a repeat finds its own session and is answered again",
             "auth-tokens: none — user.login is published directly and staged in the outbox only if the bus "
             "refuses it; the route is idempotent (the event id follows from the session)",
+            "what is left is one call per service that owns a fact the login needs (tenant, credentials, "
+            "roles, the session's epoch): 5 calls and 3 hops would need that state copied into fewer "
+            "services (e.g. the tenant's settings and the user's roles kept with cache's principals), "
+            "which is not done",
         ),
     ),
     "POST /api/v1/auth/refresh": Budget(
-        10,
-        5,
+        4,
+        3,
         None,
-        "≤ 4 — not met",
+        "≤ 4 — met (5 when rbac's container has not cached the tenant's role definitions)",
         (
             "gateway: the client address's rate limit (UpdateItem)",
-            "cache-sessions-rotate: the session and the user (2 GetItem: one read gives both the end-of-all "
-            "check and the new token's epoch), the conditional swap of the hash (UpdateItem); +2 idem. "
-            "(a repeat would present a spent token: reuse detection)",
-            "tenants-validate (GetItem), users-get-internal (GetItem), rbac-user-permissions-internal "
-            "(GetItem, +1 BatchGetItem uncached): the fresh state the new token carries",
+            "cache-sessions-rotate: the session with the user's and the tenant's principals (one "
+            "BatchGetItem: the token names its user), then the conditional swap of the hash (UpdateItem); "
+            "an ended session, a suspended or deleted user and a suspended tenant are refused by that read, "
+            "which also gives the new token's epoch and the session's email; idempotent by construction "
+            "(the gateway names the next secret: a repeat presents the token just replaced with the "
+            "secret now in place, and is answered again instead of tripping reuse detection)",
+            "rbac-user-permissions-internal: the permissions the new token carries (GetItem; +1 "
+            "BatchGetItem when the role definitions are not cached)",
             "auth-tokens: none",
         ),
     ),

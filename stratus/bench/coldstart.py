@@ -4,7 +4,8 @@ A Lambda cold start is the runtime's own start-up (the same for every Python fun
 plus the *init phase* — importing the handler module, which runs its module level (`app = HttpApp(...)`,
 `subscriber = Subscriber(...)`, `job = Job(...)`) — plus what the first invocation makes before its
 first call: its AWS client (`shared.aws.client`). Both are measured, each time in a fresh interpreter,
-from the first line of a tiny script to the client's creation.
+from the first line of a tiny script to the client's creation, in Lambda's environment (`_HANDLER` names
+the handler: `shared.lambda_init` ends init with that module's import).
 
 What is imported is what ships (`stratus.bench.shipped`): the code zip and the deps layer as
 `stratus package` builds them, unpacked, on the runtime's Python, with `PYTHONDONTWRITEBYTECODE` (Lambda's
@@ -266,9 +267,10 @@ def _warm_up(modules: list[str]) -> None:
 
 
 def _run(target: _Target, where: _Where) -> _Sample:
-    stdout = _python(
-        ["-c", _PROBE, target.kind, target.module], _environment(target.label), target.label, where
-    )
+    env = _environment(target.label)
+    if target.kind == "function":  # Lambda names the handler; its init ends with that module (lambda_init)
+        env["_HANDLER"] = f"{target.module}.handler"
+    stdout = _python(["-c", _PROBE, target.kind, target.module], env, target.label, where)
     for line in reversed(stdout.splitlines()):
         if line.startswith(_MARKER):
             found = json.loads(line.removeprefix(_MARKER))

@@ -15,7 +15,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # Loaded by every handler; none of them may ever be on a deny-list (the base is part of every answer).
-BASE = ("pydantic", "botocore.session", "botocore.client", "aws_lambda_powertools.logging", "shared.http_app")
+# `functions` and `apps` first, as on Lambda: their `__init__` makes Powertools' packages lazy.
+BASE = (
+    "functions",
+    "apps",
+    "pydantic",
+    "botocore.session",
+    "botocore.client",
+    "aws_lambda_powertools.logging",
+    "shared.http_app",
+)
 
 _CHILD = r"""
 import importlib, json, os, sys

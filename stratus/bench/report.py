@@ -198,7 +198,8 @@ def render(r: Results) -> str:
     )
     add(
         f"Sustained: {fo.sustained_events} events offered over {fo.sustained_seconds:.1f} s → "
-        f"**{fo.sustained_rate:.1f} events/s** fully processed by every subscriber, {fo.lost} lost."
+        f"**{fo.sustained_rate:.1f} events/s** fully processed by every subscriber, {fo.lost} lost; "
+        f"{fo.cpu_ms_per_event:.0f} ms of CPU per event (this process: platform, emulator and publishers)."
     )
     add("")
 
@@ -208,7 +209,8 @@ def render(r: Results) -> str:
     add(
         f"{ld.workers} concurrent clients for {ld.seconds:.0f} s over HTTP on 127.0.0.1, `GET /users/me` "
         f"(authorizer + one read): **{ld.rate:.0f} requests/s**, {ld.errors} errors of {ld.requests}, "
-        f"p50 {ld.p50_ms:.0f} ms, p99 {ld.p99_ms:.0f} ms."
+        f"p50 {ld.p50_ms:.0f} ms, p99 {ld.p99_ms:.0f} ms; {ld.cpu_ms_per_request:.1f} ms of CPU per request "
+        "(this process: gateway, functions, emulator and clients)."
     )
     if ld.error_samples:
         add("")

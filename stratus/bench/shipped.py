@@ -42,7 +42,8 @@ def prepare(out: Path, log: Callable[[str], None] = print) -> Shipped:
     shutil.rmtree(root, ignore_errors=True)
     code = package.build_code(out, log=log)
     layer = out / "deps-layer.zip"
-    if not layer.exists():
+    pyproject = package.ROOT / "pyproject.toml"
+    if not layer.exists() or layer.stat().st_mtime < pyproject.stat().st_mtime:  # a dependency came or went
         package.build_layer(out, log=log)
     _unzip(code, root / "task")
     _unzip(layer, root / "opt")

@@ -5,7 +5,6 @@ per caller, config.changed in the audit trail, and the `stratus config` / `strat
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -13,26 +12,11 @@ import pytest
 
 from stratus import cli
 from stratus.local import LocalPlatform
-from tests.e2e.identity import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Api
-from tests.e2e.platform import eventually, tenant_with_admin, whole_platform
+from tests.e2e.fixtures import platform_admin, whole_api, whole_local  # noqa: F401  (fixtures the tests take by name)
+from tests.e2e.identity import PASSWORD, Api
+from tests.e2e.platform import eventually, tenant_with_admin
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture(scope="module")
-def local() -> Iterator[LocalPlatform]:
-    with whole_platform() as platform:
-        yield platform
-
-
-@pytest.fixture(scope="module")
-def api(local: LocalPlatform) -> Api:
-    return Api(local.url)
-
-
-@pytest.fixture(scope="module")
-def root(api: Api) -> str:
-    return str(api.login(ADMIN_EMAIL, ADMIN_PASSWORD, "platform")["accessToken"])
 
 
 @pytest.fixture(scope="module")

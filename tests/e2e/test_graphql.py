@@ -4,30 +4,19 @@ services behind their internal routes, two tenants."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
 from stratus.local import LocalPlatform
 from tests.e2e.conftest import Reply, request
+from tests.e2e.fixtures import whole_api, whole_local  # noqa: F401  (fixtures the tests take by name)
 from tests.e2e.identity import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Api
-from tests.e2e.platform import eventually, tenant_with_admin, upload, whole_platform
+from tests.e2e.platform import eventually, tenant_with_admin, upload
 
 pytestmark = pytest.mark.e2e
 
 PATH = "/api/v1/graphql"
-
-
-@pytest.fixture(scope="module")
-def local() -> Iterator[LocalPlatform]:
-    with whole_platform() as platform:
-        yield platform
-
-
-@pytest.fixture(scope="module")
-def api(local: LocalPlatform) -> Api:
-    return Api(local.url)
 
 
 @pytest.fixture(scope="module")

@@ -5,7 +5,6 @@ and refused again the moment the tenant disables it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -14,28 +13,13 @@ from functions.registry import in_repo
 from stratus import dev_example
 from stratus.local import LocalPlatform
 from tests.e2e.conftest import Reply
-from tests.e2e.identity import ADMIN_EMAIL, ADMIN_PASSWORD, PASSWORD, Api
-from tests.e2e.platform import eventually, tenant_with_admin, whole_platform
+from tests.e2e.fixtures import platform_admin, whole_api, whole_local  # noqa: F401  (fixtures the tests take by name)
+from tests.e2e.identity import PASSWORD, Api
+from tests.e2e.platform import eventually, tenant_with_admin
 
 pytestmark = pytest.mark.e2e
 TENANT, OTHER = "hello-acme", "hello-globex"
 GREETING = "/api/v1/apps/hello/greeting"
-
-
-@pytest.fixture(scope="module")
-def local() -> Iterator[LocalPlatform]:
-    with whole_platform() as platform:
-        yield platform
-
-
-@pytest.fixture(scope="module")
-def api(local: LocalPlatform) -> Api:
-    return Api(local.url)
-
-
-@pytest.fixture(scope="module")
-def root(api: Api) -> str:
-    return str(api.login(ADMIN_EMAIL, ADMIN_PASSWORD, "platform")["accessToken"])
 
 
 @pytest.fixture(scope="module")

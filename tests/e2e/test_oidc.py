@@ -11,17 +11,16 @@ import hashlib
 import secrets
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import jwt
 import pytest
 
-from stratus.local import LocalPlatform
 from tests.e2e.conftest import Reply, request
-from tests.e2e.identity import ADMIN_EMAIL, ADMIN_PASSWORD, Api
-from tests.e2e.platform import tenant_with_admin, whole_platform
+from tests.e2e.fixtures import platform_admin, whole_api, whole_local  # noqa: F401  (fixtures the tests take by name)
+from tests.e2e.identity import Api
+from tests.e2e.platform import tenant_with_admin
 
 pytestmark = pytest.mark.e2e
 TENANT, OTHER = "oidc-acme", "oidc-globex"
@@ -42,22 +41,6 @@ def no_follow(url: str, token: str) -> tuple[int, dict[str, str], bytes]:
             return resp.status, dict(resp.headers), resp.read()
     except urllib.error.HTTPError as exc:
         return exc.code, dict(exc.headers), exc.read()
-
-
-@pytest.fixture(scope="module")
-def local() -> Iterator[LocalPlatform]:
-    with whole_platform() as platform:
-        yield platform
-
-
-@pytest.fixture(scope="module")
-def api(local: LocalPlatform) -> Api:
-    return Api(local.url)
-
-
-@pytest.fixture(scope="module")
-def root(api: Api) -> str:
-    return str(api.login(ADMIN_EMAIL, ADMIN_PASSWORD, "platform")["accessToken"])
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from werkzeug.serving import make_server
 
-from stratus.keepalive import KeepAliveRequestHandler
+from stratus.keepalive import BotocoreKeepAliveRequestHandler, KeepAliveRequestHandler
 
 pytestmark = pytest.mark.integration
 
@@ -60,3 +60,42 @@ def test_a_client_that_asks_to_close_gets_its_connection_closed(server: int) -> 
     reply = connection.getresponse()
     assert reply.read() == b"GET /a 0"
     assert reply.getheader("Connection") == "close"
+
+
+@pytest.fixture
+def emulator_like() -> Iterator[int]:
+    running = make_server("127.0.0.1", 0, app, threaded=True, request_handler=BotocoreKeepAliveRequestHandler)
+    thread = threading.Thread(target=running.serve_forever, daemon=True)
+    thread.start()
+    yield running.server_port
+    running.shutdown()
+    running.server_close()
+
+
+@pytest.mark.parametrize(
+    ("agent", "kept"),
+    [
+        ("Boto3/1.44.8 md/Botocore#1.44.8 ua/2.1 os/linux lang/python#3.11.7", True),
+        ("Botocore/1.44.8 ua/2.1 os/linux lang/python#3.11.7", True),
+        ("APN/1.0 HashiCorp/1.0 Terraform/1.9.8 terraform-provider-aws/5.80.0 aws-sdk-go-v2/1.32.6", False),
+        (None, False),
+    ],
+)
+def test_the_emulator_keeps_only_botocore_s_connections(
+    emulator_like: int, agent: str | None, kept: bool
+) -> None:
+    # GIVEN the embedded emulator's request handler, and a client with this User-Agent (or none)
+    connection = http.client.HTTPConnection("127.0.0.1", emulator_like, timeout=5)
+    headers = {"User-Agent": agent} if agent else {}
+    # WHEN it sends a request with a body, then another one on the same connection object
+    connection.request("POST", "/read", body=b"hello", headers=headers)
+    reply = connection.getresponse()
+    assert reply.read() == b"POST /read 5"
+    first_socket = connection.sock  # http.client lets go of it when the server says it closes
+    # THEN botocore's connection stays open for the next request; any other client's is closed
+    assert (reply.getheader("Connection") != "close") is kept
+    assert (first_socket is not None) is kept
+    connection.request("GET", "/a", headers=headers)
+    assert connection.getresponse().read() == b"GET /a 0"  # (a new connection when it was closed)
+    if kept:
+        assert connection.sock is first_socket

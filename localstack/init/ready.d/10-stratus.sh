@@ -46,7 +46,7 @@ awslocal dynamodb update-time-to-live --table-name stratus-local-health --time-t
 awslocal events create-event-bus --name stratus-local-bus >/dev/null || true
 awslocal sqs create-queue --queue-name stratus-local-gateway-events-dlq >/dev/null
 awslocal sqs create-queue --queue-name stratus-local-gateway-events --attributes "{\"RedrivePolicy\": \"{\\\"deadLetterTargetArn\\\": \\\"arn:aws:sqs:$REGION:$ACCOUNT:stratus-local-gateway-events-dlq\\\", \\\"maxReceiveCount\\\": \\\"3\\\"}\", \"VisibilityTimeout\": \"30\"}" >/dev/null
-awslocal events put-rule --name stratus-local-gateway --event-bus-name stratus-local-bus --event-pattern '{"source":[{"prefix":"stratus."}],"detail-type":["tenant.deleting"]}' >/dev/null
+awslocal events put-rule --name stratus-local-gateway --event-bus-name stratus-local-bus --event-pattern '{"source":[{"prefix":"stratus."}],"detail-type":["tenant.deleting","user.created"]}' >/dev/null
 awslocal events put-targets --rule stratus-local-gateway --event-bus-name stratus-local-bus --targets "Id=queue,Arn=arn:aws:sqs:$REGION:$ACCOUNT:stratus-local-gateway-events" >/dev/null
 awslocal sqs create-queue --queue-name stratus-local-files-events-dlq >/dev/null
 awslocal sqs create-queue --queue-name stratus-local-files-events --attributes "{\"RedrivePolicy\": \"{\\\"deadLetterTargetArn\\\": \\\"arn:aws:sqs:$REGION:$ACCOUNT:stratus-local-files-events-dlq\\\", \\\"maxReceiveCount\\\": \\\"3\\\"}\", \"VisibilityTimeout\": \"960\"}" >/dev/null
@@ -58,7 +58,7 @@ awslocal events put-rule --name stratus-local-oidc --event-bus-name stratus-loca
 awslocal events put-targets --rule stratus-local-oidc --event-bus-name stratus-local-bus --targets "Id=queue,Arn=arn:aws:sqs:$REGION:$ACCOUNT:stratus-local-oidc-events" >/dev/null
 awslocal sqs create-queue --queue-name stratus-local-realtime-events-dlq >/dev/null
 awslocal sqs create-queue --queue-name stratus-local-realtime-events --attributes "{\"RedrivePolicy\": \"{\\\"deadLetterTargetArn\\\": \\\"arn:aws:sqs:$REGION:$ACCOUNT:stratus-local-realtime-events-dlq\\\", \\\"maxReceiveCount\\\": \\\"3\\\"}\", \"VisibilityTimeout\": \"60\"}" >/dev/null
-awslocal events put-rule --name stratus-local-realtime --event-bus-name stratus-local-bus --event-pattern '{"source":[{"prefix":"stratus."}],"detail-type":["notification.created","user.logout","user.suspended","user.deleted","tenant.suspended","tenant.deleting"]}' >/dev/null
+awslocal events put-rule --name stratus-local-realtime --event-bus-name stratus-local-bus --event-pattern '{"source":[{"prefix":"stratus."}],"detail-type":["notification.created","realtime.push_requested","user.logout","user.suspended","user.deleted","tenant.suspended","tenant.deleting"]}' >/dev/null
 awslocal events put-targets --rule stratus-local-realtime --event-bus-name stratus-local-bus --targets "Id=queue,Arn=arn:aws:sqs:$REGION:$ACCOUNT:stratus-local-realtime-events" >/dev/null
 awslocal sqs create-queue --queue-name stratus-local-tenants-events-dlq >/dev/null
 awslocal sqs create-queue --queue-name stratus-local-tenants-events --attributes "{\"RedrivePolicy\": \"{\\\"deadLetterTargetArn\\\": \\\"arn:aws:sqs:$REGION:$ACCOUNT:stratus-local-tenants-events-dlq\\\", \\\"maxReceiveCount\\\": \\\"3\\\"}\", \"VisibilityTimeout\": \"30\"}" >/dev/null
@@ -106,7 +106,7 @@ awslocal events put-rule --name stratus-local-marketplace --event-bus-name strat
 awslocal events put-targets --rule stratus-local-marketplace --event-bus-name stratus-local-bus --targets "Id=queue,Arn=arn:aws:sqs:$REGION:$ACCOUNT:stratus-local-marketplace-events" >/dev/null
 awslocal sqs create-queue --queue-name stratus-local-health-events-dlq >/dev/null
 awslocal sqs create-queue --queue-name stratus-local-health-events --attributes "{\"RedrivePolicy\": \"{\\\"deadLetterTargetArn\\\": \\\"arn:aws:sqs:$REGION:$ACCOUNT:stratus-local-health-events-dlq\\\", \\\"maxReceiveCount\\\": \\\"3\\\"}\", \"VisibilityTimeout\": \"120\"}" >/dev/null
-awslocal events put-rule --name stratus-local-health --event-bus-name stratus-local-bus --event-pattern '{"source":[{"prefix":"stratus."}],"detail-type":["health.report_requested","tenant.deleted"]}' >/dev/null
+awslocal events put-rule --name stratus-local-health --event-bus-name stratus-local-bus --event-pattern '{"source":[{"prefix":"stratus."}],"detail-type":["health.report_requested","health.alert","tenant.deleted"]}' >/dev/null
 awslocal events put-targets --rule stratus-local-health --event-bus-name stratus-local-bus --targets "Id=queue,Arn=arn:aws:sqs:$REGION:$ACCOUNT:stratus-local-health-events" >/dev/null
 
 awslocal s3api create-bucket --bucket stratus-local-files >/dev/null 2>&1 || true

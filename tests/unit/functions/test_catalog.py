@@ -12,7 +12,9 @@ import pytest
 from apps.catalog import APPS
 from functions.catalog import SERVICES, registry
 from functions.registry import in_repo
+from shared import app_graphql
 from shared.app_http import AppHttpApp
+from shared.app_reads import AppReadApp
 from shared.declarations import Auth, Layer, Route, Service, Subscription
 from stratus.openapi import DOCUMENT, render
 
@@ -48,6 +50,12 @@ def test_an_app_is_a_service_of_the_application_layer_in_the_apps_package(app: S
 def test_an_apps_routes_all_live_under_its_own_prefix_behind_its_gate(app: Service) -> None:
     for fn in app.functions:
         if not isinstance(fn.trigger, Route):
+            continue
+        if fn.name == app_graphql.READ_FUNCTION:  # the one internal route: GraphQL's reads, gated the same
+            assert fn.trigger.path == app_graphql.read_path(app.name), fn.qualified_name
+            assert isinstance(importlib.import_module(fn.module).app, AppReadApp), fn.qualified_name
+            assert app.graphql is not None, fn.qualified_name
+            assert {"registry", "tenants"} <= set(fn.calls), fn.qualified_name
             continue
         assert fn.trigger.path.startswith(f"/api/v1/apps/{app.name}/"), fn.qualified_name
         assert fn.trigger.auth in (Auth.USER, Auth.PUBLIC), f"{fn.qualified_name}: no internal routes in apps"

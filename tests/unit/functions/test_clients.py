@@ -27,10 +27,14 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def internal(service: Service) -> dict[str, Function]:
+    """A platform service's internal routes (an app's one, its GraphQL read route, is the kernel's
+    shared.app_graphql: no typed client, the platform never imports an app)."""
     return {
         fn.name: fn
         for fn in service.functions
-        if isinstance(fn.trigger, Route) and fn.trigger.auth in (Auth.SERVICE, Auth.SYSTEM)
+        if isinstance(fn.trigger, Route)
+        and fn.trigger.auth in (Auth.SERVICE, Auth.SYSTEM)
+        and service.package == "functions"
     }
 
 

@@ -44,6 +44,8 @@ STRATUS_TYPES |= {"order.created", "order.paid", "order.cancelled"}
 STRATUS_TYPES |= {"payment.succeeded", "payment.failed", "payment.refunded", "payout.processed"}
 # The health app (docs/health.md): alerts, audited reads by experts, consent grants, weekly reports.
 STRATUS_TYPES |= {"health.alert", "health.data_accessed", "health.access_granted", "health.report_requested"}
+# Apps ask the realtime service (their own layer) for a push over the bus (docs/realtime.md).
+STRATUS_TYPES |= {"realtime.push_requested"}
 
 
 def test_the_catalog_has_every_seed_000_type_plus_stratus_own() -> None:

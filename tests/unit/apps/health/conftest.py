@@ -1,62 +1,33 @@
 """The health app under in-process moto (its table, the kernel's, the KMS data key and the files bucket),
-with the platform services its gate asks answered by a fake transport (tests.kit.FakeServices)."""
+with the platform services it calls answered by a fake transport (tests/unit/apps/gate.py): its gate's
+two, and notification's `inbox-add` (an alert's in-app notice), whose bodies a test reads with
+`platform.fake.sent("notification")`."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import Any
 
 import pytest
-from moto import mock_aws
 
 from apps.health.access import ACCESS
 from apps.health.manifest import SERVICE
-from shared import public_tenant
-from shared.declarations import IDEMPOTENCY_TABLE, OUTBOX_TABLE
-from shared.events import publisher
 from shared.events.model import ServiceEvent
-from shared.service_client import OutgoingRequest, reset_breakers, set_default_transport
-from stratus.provision import create_bucket, create_data_key, create_table
-from tests.kit import FakeServices, refuse
-
-
-@dataclass
-class Platform:
-    enabled: set[str] = field(default_factory=lambda: {"acme", "globex"})
-    tenants: set[str] = field(default_factory=lambda: {"acme", "globex", "initech"})
-    fake: FakeServices = field(default_factory=FakeServices)
-
-    def app_access(self, request: OutgoingRequest, _: Any) -> Any:
-        name, tenant = request.path.split("/")[4], request.path.split("/")[6]
-        return {"name": name, "tenantId": tenant, "enabled": tenant in self.enabled}
-
-    def validate(self, request: OutgoingRequest, _: Any) -> Any:
-        tenant = request.path.split("/")[3]
-        if tenant not in self.tenants:
-            return 404, refuse("TENANT_NOT_FOUND")
-        return {"tenantId": tenant, "status": "active", "plan": "free"}
+from stratus.provision import create_bucket, create_data_key
+from tests.unit.apps.gate import Platform, app_tables, captured_bus, serving_gate
 
 
 @pytest.fixture(autouse=True)
 def platform() -> Iterator[Platform]:
-    found = Platform()
-    found.fake.on("registry", "GET", r"/internal/registry/apps/[^/]+/tenants/[^/]+", found.app_access)
-    found.fake.on("tenants", "GET", r"/internal/tenants/[^/]+/validate", found.validate)
-    set_default_transport(found.fake)
-    reset_breakers()
-    ACCESS.forget()
-    public_tenant.forget()
-    yield found
-    set_default_transport(None)
-    ACCESS.forget()
+    with serving_gate(ACCESS, enabled={"acme", "globex"}, tenants={"acme", "globex", "initech"}) as found:
+        found.fake.on(
+            "notification", "POST", "/internal/notifications/inbox", lambda r, b: {"delivered": True}
+        )
+        yield found
 
 
 @pytest.fixture(autouse=True)
 def aws_resources() -> Iterator[None]:
-    with mock_aws():
-        for table in (*SERVICE.tables, OUTBOX_TABLE, IDEMPOTENCY_TABLE):
-            create_table(table)
+    with app_tables(SERVICE):
         create_data_key()
         create_bucket()
         yield
@@ -64,6 +35,4 @@ def aws_resources() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def published(monkeypatch: pytest.MonkeyPatch) -> list[ServiceEvent]:
-    events: list[ServiceEvent] = []
-    monkeypatch.setattr(publisher, "send", lambda *sent: events.extend(sent))
-    return events
+    return captured_bus(monkeypatch)

@@ -16,7 +16,7 @@ from shared import aws, observability
 from shared.config import settings
 from shared.events.model import ServiceEvent
 from tests.kit import call, error_code
-from tests.unit.apps.health.conftest import Platform
+from tests.unit.apps.gate import Platform
 from tests.unit.apps.health.helpers import ANN, BOB, GUS, ago, reading
 
 

@@ -11,7 +11,7 @@ from shared import aws
 from shared.config import settings
 from shared.events.model import ServiceEvent
 from tests.kit import call, deliver, error_code, event, user
-from tests.unit.apps.hello.conftest import Platform
+from tests.unit.apps.gate import Platform
 
 ACME = user("u_ann", tenant="acme", permissions=("user.read",), roles=("member",))
 GLOBEX = user("u_gus", tenant="globex", permissions=("user.read",), roles=("member",))

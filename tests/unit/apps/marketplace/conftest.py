@@ -1,24 +1,18 @@
 """The marketplace app under in-process moto: its table, the outbox, a captured event bus; callers as the
-gateway's authorizer hands them over."""
+gateway's authorizer hands them over (tests/unit/apps/gate.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from moto import mock_aws
 
 from apps.marketplace.access import ACCESS
 from apps.marketplace.manifest import SERVICE
-from shared import public_tenant
-from shared.declarations import IDEMPOTENCY_TABLE, OUTBOX_TABLE
-from shared.events import publisher
 from shared.events.model import ServiceEvent
-from shared.service_client import OutgoingRequest, reset_breakers, set_default_transport
-from stratus.provision import create_table
-from tests.kit import FakeServices, call, refuse, user
+from tests.kit import call, user
+from tests.unit.apps.gate import Platform, app_tables, captured_bus, serving_gate
 
 ADMIN = user("u_admin", tenant="acme")  # tenant admins hold `*`
 GLOBEX = user("u_globex", tenant="globex")
@@ -27,53 +21,21 @@ REVIEWER = user("u_reviewer", tenant="acme", permissions=("product.certify",), r
 MEMBER = user("u_member", tenant="acme", permissions=("user.read",), roles=("member",))
 
 
-@dataclass
-class Platform:
-    """The platform services the app's gate asks: which tenants enabled the marketplace, which exist."""
-
-    enabled: set[str] = field(default_factory=lambda: {"acme", "globex"})
-    tenants: set[str] = field(default_factory=lambda: {"acme", "globex", "initech"})
-    fake: FakeServices = field(default_factory=FakeServices)
-
-    def app_access(self, request: OutgoingRequest, _: Any) -> Any:
-        name, tenant = request.path.split("/")[4], request.path.split("/")[6]
-        return {"name": name, "tenantId": tenant, "enabled": tenant in self.enabled}
-
-    def validate(self, request: OutgoingRequest, _: Any) -> Any:
-        tenant = request.path.split("/")[3]
-        if tenant not in self.tenants:
-            return 404, refuse("TENANT_NOT_FOUND")
-        return {"tenantId": tenant, "status": "active", "plan": "free"}
-
-
 @pytest.fixture(autouse=True)
 def platform() -> Iterator[Platform]:
-    found = Platform()
-    found.fake.on("registry", "GET", r"/internal/registry/apps/[^/]+/tenants/[^/]+", found.app_access)
-    found.fake.on("tenants", "GET", r"/internal/tenants/[^/]+/validate", found.validate)
-    found.fake.on("monitoring", "POST", r"/internal/.*", lambda r, b: {"recorded": True})
-    set_default_transport(found.fake)
-    reset_breakers()
-    ACCESS.forget()
-    public_tenant.forget()
-    yield found
-    set_default_transport(None)
-    ACCESS.forget()
+    with serving_gate(ACCESS, enabled={"acme", "globex"}, tenants={"acme", "globex", "initech"}) as found:
+        yield found
 
 
 @pytest.fixture(autouse=True)
 def aws_resources() -> Iterator[None]:
-    with mock_aws():
-        for table in (*SERVICE.tables, OUTBOX_TABLE, IDEMPOTENCY_TABLE):
-            create_table(table)
+    with app_tables(SERVICE):
         yield
 
 
 @pytest.fixture(autouse=True)
 def published(monkeypatch: pytest.MonkeyPatch) -> list[ServiceEvent]:
-    events: list[ServiceEvent] = []
-    monkeypatch.setattr(publisher, "send", lambda *sent: events.extend(sent))
-    return events
+    return captured_bus(monkeypatch)
 
 
 def product_body(**overrides: Any) -> dict[str, Any]:

@@ -8,15 +8,14 @@ import json
 import pytest
 
 from functions.auth import logout, service
-from shared import outbox, service_token
+from shared import service_token
 from shared.context import UserContext
 from shared.declarations import Layer
-from shared.errors import QueueUnavailable
-from shared.events import publisher
 from shared.events.model import ServiceEvent
 from shared.service_client import IncomingResponse
 from shared.service_token import ServiceCaller
-from tests.unit.functions.auth.conftest import FakeCache, body, call, error_of
+from tests.unit.functions.auth.conftest import FakeBus, FakeCache, body, call, error_of
+from tests.unit.functions.auth.fakes import FakeAuthOutbox
 
 SESSION = "s_0123456789abcdef0123456789abcdef"
 PAYLOAD = {"tenantId": "acme-corp", "userId": "u_123", "sessionId": SESSION}
@@ -71,7 +70,10 @@ def test_a_session_of_another_user_or_tenant_is_not_ended(
 
 
 def test_when_the_cache_is_down_nothing_is_published_and_the_error_is_retryable(
-    cache: FakeCache, published: list[ServiceEvent], monkeypatch: pytest.MonkeyPatch
+    cache: FakeCache,
+    published: list[ServiceEvent],
+    auth_outbox: FakeAuthOutbox,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # GIVEN a cache that answers 503 (and no real sleeping between retries)
     monkeypatch.setattr(service.cache.service_client, "_sleep", lambda _seconds: None)
@@ -84,23 +86,21 @@ def test_when_the_cache_is_down_nothing_is_published_and_the_error_is_retryable(
     assert result["statusCode"] == 503
     assert error_of(result)["code"] == "CACHE_UNAVAILABLE"
     assert published == []
-    assert outbox.pending_count() == 0  # the staged user.logout was taken back out
+    assert auth_outbox.pending == []  # the staged user.logout was taken back out
 
 
 def test_when_the_bus_is_down_the_session_is_still_ended_and_the_event_waits_in_the_outbox(
-    cache: FakeCache, monkeypatch: pytest.MonkeyPatch
+    cache: FakeCache, bus: FakeBus, auth_outbox: FakeAuthOutbox
 ) -> None:
     # GIVEN a bus refusing PutEvents
-    def bus_down(*_events: ServiceEvent) -> None:
-        raise QueueUnavailable("PutEvents refused")
-
-    monkeypatch.setattr(publisher, "send", bus_down)
+    bus.down = True
     # WHEN logging out
     result = call(logout, PAYLOAD, user=SIGNED_IN)
     # THEN the session was revoked and the logout answered; user.logout waits for the drain
     assert result["statusCode"] == 200
     assert [r.path for r in cache.requests] == ["/internal/sessions/revoke"]
-    assert outbox.pending_count() == 1
+    [waiting] = auth_outbox.pending
+    assert (waiting.type, waiting.data["sessionId"]) == ("user.logout", SESSION)
 
 
 @pytest.mark.parametrize(

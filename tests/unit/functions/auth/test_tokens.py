@@ -14,7 +14,8 @@ from shared.config import settings
 from shared.events.model import ServiceEvent
 from stratus.provision import create_bus
 from tests.kit import dynamodb_calls
-from tests.unit.functions.auth.conftest import body, call, error_of
+from tests.unit.functions.auth.conftest import FakeBus, body, call, error_of
+from tests.unit.functions.auth.fakes import FakeAuthOutbox
 
 
 def request(**overrides: Any) -> dict[str, Any]:
@@ -146,6 +147,7 @@ def test_bad_input_is_400_and_nothing_is_signed_or_published(
     assert published == []
 
 
+@pytest.mark.usefixtures("dynamodb")
 def test_a_login_goes_through_the_real_bus() -> None:
     # GIVEN an (in-process moto) event bus and no captured sender
     create_bus()
@@ -155,7 +157,26 @@ def test_a_login_goes_through_the_real_bus() -> None:
     assert outbox.pending_count() == 0
 
 
-def test_a_login_succeeds_while_the_bus_is_down_and_its_event_waits_in_the_outbox() -> None:
+def test_a_login_succeeds_while_the_bus_is_down_and_its_event_is_staged_for_the_drain(
+    bus: FakeBus, auth_outbox: FakeAuthOutbox
+) -> None:
+    # GIVEN a bus refusing PutEvents  WHEN a login is issued
+    bus.down = True
+    result = call(tokens, request())
+    # THEN the token is issued all the same, and user.login is staged in the outbox (nothing else is)
+    assert result["statusCode"] == 200
+    [waiting] = auth_outbox.pending
+    assert (waiting.type, waiting.data["sessionId"]) == ("user.login", request()["sessionId"])
+
+
+def test_while_the_bus_is_up_a_login_stages_nothing(bus: FakeBus, auth_outbox: FakeAuthOutbox) -> None:
+    assert call(tokens, request())["statusCode"] == 200
+    assert [e.type for e in bus.sent] == ["user.login"]
+    assert auth_outbox.pending == []
+
+
+@pytest.mark.usefixtures("dynamodb")
+def test_a_login_succeeds_while_the_real_bus_is_down_and_its_event_waits_in_the_outbox() -> None:
     # GIVEN no bus at all (moto without create_bus)  WHEN a login is issued
     result = call(tokens, request())
     # THEN the token is issued all the same
@@ -180,6 +201,7 @@ def test_a_repeated_login_call_announces_the_login_under_one_event_id(published:
     assert published[2].id != published[0].id
 
 
+@pytest.mark.usefixtures("dynamodb")
 def test_a_login_costs_no_dynamodb_call_while_the_bus_is_up() -> None:
     create_bus()
     with dynamodb_calls() as calls:

@@ -2,7 +2,8 @@
 (tests/unit/functions/cache/fakes.py) without moto. Tests that ask for `dynamodb` — the store's own
 guarantees and access patterns (one BatchGetItem per check, what the table holds) — get the real store
 over moto's `sessions` table; so do the modules in MOTO_MODULES, which exercise code still reaching
-DynamoDB directly: the kernel's subscriber (its idempotency table) and admission (`admission_store`)."""
+DynamoDB directly: the kernel's subscriber (its idempotency table). Admission runs on the in-memory
+admission store (admission_fakes.py) over the same in-memory sessions."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from moto import mock_aws
 from functions.cache import ports
 from shared.declarations import IDEMPOTENCY_TABLE, Table
 from stratus.provision import create_table
+from tests.unit.functions.cache.admission_fakes import FakeAdmission
 from tests.unit.functions.cache.fakes import FakeSessionsStore
 
-MOTO_MODULES = {"test_admission", "test_invalidation"}
+MOTO_MODULES = {"test_invalidation"}
 
 
 @pytest.fixture
@@ -38,5 +40,5 @@ def sessions_store(request: pytest.FixtureRequest) -> Iterator[FakeSessionsStore
         request.getfixturevalue("dynamodb")
         yield fake
     else:
-        with ports.store.replaced(fake):
+        with ports.store.replaced(fake), ports.admission.replaced(FakeAdmission(fake)):
             yield fake

@@ -41,13 +41,14 @@ class FakeSessionsStore:
     # --- sessions ----------------------------------------------------------------------------------
     def put_session(
         self, record: SessionRecord, *, created_at: str, ip: str | None, user_agent: str | None
-    ) -> None:
+    ) -> bool:
         keys.session_pk(record.tenant_id, record.session_id)  # the same refusal of a malformed key
         with self._lock:
             key = (record.tenant_id, record.session_id)
             if key in self.sessions:
-                raise RuntimeError("ConditionalCheckFailed: the session id is taken")
+                return False
             self.sessions[key] = StoredSession(record, created_at, ip or None, user_agent or None)
+            return True
 
     def get_session(self, tenant_id: str, session_id: str) -> SessionRecord | None:
         found = self.sessions.get((tenant_id, session_id))

@@ -9,6 +9,7 @@ from types import ModuleType
 from typing import Any
 
 from functions.cache import ports
+from functions.cache.models import new_secret, new_session_id
 from functions.cache.ports import Principal
 from shared import aws
 from shared.adapters.lambda_events import LocalContext, http_event
@@ -23,6 +24,22 @@ USER = "u_alice"
 
 
 _GATEWAY = object()  # the default caller: gateway, with a token for cache
+
+
+def session_body(tenant: str = TENANT, user: str = USER, **extra: Any) -> dict[str, Any]:
+    """A sessions-create body as the gateway sends it: the caller names the session and its secret."""
+    return {
+        "tenantId": tenant,
+        "userId": user,
+        "sessionId": new_session_id(),
+        "refreshSecret": new_secret(),
+        **extra,
+    }
+
+
+def rotate_body(token: str) -> dict[str, Any]:
+    """A sessions-rotate body as the gateway sends it: a next secret of its own for each rotation."""
+    return {"refreshToken": token, "nextSecret": new_secret()}
 
 
 def call(module: ModuleType, body: Any, *, token: object = _GATEWAY) -> tuple[int, dict[str, Any]]:

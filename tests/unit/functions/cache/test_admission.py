@@ -3,11 +3,10 @@ of the plain check (revoked, ended, suspended) kept, with nothing counted for a 
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from functions.cache import (
-    admission_store,
+    ports,
     principals_tenant,
     principals_user,
     sessions_check,
@@ -15,16 +14,17 @@ from functions.cache import (
     sessions_end_all,
     sessions_revoke,
 )
-from functions.cache.admission_store import Bucket
+from functions.cache.ports import Bucket
 from tests.kit import dynamodb_calls
-from tests.unit.functions.cache.support import TENANT, USER, data, raw_item
+from tests.unit.functions.cache.admission_fakes import FakeAdmission
+from tests.unit.functions.cache.support import TENANT, USER, data, session_body
 
 CALLER = {"parts": ["tenant", "USER", USER], "limit": 3, "windowSeconds": 900, "scope": "caller"}
 WHOLE_TENANT = {"parts": ["tenant"], "limit": 5, "windowSeconds": 900, "scope": "tenant"}
 
 
 def open_session(user: str = USER) -> dict[str, Any]:
-    return data(sessions_create, {"tenantId": TENANT, "userId": user})
+    return data(sessions_create, session_body(TENANT, user))
 
 
 def admit(
@@ -40,21 +40,26 @@ def admit(
     return data(sessions_check, body)
 
 
+def admission() -> FakeAdmission:
+    fake = ports.admission()
+    assert isinstance(fake, FakeAdmission), "domain tests run on the in-memory admission store"
+    return fake
+
+
 def hits(bucket: dict[str, Any]) -> int:
     b = Bucket(tuple(bucket["parts"]), bucket["limit"], bucket["windowSeconds"], bucket["scope"])
-    item = raw_item(admission_store.bucket_pk(TENANT, b, int(time.time())), admission_store.COUNT_SK)
-    return int(item["hits"]["N"]) if item else 0
+    return admission().count(TENANT, b)
 
 
-def test_a_usable_session_is_admitted_and_counted_in_one_dynamodb_call() -> None:
+def test_a_usable_session_is_admitted_and_counted_in_one_write() -> None:
     # GIVEN an open session
     session = open_session()
     # WHEN the authorizer checks it with its two buckets
-    with dynamodb_calls() as calls:
-        state = admit(session)
-    # THEN it is active, counted in both buckets, by one TransactWriteItems
+    state = admit(session)
+    # THEN it is active, counted in both buckets, by the admission's one write (one TransactWriteItems:
+    # test_admission_store) and no read of the session
     assert state == {"active": True, "epoch": session["epoch"], "counted": True}
-    assert calls == ["TransactWriteItems"]
+    assert admission().calls == ["admit"]
     assert (hits(CALLER), hits(WHOLE_TENANT)) == (1, 1)
 
 
@@ -118,7 +123,8 @@ def test_a_full_tenants_bucket_refuses_every_member() -> None:
     assert admit(late, user="u_6", buckets=[caller, WHOLE_TENANT])["limited"] == "tenant"
 
 
-def test_without_epoch_or_buckets_it_is_the_plain_read() -> None:
+def test_without_epoch_or_buckets_it_is_the_plain_read(dynamodb: None) -> None:
+    """On moto: the plain read is the sessions store's one BatchGetItem."""
     session = open_session()
     with dynamodb_calls() as calls:
         state = data(sessions_check, {"tenantId": TENANT, "userId": USER, "sessionId": session["sessionId"]})
@@ -126,37 +132,24 @@ def test_without_epoch_or_buckets_it_is_the_plain_read() -> None:
     assert calls == ["BatchGetItem"]
 
 
-def _conflicting(monkeypatch: Any) -> None:
-    """DynamoDB cancels the transaction for a conflict with another one on the tenant's counter."""
-    from botocore.exceptions import ClientError
-
-    from shared import aws
-
-    def conflict(**_: Any) -> None:
-        reasons = [{"Code": "None"}] * 4 + [{"Code": "TransactionConflict"}]
-        error: Any = {
-            "Error": {"Code": "TransactionCanceledException", "Message": "conflict"},
-            "CancellationReasons": reasons,
-        }
-        raise ClientError(error, "TransactWriteItems")
-
-    monkeypatch.setattr(aws.client("dynamodb"), "transact_write_items", conflict)
+def _conflicting() -> None:
+    """The admission's transaction is cancelled for a conflict with another one on the tenant's counter
+    (what DynamoDB's cancellation then says: test_admission_store)."""
+    admission().conflicts = 1
 
 
-def test_a_conflicting_transaction_still_refuses_a_revoked_session(monkeypatch: Any) -> None:
+def test_a_conflicting_transaction_still_refuses_a_revoked_session() -> None:
     # GIVEN a revoked session, and a transaction cancelled for a conflict (its conditions say nothing)
     session = open_session()
     data(sessions_revoke, {"tenantId": TENANT, "sessionId": session["sessionId"]})
-    _conflicting(monkeypatch)
+    _conflicting()
     # WHEN it is checked  THEN the read decides: refused, not let through uncounted
     assert admit(session)["reason"] == "revoked"
 
 
-def test_a_conflicting_transaction_admits_a_usable_session_and_counts_it_item_by_item(
-    monkeypatch: Any,
-) -> None:
+def test_a_conflicting_transaction_admits_a_usable_session_and_counts_it_item_by_item() -> None:
     session = open_session()
-    _conflicting(monkeypatch)
+    _conflicting()
     state = admit(session)
     assert (state["active"], state["counted"]) == (True, True)
     assert (hits(CALLER), hits(WHOLE_TENANT)) == (1, 1)

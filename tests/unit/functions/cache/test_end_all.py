@@ -9,13 +9,21 @@ from functions.cache import (
     sessions_end_all,
     sessions_rotate,
 )
-from tests.unit.functions.cache.support import OTHER_TENANT, TENANT, USER, data, error
+from tests.unit.functions.cache.support import (
+    OTHER_TENANT,
+    TENANT,
+    USER,
+    data,
+    error,
+    rotate_body,
+    session_body,
+)
 
 BOB = "u_bob"
 
 
 def opened(user: str = USER, tenant: str = TENANT) -> dict[str, str]:
-    return data(sessions_create, {"tenantId": tenant, "userId": user})
+    return data(sessions_create, session_body(tenant, user))
 
 
 def check(session: dict[str, str], user: str = USER, tenant: str = TENANT) -> dict[str, object]:
@@ -35,7 +43,7 @@ def test_every_session_opened_before_ends_and_its_refresh_token_stops_working() 
         state = check(session)
         assert state == {"active": False, "reason": "revoked", "epoch": ended["epoch"]}
     # AND their refresh tokens are refused
-    status, err = error(sessions_rotate, {"refreshToken": first["refreshToken"]})
+    status, err = error(sessions_rotate, rotate_body(first["refreshToken"]))
     assert (status, err["code"]) == (401, "INVALID_TOKEN")
     # AND bob's and the other tenant's alice's are untouched
     assert check(bob, BOB)["active"] is True
@@ -49,7 +57,7 @@ def test_a_session_opened_after_the_end_works_and_a_second_end_ends_it() -> None
     fresh = opened()
     # THEN the new session works and rotates
     assert check(fresh)["active"] is True
-    rotated = data(sessions_rotate, {"refreshToken": fresh["refreshToken"]})
+    rotated = data(sessions_rotate, rotate_body(fresh["refreshToken"]))
     assert rotated["sessionId"] == fresh["sessionId"]
     # WHEN they are ended again THEN it ends too
     assert data(sessions_end_all, {"tenantId": TENANT, "userId": USER})["generation"] == 2

@@ -16,7 +16,16 @@ from functions.cache import (
     sessions_rotate,
 )
 from shared import service_token
-from tests.unit.functions.cache.support import OTHER_TENANT, TENANT, USER, data, error, stored_principal
+from tests.unit.functions.cache.support import (
+    OTHER_TENANT,
+    TENANT,
+    USER,
+    data,
+    error,
+    rotate_body,
+    session_body,
+    stored_principal,
+)
 
 
 def test_the_user_epoch_increments_on_every_change() -> None:
@@ -68,9 +77,9 @@ def test_bad_principal_input_is_400(module: ModuleType, body: dict[str, Any], fi
 
 
 ROUTES: list[tuple[ModuleType, dict[str, Any]]] = [
-    (sessions_create, {"tenantId": TENANT, "userId": USER}),
+    (sessions_create, session_body()),
     (sessions_check, {"tenantId": TENANT, "userId": USER, "sessionId": "s_" + "0" * 32}),
-    (sessions_rotate, {"refreshToken": "acme.s_" + "0" * 32 + "." + "a" * 43}),
+    (sessions_rotate, rotate_body("acme.u_1.s_" + "0" * 32 + "." + "a" * 43)),
     (sessions_revoke, {"tenantId": TENANT, "sessionId": "s_" + "0" * 32}),
     (principals_user, {"tenantId": TENANT, "userId": USER}),
     (principals_tenant, {"tenantId": TENANT, "status": "suspended"}),

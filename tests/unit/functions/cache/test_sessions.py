@@ -18,6 +18,7 @@ from functions.cache import (
     sessions_revoke,
     sessions_rotate,
 )
+from functions.cache.models import new_session_id
 from shared.config import settings
 from tests.kit import dynamodb_calls
 from tests.unit.functions.cache.fakes import FakeSessionsStore
@@ -28,6 +29,8 @@ from tests.unit.functions.cache.support import (
     call,
     data,
     error,
+    rotate_body,
+    session_body,
     set_expires_at,
     stored_session,
 )
@@ -36,7 +39,7 @@ REUSE = "refresh token reuse detected; the session is revoked"
 
 
 def open_session(tenant: str = TENANT, user: str = USER, **extra: Any) -> dict[str, Any]:
-    return data(sessions_create, {"tenantId": tenant, "userId": user, **extra})
+    return data(sessions_create, session_body(tenant, user, **extra))
 
 
 def check(session: dict[str, Any], tenant: str = TENANT, user: str = USER) -> dict[str, Any]:
@@ -44,11 +47,11 @@ def check(session: dict[str, Any], tenant: str = TENANT, user: str = USER) -> di
 
 
 def rotate(token: str) -> dict[str, Any]:
-    return data(sessions_rotate, {"refreshToken": token})
+    return data(sessions_rotate, rotate_body(token))
 
 
 def rotate_fails(token: str) -> tuple[int, dict[str, Any]]:
-    return error(sessions_rotate, {"refreshToken": token})
+    return error(sessions_rotate, rotate_body(token))
 
 
 # --- create ------------------------------------------------------------------------------------------
@@ -56,9 +59,9 @@ def test_create_opens_a_session_and_stores_only_the_hash_of_the_secret() -> None
     # GIVEN a user who logs in  WHEN the gateway opens a session
     before = int(time.time())
     created = open_session(ip="203.0.113.9", userAgent="curl/8")
-    # THEN a new session id and a refresh token `<tenant>.<session>.<secret>`
-    tenant, session_id, secret = created["refreshToken"].split(".")
-    assert (tenant, session_id) == (TENANT, created["sessionId"])
+    # THEN a new session id and a refresh token `<tenant>.<user>.<session>.<secret>`
+    tenant, user, session_id, secret = created["refreshToken"].split(".")
+    assert (tenant, user, session_id) == (TENANT, USER, created["sessionId"])
     assert session_id.startswith("s_")
     assert len(session_id) == 34
     ttl = settings().refresh_token_ttl_seconds
@@ -92,17 +95,23 @@ def test_every_session_and_token_is_new() -> None:
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"tenantId": "ACME", "userId": USER}, "tenantId"),
-        ({"tenantId": "a", "userId": USER}, "tenantId"),
-        ({"tenantId": "acme#USER#x", "userId": USER}, "tenantId"),
-        ({"tenantId": TENANT, "userId": "u#1"}, "userId"),
-        ({"tenantId": TENANT}, "userId"),
-        ({"tenantId": TENANT, "userId": USER, "admin": True}, "admin"),
-        ({"tenantId": TENANT, "userId": USER, "userAgent": "x" * 513}, "userAgent"),
+        ({"tenantId": "ACME"}, "tenantId"),
+        ({"tenantId": "a"}, "tenantId"),
+        ({"tenantId": "acme#USER#x"}, "tenantId"),
+        ({"userId": "u#1"}, "userId"),
+        ({"userId": None}, "userId"),
+        ({"sessionId": "s_1#SESSION"}, "sessionId"),
+        ({"sessionId": None}, "sessionId"),
+        ({"refreshSecret": "short"}, "refreshSecret"),
+        ({"refreshSecret": "a.b" + "c" * 40}, "refreshSecret"),
+        ({"refreshSecret": None}, "refreshSecret"),
+        ({"admin": True}, "admin"),
+        ({"userAgent": "x" * 513}, "userAgent"),
     ],
 )
 def test_create_refuses_bad_input_with_400(body: dict[str, Any], field: str) -> None:
-    status, err = error(sessions_create, body)
+    request = {**session_body(), **body}
+    status, err = error(sessions_create, {k: v for k, v in request.items() if v is not None})
     assert (status, err["code"], err["field"]) == (400, "INVALID_REQUEST", field)
 
 
@@ -123,7 +132,7 @@ def test_check_is_one_batch_get_item() -> None:
 
 
 def test_an_unknown_session_is_unknown() -> None:
-    ghost = {"sessionId": sessions.new_session_id()}
+    ghost = {"sessionId": new_session_id()}
     assert check(ghost) == {"active": False, "reason": "unknown", "epoch": 0}
 
 
@@ -198,7 +207,7 @@ def test_rotate_returns_a_new_token_for_the_same_session() -> None:
     assert rotated["userId"] == USER
     assert rotated["sessionId"] == created["sessionId"]
     assert rotated["refreshToken"] != created["refreshToken"]
-    assert rotated["refreshToken"].startswith(f"{TENANT}.{created['sessionId']}.")
+    assert rotated["refreshToken"].startswith(f"{TENANT}.{USER}.{created['sessionId']}.")
     assert rotated["expiresAt"] == created["expiresAt"]
     assert rotated["epoch"] == 1
     # AND the new token rotates again, and the session is still active
@@ -207,13 +216,20 @@ def test_rotate_returns_a_new_token_for_the_same_session() -> None:
 
 
 @pytest.mark.usefixtures("dynamodb")
-def test_rotation_is_one_conditional_update() -> None:
+def test_rotation_is_one_read_and_one_conditional_update() -> None:
+    # GIVEN an open session (on the DynamoDB store)
     created = open_session()
+    # WHEN it rotates  THEN session and both principals in one BatchGetItem, then the conditional swap
     with dynamodb_calls() as seen:
         rotate(created["refreshToken"])
-    assert seen.count("UpdateItem") == 1
-    assert "PutItem" not in seen
-    assert "Scan" not in seen
+    assert seen == ["BatchGetItem", "UpdateItem"]
+
+
+@pytest.mark.usefixtures("dynamodb")
+def test_opening_a_session_is_one_read_and_one_conditional_put() -> None:
+    with dynamodb_calls() as seen:
+        open_session()
+    assert seen == ["GetItem", "PutItem"]
 
 
 def test_reusing_a_rotated_token_revokes_the_whole_session() -> None:
@@ -237,7 +253,8 @@ def test_losing_a_rotation_race_counts_as_reuse(
     created = open_session()
     stale = sessions_store.get_session(TENANT, created["sessionId"])
     winner = rotate(created["refreshToken"])
-    monkeypatch.setattr(sessions_store, "get_session", lambda *_: stale)
+    real = sessions_store.read_for_check
+    monkeypatch.setattr(sessions_store, "read_for_check", lambda *a: (stale, *real(*a)[1:]))
     # WHEN the second one writes, its conditional update fails
     status, err = rotate_fails(created["refreshToken"])
     monkeypatch.undo()
@@ -251,9 +268,10 @@ def test_concurrent_rotations_of_one_token_have_one_winner_and_revoke_the_sessio
     # GIVEN one refresh token presented by 8 clients at once (a leaked token racing its owner)
     for _ in range(5):
         created = open_session()
-        body = {"refreshToken": created["refreshToken"]}
+        # each client's gateway request chooses its own next secret
+        bodies = [rotate_body(created["refreshToken"]) for _ in range(8)]
         with ThreadPoolExecutor(max_workers=8) as pool:
-            results = list(pool.map(lambda b: call(sessions_rotate, b), [body] * 8))
+            results = list(pool.map(lambda b: call(sessions_rotate, b), bodies))
         # THEN exactly one rotation wins, every other one is a 401 INVALID_TOKEN
         statuses = sorted(status for status, _ in results)
         assert statuses == [200] + [401] * 7
@@ -271,7 +289,7 @@ def test_previous_hashes_are_bounded() -> None:
     for _ in range(sessions.PREVIOUS_HASHES_KEPT + 3):
         token = rotate(token)["refreshToken"]
     # THEN only the last few hashes are kept
-    session_id = token.split(".")[1]
+    session_id = token.split(".")[2]
     stored = stored_session(TENANT, session_id)
     assert stored is not None
     assert len(stored.record.previous_hashes) == sessions.PREVIOUS_HASHES_KEPT
@@ -302,8 +320,8 @@ def test_a_token_with_a_tampered_tenant_is_invalid() -> None:
     created = open_session()
     open_session(tenant=OTHER_TENANT)
     # WHEN the token's tenant part is changed to globex
-    _, session_id, secret = created["refreshToken"].split(".")
-    status, err = rotate_fails(f"{OTHER_TENANT}.{session_id}.{secret}")
+    _, user, session_id, secret = created["refreshToken"].split(".")
+    status, err = rotate_fails(f"{OTHER_TENANT}.{user}.{session_id}.{secret}")
     # THEN 401 INVALID_TOKEN, and nothing was created under globex
     assert (status, err["code"]) == (401, "INVALID_TOKEN")
     assert stored_session(OTHER_TENANT, session_id) is None
@@ -314,8 +332,8 @@ def test_a_token_with_a_tampered_tenant_is_invalid() -> None:
 def test_a_wrong_secret_is_invalid_but_does_not_revoke() -> None:
     # GIVEN a session  WHEN someone guesses a secret for its id
     created = open_session()
-    tenant, session_id, secret = created["refreshToken"].split(".")
-    forged = f"{tenant}.{session_id}.{'A' * len(secret)}"
+    tenant, user, session_id, secret = created["refreshToken"].split(".")
+    forged = f"{tenant}.{user}.{session_id}.{'A' * len(secret)}"
     status, err = rotate_fails(forged)
     # THEN 401 INVALID_TOKEN, and the owner's session keeps working (a guess proves no leak)
     assert (status, err["code"]) == (401, "INVALID_TOKEN")
@@ -327,12 +345,14 @@ def test_a_wrong_secret_is_invalid_but_does_not_revoke() -> None:
     [
         "",
         "garbage",
-        "acme.s_x.secret",
-        "acme.s_00000000000000000000000000000000",
-        "ACME.s_00000000000000000000000000000000." + "a" * 43,
-        "acme.s_00000000000000000000000000000000." + "a" * 43 + ".extra",
-        "acme#x.s_00000000000000000000000000000000." + "a" * 43,
-        "acme.s_00000000000000000000000000000000." + "a" * 43,  # well-formed, unknown session
+        "acme.u_1.s_x.secret",
+        "acme.u_1.s_00000000000000000000000000000000",
+        "acme.s_00000000000000000000000000000000." + "a" * 43,  # no user
+        "ACME.u_1.s_00000000000000000000000000000000." + "a" * 43,
+        "acme.u_1.s_00000000000000000000000000000000." + "a" * 43 + ".extra",
+        "acme#x.u_1.s_00000000000000000000000000000000." + "a" * 43,
+        "acme.u#1.s_00000000000000000000000000000000." + "a" * 43,
+        "acme.u_1.s_00000000000000000000000000000000." + "a" * 43,  # well-formed, unknown session
     ],
 )
 def test_malformed_or_unknown_tokens_are_invalid_token(token: str) -> None:
@@ -348,7 +368,7 @@ def test_revoke_is_idempotent_and_never_creates_a_session() -> None:
     assert data(sessions_revoke, body) == {"revoked": True}
     assert data(sessions_revoke, body) == {"revoked": True}
     # AND revoking an unknown session is fine and leaves no stub item behind
-    ghost = sessions.new_session_id()
+    ghost = new_session_id()
     assert data(sessions_revoke, {"tenantId": TENANT, "sessionId": ghost}) == {"revoked": True}
     assert stored_session(TENANT, ghost) is None
 

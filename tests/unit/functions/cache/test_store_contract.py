@@ -42,6 +42,15 @@ def test_a_session_reads_back_whole_and_only_in_its_tenant(store: SessionsStore)
     assert store.read_for_check("acme", "u_1", SID) == (record, None, None)
 
 
+def test_a_taken_session_id_is_never_written_over(store: SessionsStore) -> None:
+    # GIVEN a session (with its email)  WHEN another is put under its id  THEN False, the first stays
+    first = SessionRecord("acme", SID, "u_1", "hash-1", (), NOW + 3600, False, email="ada@acme.example")
+    assert store.put_session(first, created_at="2026-01-01T00:00:00Z", ip=None, user_agent=None) is True
+    other = SessionRecord("acme", SID, "u_2", "hash-2", (), NOW + 60, False)
+    assert store.put_session(other, created_at="2026-01-02T00:00:00Z", ip=None, user_agent=None) is False
+    assert store.get_session("acme", SID) == first
+
+
 def test_a_rotation_happens_only_on_the_hash_it_presents_while_live(store: SessionsStore) -> None:
     opened(store, session())
     assert not store.replace_hash("acme", SID, presented="other", new_hash="h2", previous=["x"], now=NOW)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from functions.files import ports
+from functions.files import export_ports, ports
 from functions.files.manifest import SERVICE
 from shared import tenant_config
 from shared.declarations import OUTBOX_TABLE
@@ -21,6 +21,7 @@ from shared.service_client import set_default_transport
 from stratus.provision import create_bucket, create_table
 from tests.fakes.outbox import InMemoryOutbox
 from tests.kit import FakeServices
+from tests.unit.functions.files.export_fakes import FakeExportBucket, FakeExportsStore
 from tests.unit.functions.files.fakes import FakeBucket, FakeFilesStore
 from tests.unit.functions.files.support import Ledger
 
@@ -54,7 +55,14 @@ def files_store(
     if "dynamodb" in request.fixturenames:
         yield fake
         return
-    with ports.store.replaced(fake), ports.objects.replaced(bucket), ports.outbox.replaced(fake_outbox):
+    exports = FakeExportsStore(fake, fake_outbox)  # the exports' records and bucket (export_fakes.py)
+    with (
+        ports.store.replaced(fake),
+        ports.objects.replaced(bucket),
+        ports.outbox.replaced(fake_outbox),
+        export_ports.store.replaced(exports),
+        export_ports.bucket.replaced(FakeExportBucket(bucket)),
+    ):
         yield fake
 
 

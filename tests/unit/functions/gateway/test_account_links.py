@@ -9,25 +9,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from moto import mock_aws
 
-from functions.gateway import accept_invitation, forgot_password, invite, rate_limits, reset_password
-from shared.declarations import Table
+from functions.gateway import accept_invitation, forgot_password, invite, reset_password
 from shared.service_client import set_default_transport
-from stratus.provision import create_table
 from tests.kit import FakeServices, call, error_code, refuse, user
 
 TOKEN = "acme.t_0192f7a1c2d3e4f5a6b7c8d9e0f1a2b3." + "S" * 43
 INVITE_TOKEN = "acme.inv_0192f7a1c2d3e4f5a6b7c8d9e0f1a2b3." + "S" * 43
-
-
-@pytest.fixture(autouse=True)
-def _table() -> Iterator[None]:
-    rate_limits.limits.cache_clear()
-    with mock_aws():
-        create_table(Table("ratelimits", indexes=0))
-        yield
-    rate_limits.limits.cache_clear()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""API keys under moto: the key's format and checksum, scopes within the creator's permissions, the
+"""API keys: the key's format and checksum, scopes within the creator's permissions, the
 authorizer's path for `X-API-Key` (one GetItem, no session), revocation and expiry at once, `lastUsedAt`
 at most once a minute, the key's own rate limit — each attack a GIVEN/WHEN/THEN."""
 
@@ -10,7 +10,6 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from moto import mock_aws
 
 from functions.gateway import (
     api_keys,
@@ -20,20 +19,20 @@ from functions.gateway import (
     authorizer,
     rate_limits,
 )
-from functions.gateway.manifest import SERVICE
 from shared import service_client
 from shared.adapters.lambda_events import LocalContext, http_event
 from shared.context import UserContext
-from shared.declarations import OUTBOX_TABLE
-from stratus.provision import create_table
-from tests.kit import FakeServices, call, dynamodb_calls, error_code, refuse, user
+from tests.kit import FakeServices, call, error_code, refuse, user
+from tests.unit.functions.gateway.fakes import FakeApiKeys, FakeCounters
 
 ADMIN = user("u_admin", tenant="acme")
 MEMBER = user("u_member", tenant="acme", permissions=("user.read", "apikey.manage"), roles=("keys",))
 
 
 @pytest.fixture
-def tenants(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServices]:
+def tenants(
+    monkeypatch: pytest.MonkeyPatch, api_keys_table: FakeApiKeys, counters: FakeCounters
+) -> Iterator[FakeServices]:
     monkeypatch.setenv("STRATUS_SECRET_PEPPER", "test-pepper")
     monkeypatch.setenv("STRATUS_RATE_LIMITS", json.dumps({"tenant": [3, 900]}))
     rate_limits.limits.cache_clear()
@@ -45,12 +44,8 @@ def tenants(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeServices]:
         lambda r, b: {"tenantId": "acme", "status": "active", "plan": "free"},
     )
     service_client.set_default_transport(fake)
-    with mock_aws():
-        for table in (*SERVICE.tables, OUTBOX_TABLE):
-            create_table(table)
-        yield fake
+    yield fake
     service_client.set_default_transport(None)
-    rate_limits.limits.cache_clear()
 
 
 def create(caller: UserContext = ADMIN, **body: Any) -> tuple[int, dict[str, Any]]:
@@ -75,20 +70,32 @@ def test_a_key_has_a_prefix_and_a_checksum() -> None:
     assert not api_keys.well_formed("ghp_" + key[4:])
 
 
-def test_a_key_acts_in_its_tenant_with_exactly_its_scopes(tenants: FakeServices) -> None:
+def calls(api_keys_table: FakeApiKeys, counters: FakeCounters) -> list[str]:
+    """What the stores were asked, in order (each one DynamoDB call: test_store_contract)."""
+    return api_keys_table.calls + counters.calls
+
+
+def forget_calls(api_keys_table: FakeApiKeys, counters: FakeCounters) -> None:
+    api_keys_table.calls.clear()
+    counters.calls.clear()
+
+
+def test_a_key_acts_in_its_tenant_with_exactly_its_scopes(
+    tenants: FakeServices, api_keys_table: FakeApiKeys, counters: FakeCounters
+) -> None:
     status, body = create(scopes=["user.read", "file.read"])
     assert status == 201
     created = body["data"]
     assert created["prefix"] == created["key"][:12]
     assert created["expiresAt"] is None
-    with dynamodb_calls() as seen:
-        context = decide({"x-api-key": created["key"]})
+    forget_calls(api_keys_table, counters)
+    context = decide({"x-api-key": created["key"]})
     principal = UserContext.from_header(context["userContext"])
     assert (principal.user_id, principal.tenant_id) == (created["keyId"], "acme")
     assert principal.permissions == ("user.read", "file.read")
     assert principal.session_id is None
     # one GetItem on the key's hash (plus lastUsedAt, the first time, and the two rate-limit buckets)
-    assert seen == ["GetItem", "UpdateItem", "UpdateItem", "UpdateItem"]
+    assert calls(api_keys_table, counters) == ["by_hash", "touch", "hit", "hit"]
     assert [r.path for r in tenants.requests] == ["/internal/tenants/acme/validate"]  # no session check
 
 
@@ -127,11 +134,12 @@ def test_an_expired_key_is_401_and_listed_as_expired(tenants: FakeServices) -> N
     assert create(expiresAt="tomorrow")[0] == 400
 
 
-def test_malformed_keys_cost_no_read_and_other_refusals(tenants: FakeServices) -> None:
-    with dynamodb_calls() as seen:
-        assert decide({"x-api-key": "stk_" + "a" * 36})["errorCode"] == "INVALID_TOKEN"
-        assert decide({"x-api-key": ""})["errorCode"] == "INVALID_TOKEN"
-    assert seen == []
+def test_malformed_keys_cost_no_read_and_other_refusals(
+    tenants: FakeServices, api_keys_table: FakeApiKeys, counters: FakeCounters
+) -> None:
+    assert decide({"x-api-key": "stk_" + "a" * 36})["errorCode"] == "INVALID_TOKEN"
+    assert decide({"x-api-key": ""})["errorCode"] == "INVALID_TOKEN"
+    assert calls(api_keys_table, counters) == []
     key = create()[1]["data"]["key"]
     both = decide({"x-api-key": key, "authorization": "Bearer x"})
     assert both["errorCode"] == "INVALID_TOKEN"
@@ -142,21 +150,24 @@ def test_malformed_keys_cost_no_read_and_other_refusals(tenants: FakeServices) -
 
 
 def test_last_used_is_written_at_most_once_a_minute(
-    tenants: FakeServices, monkeypatch: pytest.MonkeyPatch
+    tenants: FakeServices,
+    monkeypatch: pytest.MonkeyPatch,
+    api_keys_table: FakeApiKeys,
+    counters: FakeCounters,
 ) -> None:
     key = create()[1]["data"]["key"]
     decide({"x-api-key": key})
     first = call(api_keys_list, caller=ADMIN)[1]["data"][0]
     assert first["lastUsedAt"] is not None
     assert "key" not in first
-    with dynamodb_calls() as seen:
-        decide({"x-api-key": key})
-    assert seen.count("UpdateItem") == 2  # the rate-limit buckets only
+    forget_calls(api_keys_table, counters)
+    decide({"x-api-key": key})
+    assert calls(api_keys_table, counters) == ["by_hash", "hit", "hit"]  # no write of lastUsedAt
     later = time.time() + 61
     monkeypatch.setattr(time, "time", lambda: later)
-    with dynamodb_calls() as seen:
-        decide({"x-api-key": key})
-    assert seen.count("UpdateItem") == 3
+    forget_calls(api_keys_table, counters)
+    decide({"x-api-key": key})
+    assert calls(api_keys_table, counters) == ["by_hash", "touch", "hit", "hit"]
 
 
 def test_a_key_has_its_own_rate_limit(tenants: FakeServices) -> None:

@@ -7,16 +7,13 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from moto import mock_aws
 
 from functions.gateway import authorizer, rate_limits
 from shared import access_tokens, service_client
 from shared.access_tokens import AccessClaims
 from shared.adapters.lambda_events import LocalContext, http_event
 from shared.context import UserContext
-from shared.declarations import Table
 from shared.service_client import IncomingResponse, OutgoingRequest
-from stratus.provision import create_table
 
 SESSION = "s_" + "1" * 32
 
@@ -42,11 +39,8 @@ def callees(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callees]:
     service_client.set_default_transport(fake)
     monkeypatch.setenv("STRATUS_RATE_LIMITS", json.dumps({"tenant": [3, 900]}))
     rate_limits.limits.cache_clear()
-    with mock_aws():
-        create_table(Table("ratelimits", indexes=0))
-        yield fake
+    yield fake
     service_client.set_default_transport(None)
-    rate_limits.limits.cache_clear()
 
 
 def token(epoch: int = 0, tenant: str = "acme") -> str:

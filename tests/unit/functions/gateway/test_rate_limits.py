@@ -3,29 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 
 import pytest
-from moto import mock_aws
 
 from functions.gateway import rate_limits
-from shared.declarations import Table
 from shared.errors import RateLimited
-from stratus.provision import create_table
-
-
-@pytest.fixture(autouse=True)
-def _fresh_limits() -> Iterator[None]:
-    rate_limits.limits.cache_clear()
-    yield
-    rate_limits.limits.cache_clear()
-
-
-@pytest.fixture
-def table() -> Iterator[None]:
-    with mock_aws():
-        create_table(Table("ratelimits", indexes=0))
-        yield
 
 
 def test_a_stage_overrides_one_class_and_keeps_the_others(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -49,7 +31,7 @@ def test_an_unknown_class_or_a_malformed_limit_is_refused(
 
 
 def test_one_member_exhausting_its_bucket_leaves_the_tenant_admin_served(
-    monkeypatch: pytest.MonkeyPatch, table: None
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # GIVEN files limits of 3 per principal and 5 per tenant
     monkeypatch.setenv("STRATUS_RATE_LIMITS", json.dumps({"files": [3, 60, 5]}))
@@ -73,7 +55,7 @@ def test_one_member_exhausting_its_bucket_leaves_the_tenant_admin_served(
     assert caught.value.details["scope"] == "tenant"
 
 
-def test_buckets_are_per_tenant_and_per_route_class(monkeypatch: pytest.MonkeyPatch, table: None) -> None:
+def test_buckets_are_per_tenant_and_per_route_class(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STRATUS_RATE_LIMITS", json.dumps({"files": [1, 60], "tenant": [1, 60]}))
     rate_limits.hit_principal("acme", "USER", "u_1", "/api/v1/files")
     # the same user id in another tenant, and another route class, have their own buckets

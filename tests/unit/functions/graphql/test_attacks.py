@@ -110,7 +110,9 @@ def test_introspection_is_answered_to_a_caller_who_sees_every_field(services: Fa
     status, payload = ask("{ __schema { queryType { fields { name } } } }", caller=ADMIN)
     assert status == 200
     names = {f["name"] for f in payload["data"]["__schema"]["queryType"]["fields"]}
-    assert names == {"me", "users", "roles", "files", "notifications", "audit"}
+    platform = {"me", "users", "roles", "files", "notifications", "audit"}
+    apps = {"products", "product", "orders", "order", "readings", "consultations", "pendingExperts"}
+    assert names == platform | apps
 
 
 def test_typename_is_not_introspection(services: FakeServices) -> None:
@@ -146,3 +148,11 @@ def test_a_malformed_body_is_the_platform_s_400_envelope(
     assert payload["success"] is False
     assert error_code(payload) == "INVALID_REQUEST"
     assert calls(services) == []
+
+
+def test_a_subscription_posted_over_http_is_refused_it_runs_on_the_websocket(services: FakeServices) -> None:
+    status, payload = ask("subscription { notificationCreated { title } }")
+    assert status == 400
+    assert refused(payload) == "INVALID_REQUEST"
+    assert "subscription" in payload["errors"][0]["message"]
+    assert services.requests == []

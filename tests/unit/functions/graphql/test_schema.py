@@ -1,36 +1,55 @@
-"""The schema file is the contract: every resolver binds a field it declares, every root field has one,
-and the published copy (docs/graphql.schema.graphql) is the file the function serves."""
+"""The schema is the contract: every resolver binds a field it declares, every root field has one (the
+apps' too), and the published schema and the apps' part the function serves are what `stratus openapi`
+generates from the catalog now (a drift test, like the OpenAPI documents')."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from graphql import GraphQLObjectType, build_schema, print_schema
 
-from functions.graphql import engine
+from functions.catalog import registry
+from functions.graphql import app_types, engine
 from functions.graphql.resolvers import FIELD_PERMISSIONS, RESOLVERS
-
-ROOT = Path(__file__).resolve().parents[4]
-PUBLISHED = ROOT / "docs" / "graphql.schema.graphql"
+from stratus import graphql_schema
 
 
-def test_the_published_schema_is_the_served_one() -> None:
-    served = engine.SCHEMA_FILE.read_text(encoding="utf-8")
-    assert PUBLISHED.read_text(encoding="utf-8") == served, (
-        "docs/graphql.schema.graphql drifted: cp functions/graphql/schema.graphql docs/graphql.schema.graphql"
-    )
+def test_the_published_schema_and_the_apps_types_are_generated_from_the_catalog() -> None:
+    stale = graphql_schema.stale(registry())
+    assert not stale, f"{[str(p) for p in stale]} drifted: run `stratus openapi`"
+
+
+def test_the_published_schema_is_the_served_one_plus_the_subscriptions() -> None:
+    published = build_schema(graphql_schema.PUBLISHED.read_text(encoding="utf-8"))
+    served = engine.schema()
+    assert {n for n in served.type_map if not n.startswith("__")} <= set(published.type_map)
+    assert published.subscription_type is not None
+    assert set(published.subscription_type.fields) == {"notificationCreated", "channelMessage", "appMessage"}
+
+
+def test_every_app_of_the_catalog_with_types_is_deployed_with_the_function() -> None:
+    with_types = sorted(s.name for s in registry().services if s.graphql is not None)
+    assert sorted(app_types.callees()) == with_types == ["health", "marketplace"]
 
 
 def test_every_resolver_names_a_declared_field_and_every_root_field_has_one() -> None:
-    declared = build_schema(engine.SCHEMA_FILE.read_text(encoding="utf-8"))
+    declared = build_schema(engine.sdl())
     for type_name, fields in RESOLVERS.items():
         kind = declared.type_map[type_name]
         assert isinstance(kind, GraphQLObjectType)
         assert set(fields) <= set(kind.fields), type_name
-    assert set(RESOLVERS["Query"]) == set(declared.query_type.fields)  # type: ignore[union-attr]
+    app_roots = {b.field_name for a in app_types.deployed() for b in a.bindings if b.type_name == "Query"}
+    assert set(RESOLVERS["Query"]) | app_roots == set(declared.query_type.fields)  # type: ignore[union-attr]
+    assert not set(RESOLVERS["Query"]) & app_roots, "an app may not take a platform field's name"
     assert set(FIELD_PERMISSIONS) <= set(RESOLVERS["Query"])
 
 
-def test_the_bound_schema_prints_as_the_file_declares() -> None:
-    declared = build_schema(engine.SCHEMA_FILE.read_text(encoding="utf-8"))
-    assert print_schema(engine.schema()) == print_schema(declared)
+def test_every_field_an_app_binds_is_declared_by_its_fragment() -> None:
+    served = engine.schema()
+    for app in app_types.deployed():
+        for b in app.bindings:
+            kind = served.type_map[b.type_name]
+            assert isinstance(kind, GraphQLObjectType)
+            assert kind.fields[b.field_name].resolve is not None, f"{app.app}: {b.type_name}.{b.field_name}"
+
+
+def test_the_bound_schema_prints_as_the_text_declares() -> None:
+    assert print_schema(engine.schema()) == print_schema(build_schema(engine.sdl()))

@@ -1,55 +1,93 @@
-"""The notification service under in-process moto: its table, the idempotency table, a verified sender,
-the outbox and the bus (an in-app item announces itself: notification.created), and readers of what SES
-and SNS were asked to send."""
+"""Fixtures of the notification tests. Domain tests run on the in-memory store, inbox, providers and
+outbox (tests/unit/functions/notification/fakes.py) and the kernel subscriber's idempotency in memory
+(tests/fakes/idempotency.py): no moto. Tests that ask for `dynamodb` — the store's own guarantees — get
+the real store and inbox over moto's `notifications` table, with the outbox table and a bus."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from moto import mock_aws
-from moto.ses.models import ses_backends
-from moto.sns.models import sns_backends
 
-from functions.notification import inbox_store, subscriber
+from functions.notification import ports, subscriber
 from functions.notification.manifest import SERVICE
-from shared.declarations import IDEMPOTENCY_TABLE, OUTBOX_TABLE
-from stratus.provision import create_bus, create_mail_sender, create_table
+from shared.declarations import OUTBOX_TABLE
+from shared.events import publisher
+from shared.events.model import ServiceEvent
+from stratus.provision import create_bus, create_table
+from tests.fakes import idempotency
+from tests.fakes.outbox import InMemoryOutbox
 from tests.kit import deliver, event
-
-ACCOUNT = "123456789012"  # mock_aws's default account
-REGION = "us-east-1"
+from tests.unit.functions.notification.fakes import FakeInbox, FakeNotificationStore, FakeProviders, Mail
 
 
-@pytest.fixture(autouse=True)
-def aws_resources() -> Iterator[None]:
+@pytest.fixture
+def dynamodb() -> Iterator[None]:
+    """The real store and inbox over moto's DynamoDB, with the outbox table and a bus."""
     with mock_aws():
         for table in SERVICE.tables:
             create_table(table)
-        create_table(IDEMPOTENCY_TABLE)
-        create_table(OUTBOX_TABLE)
+        create_table(OUTBOX_TABLE)  # an in-app item's event is staged with it
         create_bus()
-        create_mail_sender()  # SES (and moto) send only from a verified identity, as provisioning makes it
-        # the subscriber builds its idempotency store on first use; each test gets a fresh one
-        subscriber.subscriber.__dict__.pop("_once", None)
         yield
 
 
-@dataclass(frozen=True)
-class Mail:
-    to: list[str]
-    subject: str
-    body: str
-    sender: str
+@pytest.fixture
+def fake_outbox() -> InMemoryOutbox:
+    return InMemoryOutbox()
+
+
+@pytest.fixture
+def notification_store() -> FakeNotificationStore:
+    return FakeNotificationStore()
+
+
+@pytest.fixture
+def providers() -> FakeProviders:
+    return FakeProviders()
+
+
+@pytest.fixture(autouse=True)
+def fakes_in_ports(
+    request: pytest.FixtureRequest,
+    notification_store: FakeNotificationStore,
+    fake_outbox: InMemoryOutbox,
+    providers: FakeProviders,
+    monkeypatch: pytest.MonkeyPatch,
+) -> Iterator[None]:
+    """The in-memory adapters in the ports (not for tests that asked for `dynamodb`), and the kernel
+    subscriber's idempotency in memory."""
+    idempotency.in_memory(monkeypatch, subscriber)
+    if "dynamodb" in request.fixturenames:
+        yield
+        return
+    inbox = FakeInbox(notification_store, fake_outbox)
+    with (
+        ports.store.replaced(notification_store),
+        ports.inbox.replaced(inbox),
+        ports.providers.replaced(providers),
+        ports.outbox.replaced(fake_outbox),
+    ):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def published(monkeypatch: pytest.MonkeyPatch) -> list[ServiceEvent]:
+    """What the service published, in order (the bus itself is not read back)."""
+    sent: list[ServiceEvent] = []
+    monkeypatch.setattr(publisher, "send", lambda *events: sent.extend(events))
+    return sent
+
+
+# --- what the providers were asked to send ----------------------------------------------------------
+def _providers() -> FakeProviders:
+    return cast(FakeProviders, ports.providers())
 
 
 def sent_mail() -> list[Mail]:
-    return [
-        Mail(m.destinations.get("ToAddresses", []), m.subject, m.body, m.source)
-        for m in ses_backends[ACCOUNT][REGION].sent_messages
-    ]
+    return list(_providers().mail)
 
 
 def mail_to(address: str) -> list[Mail]:
@@ -57,7 +95,7 @@ def mail_to(address: str) -> list[Mail]:
 
 
 def sent_sms() -> list[tuple[str, str]]:
-    return list(sns_backends[ACCOUNT][REGION].sms_messages.values())
+    return list(_providers().sms)
 
 
 # --- building the world through events (the projection is the service's only source) ----------------
@@ -80,4 +118,16 @@ def given_users(*events: Any) -> None:
 
 
 def inbox_items(tenant: str, user_id: str) -> list[dict[str, Any]]:
-    return inbox_store.inbox_page(tenant, user_id, unread=False, page_size=100, cursor=None)[0]
+    """The user's inbox, newest first, as the inbox route lists it."""
+    items = ports.inbox().page(tenant, user_id, unread=False, page_size=100, cursor=None)[0]
+    return [
+        {
+            "notificationId": i.notification_id,
+            "type": i.type,
+            "title": i.title,
+            "body": i.body,
+            "read": i.read,
+            "createdAt": i.created_at,
+        }
+        for i in items
+    ]

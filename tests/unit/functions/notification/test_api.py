@@ -10,11 +10,10 @@ from functions.notification import (
     alerts_send,
     dispatch,
     inbox,
-    inbox_store,
     mark_read,
+    ports,
     preferences_get,
     preferences_put,
-    store,
 )
 from functions.notification.recipients import Recipient
 from functions.notification.templates import WELCOME
@@ -29,7 +28,7 @@ JANE = user(
 
 def notify(user_id: str, n: int, *, tenant: str = "acme") -> None:
     """Put `n` messages in a user's inbox, as deliveries do (email off: only the inbox is wanted here)."""
-    store.set_preferences(tenant, user_id, {"email": False})
+    ports.store().set_preferences(tenant, user_id, {"email": False})
     for i in range(n):
         message = WELCOME.render({"name": f"#{i}", "email": "x@acme.io", "tenantId": tenant})
         dispatch.deliver(
@@ -90,8 +89,8 @@ def test_unread_filter_and_mark_read() -> None:
 def test_another_users_or_an_unknown_notification_is_not_found() -> None:
     # GIVEN a notification of another user of the same tenant
     notify("u_other", 1)
-    [item] = inbox_store.inbox_page("acme", "u_other", unread=False, page_size=10, cursor=None)[0]
-    theirs = item["notificationId"]
+    [item] = ports.inbox().page("acme", "u_other", unread=False, page_size=10, cursor=None)[0]
+    theirs = item.notification_id
     # WHEN jane (or someone in another tenant with the same user id) tries to mark it read
     for caller in (JANE, user("u_other", tenant="globex")):
         status, body = call(mark_read, params={"notificationId": theirs}, caller=caller)
@@ -100,7 +99,7 @@ def test_another_users_or_an_unknown_notification_is_not_found() -> None:
         status, body = call(mark_read, params={"notificationId": bogus}, caller=JANE)
         assert (status, error_code(body)) == (404, "NOT_FOUND")
     # THEN it is still unread
-    assert inbox_store.counts("acme", "u_other") == (1, 1)
+    assert ports.inbox().counts("acme", "u_other") == (1, 1)
 
 
 def test_a_cursor_of_another_inbox_or_view_is_refused() -> None:

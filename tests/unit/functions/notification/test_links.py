@@ -4,16 +4,14 @@ used for the links and for the welcome)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
 
-from functions.notification import messages_send, store, templates_put
-from shared import aws
-from shared.config import settings
+from functions.notification import messages_send, ports, templates_put
 from tests.kit import call, user
 from tests.unit.functions.notification.conftest import given_users, mail_to, sent_mail, sent_sms, user_created
+from tests.unit.functions.notification.fakes import FakeNotificationStore
 
 TOKEN = "acme.t_0192f7a1c2d3e4f5a6b7c8d9e0f1a2b3." + "S" * 43
 ADMIN = user("u_admin", permissions=("*",))
@@ -38,8 +36,10 @@ def put_template(name: str, text: dict[str, Any], caller: Any = ADMIN) -> tuple[
 
 
 def whole_table() -> str:
-    items = aws.client("dynamodb").scan(TableName=settings().table_name("notifications"))["Items"]
-    return json.dumps(items)
+    """Everything the store and the inbox hold (the deliveries, the inbox items, the projection)."""
+    store = ports.store()
+    assert isinstance(store, FakeNotificationStore)
+    return repr(vars(store)) + repr(vars(ports.inbox()))
 
 
 # --- messages-send -----------------------------------------------------------------------------------
@@ -61,7 +61,7 @@ def test_a_reset_link_is_mailed_once_with_its_token_as_the_token_query_parameter
 def test_the_token_is_kept_nowhere_no_sms_no_inbox_item_not_in_the_delivery_record() -> None:
     # GIVEN jane is a user with a phone and every channel on
     given_users(user_created("u_jane", "jane@acme.io", profile={"phone": "+15555550100"}))
-    store.set_preferences("acme", "u_jane", {"sms": True})
+    ports.store().set_preferences("acme", "u_jane", {"sms": True})
     before = len(sent_mail())
     # WHEN her reset link is sent
     assert send()[0] == 200

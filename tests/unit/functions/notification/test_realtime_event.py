@@ -6,19 +6,13 @@ from __future__ import annotations
 import pytest
 
 from functions.notification import subscriber
-from shared import outbox
 from shared.errors import QueueUnavailable
 from shared.events import publisher
 from shared.events.model import ServiceEvent
+from tests.fakes import idempotency
+from tests.fakes.outbox import InMemoryOutbox
 from tests.kit import deliver
 from tests.unit.functions.notification.conftest import inbox_items, user_created
-
-
-@pytest.fixture
-def published(monkeypatch: pytest.MonkeyPatch) -> list[ServiceEvent]:
-    sent: list[ServiceEvent] = []
-    monkeypatch.setattr(publisher, "send", lambda *events: sent.extend(events))
-    return sent
 
 
 def test_a_new_inbox_item_publishes_notification_created_with_the_item(published: list[ServiceEvent]) -> None:
@@ -32,16 +26,18 @@ def test_a_new_inbox_item_publishes_notification_created_with_the_item(published
     listed = {k: item[k] for k in ("notificationId", "type", "title", "body", "read", "createdAt")}
     assert created.data == {"userId": "u_ada", **listed}
     # AND a redelivery of the same event adds no item and announces nothing again
-    subscriber.subscriber.__dict__.pop("_once", None)  # forget the idempotency record: only the write guards
+    idempotency.forget(subscriber)  # the kernel forgets the event id: only the write guards
     assert deliver(subscriber, [welcome]) == []
     assert len([e for e in published if e.type == "notification.created"]) == 1
 
 
-def test_when_the_bus_is_down_the_event_waits_in_the_outbox(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_when_the_bus_is_down_the_event_waits_in_the_outbox(
+    monkeypatch: pytest.MonkeyPatch, fake_outbox: InMemoryOutbox
+) -> None:
     def down(*_: ServiceEvent) -> None:
         raise QueueUnavailable("bus down")
 
     monkeypatch.setattr(publisher, "send", down)
     assert deliver(subscriber, [user_created("u_bob", "bob@acme.io")]) == []
     assert len(inbox_items("acme", "u_bob")) == 1
-    assert outbox.pending_count() == 1
+    assert [e.type for e in fake_outbox.pending] == ["notification.created"]

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
-from botocore.exceptions import ClientError
 
-from functions.notification import inbox_store, store, subscriber
-from shared import aws
+from functions.notification import ports, subscriber
+from functions.notification.ports import Delivery, RecipientRecord
 from shared.config import settings
+from shared.events.subscriber import Subscriber
 from tests.kit import deliver, event
 from tests.unit.functions.notification.conftest import (
     given_users,
@@ -19,26 +17,26 @@ from tests.unit.functions.notification.conftest import (
     sent_sms,
     user_created,
 )
+from tests.unit.functions.notification.fakes import FakeProviders
 
 
 @pytest.fixture
-def ses_refuses(aws_resources: None, monkeypatch: pytest.MonkeyPatch) -> set[str]:
+def ses_refuses(providers: FakeProviders) -> set[str]:
     """Addresses SES refuses to send to (a throttle), until a test takes them out of the set."""
-    refused: set[str] = set()
-    client = aws.client("sesv2")
-    original: Any = client.send_email
-
-    def send_email(**request: Any) -> Any:
-        if set(request["Destination"]["ToAddresses"]) & refused:
-            raise ClientError({"Error": {"Code": "Throttling", "Message": "slow down"}}, "SendEmail")
-        return original(**request)
-
-    monkeypatch.setattr(client, "send_email", send_email)
-    return refused
+    return providers.refused
 
 
 def admins_of(tenant: str) -> list[str]:
-    return sorted(user_id for user_id, _ in store.list_admins(tenant))
+    return sorted(admin.user_id for admin in ports.store().admins(tenant))
+
+
+def status_of(tenant: str, key: str, target: str) -> str | None:
+    record = ports.store().delivery(Delivery(tenant, key, target))
+    return record.status if record else None
+
+
+def counts(tenant: str, user_id: str) -> tuple[int, int]:
+    return ports.inbox().counts(tenant, user_id)
 
 
 # --- welcome and preferences -------------------------------------------------------------------------
@@ -53,7 +51,7 @@ def test_user_created_sends_a_welcome_email_and_an_inbox_item() -> None:
     assert "Hello Jane Doe," in mail.body
     [item] = inbox_items("acme", "u_jane")
     assert (item["type"], item["title"], item["read"]) == ("welcome", "Welcome to acme", False)
-    assert inbox_store.counts("acme", "u_jane") == (1, 1)
+    assert counts("acme", "u_jane") == (1, 1)
     # AND no SMS (off by default, and no phone anyway)
     assert sent_sms() == []
 
@@ -64,13 +62,14 @@ def test_the_same_event_delivered_twice_sends_nothing_twice() -> None:
     assert deliver(subscriber, [created]) == []
     # WHEN SQS delivers it again, with the kernel's once-per-event-id memory bypassed (as when a handler
     # failed half-way: the kernel forgets the event id and the whole handler runs again)
-    kernel = subscriber.subscriber
-    kernel.__dict__["_once"] = kernel._dispatch
-    assert deliver(subscriber, [created, created]) == []
+    bypass = property(lambda kernel: kernel._dispatch)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Subscriber, "_once", bypass)
+        assert deliver(subscriber, [created, created]) == []
     # THEN still one email, one inbox item, one count
     assert len(mail_to("jane@acme.io")) == 1
     assert len(inbox_items("acme", "u_jane")) == 1
-    assert inbox_store.counts("acme", "u_jane") == (1, 1)
+    assert counts("acme", "u_jane") == (1, 1)
 
 
 def test_preferences_decide_the_channels(ses_refuses: set[str]) -> None:
@@ -80,9 +79,9 @@ def test_preferences_decide_the_channels(ses_refuses: set[str]) -> None:
         user_created("u_bob", "bob@acme.io"),
         user_created("u_carol", "carol@acme.io", profile={"phone": "+44 7700 900123"}),
     )
-    store.set_preferences("acme", "u_jane", {"email": False})
-    store.set_preferences("acme", "u_bob", {"inApp": False})
-    store.set_preferences("acme", "u_carol", {"sms": True})
+    ports.store().set_preferences("acme", "u_jane", {"email": False})
+    ports.store().set_preferences("acme", "u_bob", {"inApp": False})
+    ports.store().set_preferences("acme", "u_carol", {"sms": True})
     before = {u: len(inbox_items("acme", u)) for u in ("u_jane", "u_bob", "u_carol")}
     # WHEN each changes their password
     changed = [
@@ -102,13 +101,12 @@ def test_preferences_decide_the_channels(ses_refuses: set[str]) -> None:
     assert phone == "+447700900123"
     assert text.startswith("Your password was changed")
     # AND the skipped channels are recorded as skipped, the sent ones as sent with the provider's id
-    pk = store.delivery_pk("acme", changed[0].id)
-    assert store.get_delivery(pk, "email#u_jane")["status"] == "skipped"  # type: ignore[index]
-    assert store.get_delivery(pk, "inApp#u_jane")["status"] == "sent"  # type: ignore[index]
-    carol = store.get_delivery(store.delivery_pk("acme", changed[2].id), "sms#u_carol")
+    assert status_of("acme", changed[0].id, "email#u_jane") == "skipped"
+    assert status_of("acme", changed[0].id, "inApp#u_jane") == "sent"
+    carol = ports.store().delivery(Delivery("acme", changed[2].id, "sms#u_carol"))
     assert carol is not None
-    assert carol["status"] == "sent"
-    assert carol["providerId"]
+    assert carol.status == "sent"
+    assert carol.provider_id
 
 
 # --- admin alerts ------------------------------------------------------------------------------------
@@ -193,8 +191,8 @@ def test_deleted_users_leave_the_projection_and_profile_changes_update_it() -> N
         ),
     )
     assert admins_of("acme") == ["u_ann"]
-    assert store.get_recipient("acme", "u_bob") is None
-    assert store.list_admins("acme")[0][1]["phone"] == "+15550001111"
+    assert ports.store().recipient("acme", "u_bob") is None
+    assert ports.store().admins("acme")[0].phone == "+15550001111"
 
 
 def test_tenant_created_makes_its_first_admin_an_admin() -> None:
@@ -212,9 +210,7 @@ def test_tenant_created_makes_its_first_admin_an_admin() -> None:
         tenant_id="initech",
     )
     given_users(created)
-    assert store.list_admins("initech") == [
-        ("u_peter", {"pk": "TENANT#initech#ADMINS", "sk": "USER#u_peter", "email": "peter@initech.io"})
-    ]
+    assert ports.store().admins("initech") == [RecipientRecord("u_peter", email="peter@initech.io")]
 
 
 def test_job_failures_go_to_platform_admins_and_the_alert_addresses(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -267,8 +263,7 @@ def test_a_provider_failure_fails_only_that_message_and_the_retry_sends_only_wha
     # THEN only the alert's message comes back; the welcome went out
     assert failed == [exceeded.id]
     assert len(mail_to("cat@acme.io")) == 1
-    pk = store.delivery_pk("acme", exceeded.id)
-    assert store.get_delivery(pk, "email#u_bob")["status"] == "failed"  # type: ignore[index]
+    assert status_of("acme", exceeded.id, "email#u_bob") == "failed"
     assert len(mail_to("ann@acme.io")) == 2  # welcome + the alert
     # WHEN SES recovers and the message is redelivered
     ses_refuses.clear()
@@ -278,5 +273,5 @@ def test_a_provider_failure_fails_only_that_message_and_the_retry_sends_only_wha
     assert len(mail_to("ann@acme.io")) == 2
     for user_id in ("u_ann", "u_bob"):
         assert [i["type"] for i in inbox_items("acme", user_id)] == ["quota_exceeded", "welcome"]
-        assert inbox_store.counts("acme", user_id) == (2, 2)
-    assert store.get_delivery(pk, "email#u_bob")["status"] == "sent"  # type: ignore[index]
+        assert counts("acme", user_id) == (2, 2)
+    assert status_of("acme", exceeded.id, "email#u_bob") == "sent"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from functions.registry import oauth_clients, register, store, tenant_services_put
+from functions.registry import oauth_clients, ports, register, tenant_services_put
 from tests.kit import call, error_code
 from tests.unit.functions.registry.conftest import ACME_ADMIN, ROOT
 
@@ -59,9 +59,9 @@ def test_an_unknown_or_deregistered_client_is_404() -> None:
     status, body = resolve(clientId="cli_" + "0" * 24)
     assert status == 404
     assert error_code(body) == "NOT_FOUND"
-    record = store.get(app["serviceId"])
+    record = ports.store().get(app["serviceId"])
     assert record is not None
-    store.deregister(record, "2026-01-01T00:00:00.000Z")
+    ports.store().deregister(record, "2026-01-01T00:00:00.000Z")
     assert resolve(clientId=app["clientId"])[0] == 404
 
 

@@ -1,4 +1,4 @@
-"""The registry's rules under moto: registration (reserved and taken names, secrets stored peppered),
+"""The registry's rules: registration (reserved and taken names, secrets stored peppered),
 heartbeats (another app's token), activity by heartbeat, deregistration, per-tenant enablement and its
 events — each attack a GIVEN/WHEN/THEN."""
 
@@ -10,12 +10,15 @@ from typing import Any
 import pytest
 
 from functions.catalog import SERVICES
-from functions.registry import apps, deregister, get, heartbeat, register, store, tenant_services
+from functions.registry import apps, deregister, get, heartbeat, ports, register, tenant_services
 from functions.registry import list as list_fn
 from functions.registry import tenant_services_put as put_fn
-from shared import aws, peppered
+from shared import peppered
 from shared.config import settings
+from shared.errors import QueueUnavailable
+from shared.events import publisher
 from shared.events.model import ServiceEvent
+from tests.fakes.outbox import InMemoryOutbox
 from tests.kit import call, error_code
 from tests.unit.functions.registry.conftest import ACME_ADMIN, GLOBEX_ADMIN, MEMBER, ROOT
 
@@ -88,16 +91,12 @@ def test_odd_endpoints_are_400_or_taken_never_500() -> None:
 
 def test_secrets_are_shown_once_and_stored_peppered() -> None:
     created = registered()
-    item = aws.client("dynamodb").get_item(
-        TableName=settings().table_name("registry"),
-        Key={"pk": {"S": f"SERVICE#{created['serviceId']}"}, "sk": {"S": "SERVICE"}},
-    )["Item"]
-    stored = str(item)
+    record = ports.store().get(created["serviceId"])
+    assert record is not None
+    stored = repr(record)  # all the store keeps of an app (test_store_contract: the table holds no more)
     for secret in ("registrationToken", "clientSecret", "webhookSecret"):
         assert created[secret] not in stored
-    assert item["tokenHash"]["S"] == peppered.digest(apps.TOKEN_KIND, created["registrationToken"])
-    record = store.get(created["serviceId"])
-    assert record is not None
+    assert record.token_hash == peppered.digest(apps.TOKEN_KIND, created["registrationToken"])
     assert apps.webhook_secret(record) == created["webhookSecret"]
     shown = call(get, params={"serviceId": created["serviceId"]}, caller=ROOT)[1]["data"]
     assert not {"registrationToken", "clientSecret", "webhookSecret"} & set(shown)
@@ -172,6 +171,22 @@ def test_a_tenant_admin_enables_an_app_with_its_event(published: list[ServiceEve
     assert [(a["name"], a["enabled"], a["config"]) for a in listed] == [("crm", True, {"region": "eu"})]
     assert put("acme", "crm", {"enabled": False})[0] == 200
     assert published[-1].type == "tenant.service_disabled"
+
+
+def test_when_the_bus_is_down_the_choice_stands_and_its_event_waits_in_the_outbox(
+    monkeypatch: pytest.MonkeyPatch, fake_outbox: InMemoryOutbox
+) -> None:
+    registered()
+
+    def down(*_: ServiceEvent) -> None:
+        raise QueueUnavailable("bus down")
+
+    monkeypatch.setattr(publisher, "send", down)
+    assert put("acme", "crm", {"enabled": True})[0] == 200
+    [waiting] = fake_outbox.pending  # staged with the choice: the drain publishes it later
+    assert waiting.type == "tenant.service_enabled"
+    listed = call(tenant_services, params={"tenantId": "acme"}, caller=MEMBER)[1]["data"]
+    assert [(a["name"], a["enabled"]) for a in listed] == [("crm", True)]
 
 
 def test_who_may_see_and_change_a_tenants_apps() -> None:

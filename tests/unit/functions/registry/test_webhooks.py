@@ -1,4 +1,4 @@
-"""Webhooks under moto, the receiver's side faked: which apps get an event, the Standard Webhooks signature,
+"""Webhooks, the receiver's side faked: which apps get an event, the Standard Webhooks signature,
 a receiver that times out or answers 500 (the event fails, its message is hidden for an exponential
 backoff, every attempt recorded, the last one before the DLQ `dead_lettered`), and no duplicate for an
 app that already took the event when the message comes back."""
@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
-from functions.registry import deliveries, delivery, register, store, subscriber, tenant_services_put
+from functions.registry import deliveries, delivery, ports, register, subscriber, tenant_services_put
 from shared import aws, webhooks
 from shared.adapters.lambda_events import LocalContext, sqs_event
 from shared.events.model import ServiceEvent
@@ -121,12 +121,13 @@ def test_a_failing_receiver_is_retried_then_dead_lettered_and_nothing_lost(
     # and once the receiver is fixed, a redriven message delivers it (to the failing app only)
     receiver.answers.clear()
     assert deliver(subscriber, [sent]) == []
-    assert store.delivered(crm["serviceId"], sent.id)
-    assert store.delivered(erp["serviceId"], sent.id)
+    assert ports.store().delivered(crm["serviceId"], sent.id)
+    assert ports.store().delivered(erp["serviceId"], sent.id)
     assert [url for url, _, _ in receiver.got].count("https://erp.example.com/hooks") == 1
 
 
-def test_the_backoff_is_exponential_and_applied_to_the_message(receiver: Receiver) -> None:
+def test_the_backoff_is_exponential_and_applied_to_the_message(receiver: Receiver, dynamodb: None) -> None:
+    """On moto: the kernel hides the failed message on a real queue."""
     assert [delivery.backoff(n) for n in range(1, 6)] == [30, 60, 120, 240, 480]
     app("crm", ["user.*"])
     receiver.answers["https://crm.example.com/hooks"] = 503
@@ -157,6 +158,30 @@ def test_events_without_a_tenant_or_of_disabled_apps_go_nowhere(receiver: Receiv
     system = event("system.job_completed", _job(), source="jobs", tenant_id=None)
     assert deliver(subscriber, [created(), system]) == []
     assert receiver.got == []
+
+
+def test_a_message_addressed_to_users_reaches_no_app_even_one_that_wants_every_event(
+    receiver: Receiver,
+) -> None:
+    # GIVEN an app enabled by the tenant that asked for every event, and one for realtime.*
+    app("crm", ["*"])
+    app("spy", ["realtime.*"])
+    # WHEN a consultation message is on its way to its two participants' sockets
+    private = event(
+        "realtime.push_requested",
+        {
+            "tenantId": "acme",
+            "userIds": ["u_1", "u_2"],
+            "type": "consultation_message",
+            "data": {"body": "hi"},
+        },
+        tenant_id="acme",
+    )
+    assert deliver(subscriber, [private]) == []
+    # THEN no webhook carries it, while a tenant event still goes out
+    assert receiver.got == []
+    assert deliver(subscriber, [created()]) == []
+    assert {url for url, _, _ in receiver.got} == {"https://crm.example.com/hooks"}
 
 
 def _job() -> dict[str, Any]:

@@ -22,6 +22,7 @@ class FakeTenantsStore:
     def __init__(self, outbox: InMemoryOutbox) -> None:
         self.outbox = outbox
         self.tenants: dict[str, TenantRecord] = {}
+        self.seats: set[tuple[str, str]] = set()  # (tenant, key): the seat markers
         self._lock = threading.Lock()
 
     # --- reads -------------------------------------------------------------------------------------
@@ -123,6 +124,33 @@ class FakeTenantsStore:
             if used is None or used < amount:
                 raise ConditionFailed(tenant_id)
             return self._write(_with_usage(current, usage, used - amount))
+
+    def reserve_seat(self, tenant_id: str, key: str, *, limit: int, expires_at: int) -> bool:
+        with self._lock:
+            if (tenant_id, key) in self.seats:
+                return False
+            current = self._existing(tenant_id)
+            used = current.usage.get("users")
+            if used is None or used > limit - 1 or current.quotas.get("maxUsers") != limit:
+                raise ConditionFailed(tenant_id)
+            self._write(_with_usage(current, "users", used + 1))
+            self.seats.add((tenant_id, key))
+            return True
+
+    def release_seat(self, tenant_id: str, key: str) -> bool:
+        with self._lock:
+            if (tenant_id, key) not in self.seats:
+                return False
+            current = self._existing(tenant_id)
+            used = current.usage.get("users")
+            if used is None or used < 1:
+                raise ConditionFailed(tenant_id)
+            self._write(_with_usage(current, "users", used - 1))
+            self.seats.discard((tenant_id, key))
+            return True
+
+    def holds_seat(self, tenant_id: str, key: str) -> bool:
+        return (tenant_id, key) in self.seats
 
     def set_usage(self, tenant_id: str, usage: str, amount: int) -> tuple[int, TenantRecord]:
         with self._lock:

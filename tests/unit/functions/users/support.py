@@ -6,12 +6,13 @@ import json
 from types import ModuleType
 from typing import Any
 
-from shared import aws
+from functions.users import ports
+from functions.users.records import UserRecord
 from shared.adapters.lambda_events import LocalContext, http_event
-from shared.config import settings
 from shared.context import UserContext
 from shared.service_client import IncomingResponse, OutgoingRequest
 from tests.kit import service_token_for
+from tests.unit.functions.users.fakes import FakeUserStore, UsersTable
 
 TENANT, OTHER_TENANT = "acme", "globex"
 PASSWORD = "correct-horse-42"
@@ -130,23 +131,25 @@ def admin(tenant: str = TENANT) -> UserContext:
     return as_user("u_" + "a" * 32, tenant, permissions=("*",), roles=("tenant_admin",))
 
 
-def raw_items(tenant: str = TENANT) -> list[dict[str, Any]]:
-    """Every item of the tenant's partition, straight from DynamoDB."""
-    response = aws.client("dynamodb").query(
-        TableName=settings().table_name("users"),
-        KeyConditionExpression="pk = :pk",
-        ExpressionAttributeValues={":pk": {"S": f"TENANT#{tenant}#USERS"}},
-        ConsistentRead=True,
-    )
-    items: list[dict[str, Any]] = response["Items"]
-    return items
+def table() -> UsersTable:
+    """The in-memory users table the stores of this test write (conftest.fake_stores)."""
+    store = ports.users()
+    assert isinstance(store, FakeUserStore), "a domain test runs on the in-memory stores"
+    return store.table
+
+
+def stored_user(user_id: str, tenant: str = TENANT) -> UserRecord | None:
+    return table().users.get((tenant, user_id))
 
 
 def stored_count(tenant: str = TENANT) -> int:
-    for item in raw_items(tenant):
-        if item["sk"]["S"] == "COUNT":
-            return int(item["count"]["N"])
-    return 0
+    """The tenant's COUNT as stored (not clamped at zero, as reads clamp it)."""
+    return table().counts.get(tenant, 0)
+
+
+def everything_stored() -> str:
+    """All the table holds, as text (to show a secret is nowhere in it)."""
+    return repr(table())
 
 
 def without_volatile(error_body: dict[str, Any]) -> dict[str, Any]:

@@ -1,10 +1,9 @@
-"""Uniqueness and counting hold under concurrency because DynamoDB evaluates them, not our code.
+"""Uniqueness and counting hold under concurrency because the store evaluates them, not our code.
 
-moto's in-process backend is not atomic across threads (two conditional transactions can both pass their
-checks before either writes, and concurrent ADDs lose updates), so plain threads under `mock_aws` fail
-intermittently for reasons real DynamoDB does not have. The `atomic_dynamodb` fixture gives each
-DynamoDB request the atomicity DynamoDB guarantees (one at a time) while our code's own steps still race:
-what is tested is that correctness rests on conditions and transactions only, never on read-then-write.
+The in-memory stores decide each write under one lock, as DynamoDB decides each request atomically, while
+the handlers' own steps still race on threads: what is tested is that correctness rests on the store's
+conditions and transactions only, never on read-then-write. (The same races against moto's DynamoDB are
+in test_store_contract.py.)
 """
 
 from __future__ import annotations
@@ -12,13 +11,10 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
-import pytest
-
 from functions.users import create
-from tests.unit.functions.users.support import PASSWORD, TENANT, body, internal, raw_items, stored_count
+from tests.unit.functions.users.support import PASSWORD, TENANT, body, internal, stored_count, table
 
 THREADS = 8
-pytestmark = pytest.mark.usefixtures("atomic_dynamodb")
 
 
 def create_user(email: str) -> dict[str, Any]:
@@ -41,8 +37,8 @@ def test_racing_creates_of_one_email_make_exactly_one_user() -> None:
     losers = [body(r)["error"]["code"] for r in results if r["statusCode"] == 409]
     assert set(losers) == {"USER_ALREADY_EXISTS"}
     # AND the table holds one user, one claim and a count of one
-    assert len([i for i in raw_items() if i["sk"]["S"].startswith("USER#")]) == 1
-    assert len([i for i in raw_items() if i["sk"]["S"].startswith("EMAIL#")]) == 1
+    assert len(table().users) == 1
+    assert list(table().claims) == [(TENANT, "jane@acme.io")]
     assert stored_count() == 1
 
 

@@ -7,6 +7,8 @@ from typing import Any
 import pytest
 
 from functions.users import create
+from shared.errors import QueueUnavailable
+from shared.events import publisher
 from shared.events.model import ServiceEvent
 from tests.unit.functions.users.support import (
     OTHER_TENANT,
@@ -16,8 +18,9 @@ from tests.unit.functions.users.support import (
     body,
     internal,
     new_user,
-    raw_items,
     stored_count,
+    stored_user,
+    table,
 )
 
 PATH = "/internal/users/create"
@@ -52,12 +55,12 @@ def test_a_new_user_is_stored_claimed_counted_given_a_role_and_announced(
         "roles": ["member"],
     }
     # AND the user, its email claim and the count are in the tenant's partition; the hash is argon2id
-    items = {i["sk"]["S"]: i for i in raw_items()}
-    user = items[f"USER#{data['userId']}"]
-    assert user["passwordHash"]["S"].startswith("$argon2id$")
-    assert PASSWORD not in str(user)
-    assert user["status"]["S"] == "active"
-    assert items["EMAIL#jane.doe@example.com"]["userId"]["S"] == data["userId"]
+    user = stored_user(data["userId"])
+    assert user is not None
+    assert user.password_hash.startswith("$argon2id$")
+    assert PASSWORD not in repr(user)
+    assert user.status == "active"
+    assert table().claims[(TENANT, "jane.doe@example.com")] == data["userId"]
     assert stored_count() == 1
     # AND rbac was asked for the default role, with a service token for rbac
     assert callees.sent("/assign-default-role") == [{"tenantId": TENANT, "userType": "member"}]
@@ -102,7 +105,7 @@ def test_a_taken_email_is_409_whatever_its_case_or_whitespace(
     assert result["statusCode"] == 409
     assert body(result)["error"]["code"] == "USER_ALREADY_EXISTS"
     assert stored_count() == 1
-    assert len([i for i in raw_items() if i["sk"]["S"].startswith("USER#")]) == 1
+    assert len(table().users) == 1
     assert len(callees.sent("/assign-default-role")) == 1
     assert len(published) == 1
 
@@ -128,9 +131,8 @@ def test_when_rbac_fails_the_user_claim_and_count_are_undone(
     # THEN rbac's error comes back, and no user, no claim and no extra count remain; nothing announced
     assert result["statusCode"] == 404
     assert body(result)["error"]["code"] == "ROLE_NOT_FOUND"
-    keys = sorted(i["sk"]["S"] for i in raw_items())
-    assert [k for k in keys if "second" in k] == []
-    assert len([k for k in keys if k.startswith("USER#")]) == 1
+    assert [email for _, email in table().claims if "second" in email] == []
+    assert len(table().users) == 1
     assert stored_count() == 1
     assert published == []
     # AND the email is free again once rbac works
@@ -150,8 +152,10 @@ def test_when_rbac_is_unavailable_the_create_is_undone_too(
     # WHEN a user is created  THEN 503, and nothing remains
     result = post({"email": "x@acme.io", "password": PASSWORD, "tenantId": TENANT})
     assert result["statusCode"] == 503
-    assert [i for i in raw_items() if i["sk"]["S"] != "COUNT"] == []
+    assert table().users == {}
+    assert table().claims == {}
     assert stored_count() == 0
+    assert table().outbox.pending == []  # user.created was taken back out with the user
 
 
 @pytest.mark.parametrize(
@@ -183,7 +187,7 @@ def test_bad_input_is_400_naming_the_field_and_writes_nothing(
     error = body(result)["error"]
     assert error["code"] == "INVALID_REQUEST"
     assert error["field"] == field or error["field"].startswith(f"{field}.")
-    assert raw_items() == []
+    assert table().users == {}
     assert callees.requests == []
 
 
@@ -202,4 +206,22 @@ def test_without_a_service_token_for_users_the_route_is_closed() -> None:
     )
     result = create.handler(event, CTX)
     assert result["statusCode"] == 401
-    assert raw_items() == []
+    assert table().users == {}
+
+
+def test_while_the_bus_is_down_a_create_stands_and_user_created_waits_in_the_outbox(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # GIVEN a bus refusing PutEvents
+    def bus_down(*_events: ServiceEvent) -> None:
+        raise QueueUnavailable("the bus is down")
+
+    monkeypatch.setattr(publisher, "send", bus_down)
+    # WHEN a user is created  THEN 201: the user stands
+    result = post({"email": "jane@acme.io", "password": PASSWORD, "tenantId": TENANT})
+    assert result["statusCode"] == 201
+    user_id = body(result)["data"]["userId"]
+    assert stored_user(user_id) is not None
+    # AND user.created was staged with the write and is still there for the drain: nothing lost
+    [waiting] = table().outbox.pending
+    assert (waiting.type, waiting.data["userId"]) == ("user.created", user_id)

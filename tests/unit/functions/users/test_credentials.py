@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from functions.users import change_password, credentials, validate_credentials
+from functions.users import change_password, credentials, ports, validate_credentials
+from functions.users.records import Lockout
 from shared import passwords
 from shared.events.model import ServiceEvent
 from tests.unit.functions.users.support import (
@@ -19,7 +20,8 @@ from tests.unit.functions.users.support import (
     body,
     internal,
     new_user,
-    raw_items,
+    stored_user,
+    table,
     without_volatile,
 )
 
@@ -49,12 +51,15 @@ def change(user_id: str, current: str, new: str, tenant: str = TENANT) -> dict[s
     )
 
 
-def user_item(user_id: str) -> dict[str, Any]:
-    return next(i for i in raw_items() if i["sk"]["S"] == f"USER#{user_id}")
+def password_hash(user_id: str) -> str:
+    stored = stored_user(user_id)
+    assert stored is not None
+    return stored.password_hash
 
 
-def lockout_items(user_id: str) -> list[dict[str, Any]]:
-    return [i for i in raw_items() if i["sk"]["S"].startswith(f"LOCKOUT#{user_id}#")]
+def lockout_items(user_id: str) -> list[Lockout]:
+    """The user's lockouts as stored, one per source (expired ones too, as DynamoDB keeps them a while)."""
+    return [held.lockout for key, held in table().lockouts.items() if key[:2] == (TENANT, user_id)]
 
 
 def code(result: dict[str, Any]) -> str:
@@ -121,8 +126,7 @@ def test_five_failures_lock_that_source_out_even_for_the_right_password(
     # THEN each is 401, and that address is now locked out for 15 minutes
     assert [r["statusCode"] for r in failures] == [401] * 5
     [lockout] = lockout_items(user["userId"])
-    assert int(lockout["lockedUntil"]["N"]) == START + 15 * 60
-    assert ATTACKER not in str(lockout)  # keyed by a digest, not the address
+    assert lockout.locked_until == START + 15 * 60
     # AND the right password from that address is refused with 423 ACCOUNT_LOCKED and Retry-After
     locked = login("jane@acme.io", PASSWORD)
     assert locked["statusCode"] == 423
@@ -178,7 +182,6 @@ def test_a_success_resets_the_consecutive_failures() -> None:
     assert login("jane@acme.io", PASSWORD)["statusCode"] == 200
 
 
-@pytest.mark.usefixtures("atomic_dynamodb")
 def test_concurrent_failures_are_all_counted() -> None:
     # GIVEN a user  WHEN five wrong passwords arrive at once
     user = new_user("jane@acme.io")
@@ -186,16 +189,14 @@ def test_concurrent_failures_are_all_counted() -> None:
         results = list(pool.map(lambda n: login("jane@acme.io", f"wrong-password-{n}"), range(5)))
     # THEN every one counted (ADD is atomic): the source is locked out
     assert [r["statusCode"] for r in results] == [401] * 5
-    assert ["lockedUntil" in item for item in lockout_items(user["userId"])] == [True]
+    assert [item.locked_until is not None for item in lockout_items(user["userId"])] == [True]
     assert login("jane@acme.io", PASSWORD)["statusCode"] == 423
 
 
 def test_a_suspended_user_learns_it_only_with_the_right_password() -> None:
     # GIVEN a suspended user
-    from functions.users import store
-
     user = new_user("jane@acme.io")
-    store.set_status(TENANT, user["userId"], "suspended", now="2024-01-01T00:00:00Z")
+    ports.users().set_status(TENANT, user["userId"], "suspended", now="2024-01-01T00:00:00Z")
     # WHEN it logs in with the wrong password  THEN the usual 401 (suspension is no oracle)
     assert code(login("jane@acme.io", "wrong-password-1")) == "INVALID_CREDENTIALS"
     # WHEN it logs in with the right password  THEN 403 USER_SUSPENDED
@@ -251,12 +252,12 @@ def test_a_wrong_current_password_is_401_and_changes_nothing(
 ) -> None:
     user = new_user("jane@acme.io")
     published.clear()
-    before = user_item(user["userId"])["passwordHash"]
+    before = password_hash(user["userId"])
     # WHEN the current password is wrong  THEN 401 INVALID_CREDENTIALS, same hash, no call, no event
     result = change(user["userId"], "wrong-password-1", NEW_PASSWORD)
     assert result["statusCode"] == 401
     assert code(result) == "INVALID_CREDENTIALS"
-    assert user_item(user["userId"])["passwordHash"] == before
+    assert password_hash(user["userId"]) == before
     assert callees.sent("/internal/principals/user") == []
     assert published == []
 

@@ -17,7 +17,6 @@ from functions.users import (
     password_reset_request,
     validate_credentials,
 )
-from shared import outbox
 from shared.errors import QueueUnavailable
 from shared.events import publisher
 from shared.events.model import ServiceEvent
@@ -27,9 +26,11 @@ from tests.unit.functions.users.support import (
     TENANT,
     Callees,
     body,
+    everything_stored,
     internal,
     new_user,
-    raw_items,
+    stored_user,
+    table,
 )
 
 NEW_PASSWORD = "battery-staple-77"
@@ -88,8 +89,10 @@ def code(result: dict[str, Any]) -> tuple[int, str]:
     return int(result["statusCode"]), str(body(result)["error"]["code"])
 
 
-def everything_stored() -> str:
-    return json.dumps([raw_items(TENANT), raw_items(OTHER_TENANT)])
+def is_verified(user_id: str) -> bool:
+    stored = stored_user(user_id)
+    assert stored is not None
+    return stored.email_verified
 
 
 def everything_published(events: list[ServiceEvent]) -> str:
@@ -129,12 +132,12 @@ def test_an_unknown_address_gets_the_same_answer_without_a_token_and_nothing_is_
 ) -> None:
     new_user("jane@acme.io")
     published.clear()
-    before = raw_items()
+    before = everything_stored()
     ticket = ask_reset("nobody@acme.io")
     assert ticket["issued"] is False
     assert set(ticket) == {"issued", "tokenId", "expiresAt"}
     assert ticket["tokenId"].startswith("t_")
-    assert raw_items() == before
+    assert everything_stored() == before
     assert published == []
 
 
@@ -231,7 +234,7 @@ def test_a_reset_clears_every_lockout_of_the_user() -> None:
     assert code(login("jane@acme.io", PASSWORD)) == (423, "ACCOUNT_LOCKED")
     token = ask_reset("jane@acme.io")["token"]
     assert reset(token)["statusCode"] == 200
-    assert not [i for i in raw_items() if i["sk"]["S"].startswith("LOCKOUT#")]
+    assert table().lockouts == {}
     assert login("jane@acme.io", NEW_PASSWORD)["statusCode"] == 200
 
 
@@ -254,9 +257,7 @@ def test_when_cache_cannot_end_the_sessions_the_reset_is_undone_and_the_link_wor
 def test_a_new_user_is_unverified_until_it_uses_its_link_once(published: list[ServiceEvent]) -> None:
     # GIVEN a new user: unverified
     jane = new_user("jane@acme.io")
-    assert next(i for i in raw_items() if i["sk"]["S"] == f"USER#{jane['userId']}")["emailVerified"] == {
-        "BOOL": False
-    }
+    assert not is_verified(jane["userId"])
     # WHEN a verification link is issued and used
     ticket = ask_verification("jane@acme.io")
     assert ticket["issued"] is True
@@ -264,8 +265,7 @@ def test_a_new_user_is_unverified_until_it_uses_its_link_once(published: list[Se
     used = verify(ticket["token"])
     # THEN she is verified, and user.verified is published (without the token)
     assert used["statusCode"] == 200, used["body"]
-    item = next(i for i in raw_items() if i["sk"]["S"] == f"USER#{jane['userId']}")
-    assert item["emailVerified"] == {"BOOL": True}
+    assert is_verified(jane["userId"])
     [verified] = published
     assert verified.type == "user.verified"
     assert verified.data["userId"] == jane["userId"]
@@ -317,7 +317,8 @@ def test_while_the_bus_is_down_a_reset_stands_and_its_event_waits_in_the_outbox(
         raise QueueUnavailable("the bus is down")
 
     monkeypatch.setattr(publisher, "send", bus_down)
-    waiting = outbox.pending_count()
+    waiting = len(table().outbox.pending)
     assert reset(token)["statusCode"] == 200
-    assert outbox.pending_count() == waiting + 1
+    [changed] = table().outbox.pending[waiting:]
+    assert changed.type == "user.password_changed"
     assert login("jane@acme.io", NEW_PASSWORD)["statusCode"] == 200

@@ -1,13 +1,16 @@
-"""TOTP MFA (functions/users/mfa.py) under moto, KMS included: enrolment and activation, the login's
-second step, and every attack the contract names — each GIVEN / WHEN / THEN."""
+"""TOTP MFA (functions/users/mfa.py) on the in-memory stores, with KMS under moto (the sealing is real):
+enrolment and activation, the login's second step, and every attack the contract names — each GIVEN /
+WHEN / THEN."""
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from typing import Any
 
 import pyotp
 import pytest
+from moto import mock_aws
 
 from functions.users import (
     credentials,
@@ -19,7 +22,8 @@ from functions.users import (
     mfa_verify,
     validate_credentials,
 )
-from shared import aws, sealed
+from functions.users.records import Factor
+from shared import sealed
 from shared.config import settings
 from stratus.provision import create_data_key
 from tests.unit.functions.users.support import (
@@ -31,7 +35,7 @@ from tests.unit.functions.users.support import (
     body,
     internal,
     new_user,
-    raw_items,
+    table,
 )
 
 # Real time (the lockout items expire by it), 5 s into a TOTP step.
@@ -39,8 +43,15 @@ NOW = float(int(time.time()) // 30 * 30 + 5)
 
 
 @pytest.fixture(autouse=True)
-def kms_key() -> None:
-    create_data_key()
+def kms_key() -> Iterator[None]:
+    """KMS under moto, with the deployment's data key (the only AWS service these tests use)."""
+    with mock_aws():
+        create_data_key()
+        yield
+
+
+def stored_factor(user_id: str) -> Factor | None:
+    return table().factors.get((TENANT, user_id))
 
 
 @pytest.fixture
@@ -96,12 +107,14 @@ def test_enrolment_seals_the_secret_with_a_kms_data_key_and_activation_hands_out
     # THEN 10 single-use recovery codes come back, and the item holds no secret in clear
     assert len(codes) == 10
     assert len(set(codes)) == 10
-    factor = next(i for i in raw_items() if i["sk"]["S"] == f"MFA#{user['userId']}")
-    assert totp.secret not in str(factor)
-    assert factor["secret"]["S"].startswith("v1.")
-    assert all(c.replace("-", "") not in str(factor) for c in codes)
+    factor = stored_factor(user["userId"])
+    assert factor is not None
+    assert factor.secret is not None
+    assert totp.secret not in repr(factor)
+    assert factor.secret.startswith("v1.")
+    assert all(c.replace("-", "") not in repr(factor) for c in codes)
     context = {"tenantId": TENANT, "userId": user["userId"], "purpose": "mfa-totp"}
-    assert sealed.unseal(factor["secret"]["S"], context=context).decode() == totp.secret
+    assert sealed.unseal(factor.secret, context=context).decode() == totp.secret
     assert [e.type for e in published][-1] == "user.mfa_enabled"
 
 
@@ -212,9 +225,8 @@ def test_activation_with_a_wrong_code_is_400_and_enrolling_twice_while_active_is
     assert api(mfa_enroll, me, path="/api/v1/auth/mfa/enroll")["statusCode"] == 200
     wrong = api(mfa_activate, me, path="/api/v1/auth/mfa/activate", payload={"code": "000000"})
     assert wrong["statusCode"] == 400
-    _, _, _ = _enrolled("dave@acme.example")
-    dave = next(i for i in raw_items() if i.get("email", {}).get("S") == "dave@acme.example")
-    again = api(mfa_enroll, as_user(dave["sk"]["S"].removeprefix("USER#")), path="/api/v1/auth/mfa/enroll")
+    dave, _, _ = _enrolled("dave@acme.example")
+    again = api(mfa_enroll, as_user(dave["userId"]), path="/api/v1/auth/mfa/enroll")
     assert again["statusCode"] == 409
 
 
@@ -234,9 +246,8 @@ def test_deleting_a_user_removes_its_factor(clock: list[float]) -> None:
         delete, admin(), path=f"/api/v1/users/{user['userId']}", path_params={"userId": user["userId"]}
     )
     assert answer["statusCode"] == 204, answer["body"]
-    assert not [i for i in raw_items() if i["sk"]["S"] == f"MFA#{user['userId']}"]
+    assert stored_factor(user["userId"]) is None
 
 
 def test_the_data_key_alias_is_the_deployments() -> None:
     assert sealed.key_alias() == f"alias/{settings().resource_prefix}-data"
-    assert aws.client("dynamodb") is not None

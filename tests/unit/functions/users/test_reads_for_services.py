@@ -4,13 +4,17 @@ under the public routes' rules — the tenant from the user context, user.read u
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from types import ModuleType
 from typing import Any
 
-from functions.users import batch_get, list_internal
+import pytest
+
+from functions.users import batch_get, list_internal, ports
+from functions.users.records import UserRecord
 from shared.adapters.lambda_events import http_event
 from shared.context import UserContext
-from tests.kit import dynamodb_calls, service_token_for
+from tests.kit import service_token_for
 from tests.unit.functions.users.support import CTX, OTHER_TENANT, TENANT, admin, as_user, body, new_user
 
 
@@ -35,20 +39,28 @@ def acting(module: ModuleType, user: UserContext, **request: Any) -> tuple[int, 
     return int(result["statusCode"]), body(result)
 
 
-def test_a_batch_answers_the_acting_user_s_tenant_only() -> None:
+def test_a_batch_answers_the_acting_user_s_tenant_only(monkeypatch: pytest.MonkeyPatch) -> None:
     # GIVEN two users of acme and one of globex
     jane, john = new_user("jane@acme.io"), new_user("john@acme.io")
     eve = new_user("eve@globex.io", tenant=OTHER_TENANT)
     # WHEN acme's admin asks for all three by id
     ids = [jane["userId"], john["userId"], eve["userId"]]
-    with dynamodb_calls() as seen:
-        status, answer = acting(batch_get, admin(), payload={"userIds": ids})
+    store, reads = ports.users(), []
+    real = store.get_many
+
+    def get_many(tenant_id: str, user_ids: Sequence[str]) -> list[UserRecord]:
+        reads.append(list(user_ids))
+        return real(tenant_id, user_ids)
+
+    monkeypatch.setattr(store, "get_many", get_many)
+    monkeypatch.setattr(store, "get", lambda *_: pytest.fail("read one by one"))
+    status, answer = acting(batch_get, admin(), payload={"userIds": ids})
     # THEN acme's two come back; globex's id is as unknown as a made-up one
     assert status == 200, answer
     assert sorted(u["email"] for u in answer["data"]["users"]) == ["jane@acme.io", "john@acme.io"]
     assert {u["tenantId"] for u in answer["data"]["users"]} == {TENANT}
-    # AND all of them were read at once
-    assert seen == ["BatchGetItem"]
+    # AND all of them were read at once (one BatchGetItem: test_store_contract.py)
+    assert len(reads) == 1
 
 
 def test_a_batch_of_others_needs_user_read_but_oneself_does_not() -> None:
