@@ -76,7 +76,7 @@ test: lint types imports deploy-check $(CONSOLE_STAMP) chromium
 # unit test.
 tiers: $(STAMP)
 	$(BIN)/pytest $(PYTEST_PARALLEL) tests/unit
-	$(BIN)/pytest $(PYTEST_PARALLEL) tests/integration tests/e2e tests/fuzz
+	$(BIN)/pytest $(PYTEST_PARALLEL) --durations=12 tests/integration tests/e2e tests/fuzz
 
 ## osls stacks and Terraform: generated files current, osls compose package, stack sizes, cfn-lint,
 ## terraform validate, checkov.

@@ -20,3 +20,12 @@ TenantId = Annotated[str, Field(pattern=TENANT_ID_PATTERN)]
 
 def is_tenant_id(value: str) -> bool:
     return TENANT_ID_RE.fullmatch(value) is not None
+
+
+# An API key acts as a principal whose user id is its key id (the gateway's authorizer): no user record, no
+# rbac roles — exactly the key's scopes, which a service checks on the caller's context.
+API_KEY_ID_PREFIX = "key_"
+
+
+def is_api_key(principal_id: str) -> bool:
+    return principal_id.startswith(API_KEY_ID_PREFIX)

@@ -2,11 +2,14 @@
 
 `aws_lambda_powertools.event_handler` imports every resolver (AppSync's brings asyncio, Bedrock's, VPC
 Lattice's...) and `aws_lambda_powertools.utilities.data_classes` every event class of every AWS service,
-while a function uses the HTTP API resolver and one or two event classes: a tenth of a cold start spent on
-code that never runs (issue 15). Here each such package is put in `sys.modules` without running its
-`__init__`; a name taken from it (`from aws_lambda_powertools.event_handler import Response`) loads only
-the submodule the `__init__` would have taken it from, as PEP 562 allows. Anything else asked of the
-package (`__all__`, a name the `__init__` defines itself) runs the real `__init__` once, so nothing is
+while a function uses the HTTP API resolver and one or two event classes; `utilities.feature_flags` its
+AppConfig store (Powertools parameters, boto3), while config evaluates flags from its own documents;
+`utilities.idempotency` its DynamoDB persistence layer (boto3), which a subscriber builds at its first
+event: a tenth of a cold start spent on code that never runs, or not yet (issue 15). Here each such package
+is put in `sys.modules` without running its `__init__`; a name taken from it (`from
+aws_lambda_powertools.event_handler import Response`) loads only the submodule the `__init__` would have
+taken it from, as PEP 562 allows. Anything else asked of the package (`__all__`, a name the `__init__`
+defines itself) runs the real `__init__` once, so nothing is
 ever missing: only the order and the moment of loading change.
 
 Installed (a finder, importing nothing) by the first import of `functions` or `apps`, before any handler
@@ -27,7 +30,12 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-PACKAGES = ("aws_lambda_powertools.event_handler", "aws_lambda_powertools.utilities.data_classes")
+PACKAGES = (
+    "aws_lambda_powertools.event_handler",
+    "aws_lambda_powertools.utilities.data_classes",
+    "aws_lambda_powertools.utilities.feature_flags",  # its AppConfig store: Powertools parameters and boto3
+    "aws_lambda_powertools.utilities.idempotency",  # its DynamoDB layer: boto3, until the first event
+)
 _FROM_IMPORT = re.compile(r"^from\s+(\S+)\s+import\s+(\([^)]*\)|[^\n]*)", re.MULTILINE)
 _lock = threading.RLock()
 

@@ -162,6 +162,9 @@ def _parser(parser_class: type[argparse.ArgumentParser] = argparse.ArgumentParse
     )
     _endpoint_option(mail)
     mail.add_argument("--to", help="only mail to this address")
+    mail.add_argument(
+        "--no-wait", action="store_true", help="do not wait (up to 5 s) for the subscriber queues to drain"
+    )
     mail.set_defaults(run=_mail)
 
     bench = sub.add_parser("bench", help="the benchmarks: cold start, latency, calls, scale, fan-out, load")
@@ -482,8 +485,12 @@ def _jobs_run(args: argparse.Namespace) -> int:
 
 
 def _mail(args: argparse.Namespace) -> int:
-    from stratus.mail import sent_mail
+    from stratus.cli_errors import require_reachable
+    from stratus.mail import sent_mail, settle
 
+    require_reachable(args.endpoint)
+    if not args.no_wait:
+        settle(args.endpoint)  # mail still on its way (e.g. the verification link after register)
     mails = [m for m in sent_mail(args.endpoint) if not args.to or args.to.lower() in m["to"]]
     for m in mails:
         print(f"From: {m['from']}\nTo: {', '.join(m['to'])}\nSubject: {m.get('subject', '(raw)')}\n")

@@ -13,9 +13,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.types import TypeDeserializer, TypeSerializer
-
-from shared import aws, outbox
+from shared import attribute_values, aws, outbox
 from shared.config import settings
 from shared.envelopes import Cursor
 from shared.errors import InvalidRequest
@@ -28,8 +26,6 @@ if TYPE_CHECKING:
 TABLE = "marketplace"
 PRODUCT_SK = "PRODUCT"
 STOCK_SK = "STOCK"
-_ser = TypeSerializer()
-_de = TypeDeserializer()
 
 
 def table_name() -> str:
@@ -49,7 +45,7 @@ def _key(pk: str, sk: str) -> dict[str, Any]:
 
 
 def plain(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _de.deserialize(v) for k, v in item.items()}
+    return attribute_values.plain(item)
 
 
 # --- reads -------------------------------------------------------------------------------------------

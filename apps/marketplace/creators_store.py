@@ -13,10 +13,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any, cast
 
-from boto3.dynamodb.types import TypeSerializer
-
 from apps.marketplace.catalog_store import plain, table_name
-from shared import aws, outbox
+from shared import attribute_values, aws, outbox
 from shared.events.model import ServiceEvent
 from shared.tables import tenant_key
 
@@ -26,7 +24,6 @@ if TYPE_CHECKING:
 TABLE = "marketplace"
 PROFILE = "PROFILE"
 REQUESTED_PAYOUTS = "PAYOUTS#requested"
-_ser = TypeSerializer()
 
 
 def creator_pk(tenant_id: str, creator_id: str) -> str:
@@ -38,7 +35,7 @@ def _key(pk: str, sk: str) -> dict[str, Any]:
 
 
 def _wire(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _ser.serialize(v) for k, v in item.items() if v is not None}
+    return attribute_values.wire_item(item)
 
 
 def _doc(item: dict[str, Any] | None) -> tuple[dict[str, Any], int] | None:

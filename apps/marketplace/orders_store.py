@@ -17,10 +17,8 @@ import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from boto3.dynamodb.types import TypeSerializer
-
 from apps.marketplace.catalog_store import plain, table_name
-from shared import aws, outbox
+from shared import attribute_values, aws, outbox
 from shared.envelopes import Cursor
 from shared.errors import InvalidRequest
 from shared.events.model import ServiceEvent
@@ -32,7 +30,6 @@ if TYPE_CHECKING:
 TABLE = "marketplace"
 ORDER_SK = "ORDER"
 HELD = "HELD"
-_ser = TypeSerializer()
 
 
 def order_pk(tenant_id: str, order_id: str) -> str:
@@ -45,7 +42,7 @@ def _key_pk(tenant_id: str, user_id: str, key: str) -> str:
 
 
 def _wire(item: dict[str, Any]) -> dict[str, Any]:
-    return {k: _ser.serialize(v) for k, v in item.items() if v is not None}
+    return attribute_values.wire_item(item)
 
 
 def get(tenant_id: str, order_id: str) -> dict[str, Any] | None:
@@ -133,15 +130,15 @@ def transition(
     conditions: list[str] = []
     for i, (name, value) in enumerate(expect.items()):
         names[f"#e{i}"] = name
-        values[f":e{i}"] = _ser.serialize(value)
+        values[f":e{i}"] = attribute_values.wire(value)
         conditions.append(f"#e{i} = :e{i}")
     for i, (name, value) in enumerate(changes.items()):
         names[f"#c{i}"] = name
-        values[f":c{i}"] = _ser.serialize(value)
+        values[f":c{i}"] = attribute_values.wire(value)
         sets.append(f"#c{i} = :c{i}")
     if step is not None:
         names["#steps"] = "steps"
-        values[":step"] = _ser.serialize([step])
+        values[":step"] = attribute_values.wire([step])
         sets.append("#steps = list_append(#steps, :step)")
     expression = "SET " + ", ".join(sets)
     if remove:

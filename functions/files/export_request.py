@@ -15,6 +15,7 @@ from shared.identifiers import TENANT_ID_PATTERN
 
 app = HttpApp(SERVICE.function("export-request"))
 logger = app.logger
+tenants = exports.clients.tenants  # every request checks the tenant: its client (and models) made at init
 TenantIdPath = Annotated[str, Path(pattern=TENANT_ID_PATTERN)]
 
 

@@ -31,16 +31,12 @@ import tempfile
 import time
 import zipfile
 from collections.abc import Callable, Iterator
-from typing import Any
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
 
-from functions.audit.client import AuditClient
 from functions.files import export_ports, objects, ports
 from functions.files.export_ports import ExportRecord
 from functions.files.manifest import SERVICE
-from functions.notification.client import NotificationClient
-from functions.rbac.client import RbacClient
-from functions.tenants.client import TenantsClient
-from functions.users.client import UsersClient
 from shared.context import UserContext, new_id, require
 from shared.envelopes import utc_now_iso
 from shared.errors import FileNotFound, PermissionDenied, TenantNotFound, TenantSuspended
@@ -50,11 +46,51 @@ from shared.observability import logger
 from shared.permissions import allows, is_platform_admin
 from shared.tenant_export import TenantExportPage, TenantExportRequest
 
-audit = AuditClient(SERVICE)
-notification = NotificationClient(SERVICE)
-rbac = RbacClient(SERVICE)
-tenants = TenantsClient(SERVICE)
-users = UsersClient(SERVICE)
+if TYPE_CHECKING:
+    from functions.audit.client import AuditClient
+    from functions.notification.client import NotificationClient
+    from functions.rbac.client import RbacClient
+    from functions.tenants.client import TenantsClient
+    from functions.users.client import UsersClient
+
+
+class _Clients:
+    """The services an export reads, each client (and its service's models) made at its first use: the
+    files subscriber and the export routes import this module, and most of their runs (a tenant's purge,
+    a status read) call none of them (issue 15: five services' models were a tenth of a cold start)."""
+
+    @cached_property
+    def audit(self) -> AuditClient:
+        from functions.audit.client import AuditClient
+
+        return AuditClient(SERVICE)
+
+    @cached_property
+    def notification(self) -> NotificationClient:
+        from functions.notification.client import NotificationClient
+
+        return NotificationClient(SERVICE)
+
+    @cached_property
+    def rbac(self) -> RbacClient:
+        from functions.rbac.client import RbacClient
+
+        return RbacClient(SERVICE)
+
+    @cached_property
+    def tenants(self) -> TenantsClient:
+        from functions.tenants.client import TenantsClient
+
+        return TenantsClient(SERVICE)
+
+    @cached_property
+    def users(self) -> UsersClient:
+        from functions.users.client import UsersClient
+
+        return UsersClient(SERVICE)
+
+
+clients = _Clients()
 log = logger("files")
 
 EXPORTS_PREFIX = "exports/"
@@ -100,7 +136,7 @@ def request(tenant_id: str) -> dict[str, str]:
     # Unknown or being deleted: 404; a suspended tenant's data can still be exported (offboarding often
     # starts there).
     with contextlib.suppress(TenantSuspended):
-        tenants.validate(tenant_id)
+        clients.tenants.validate(tenant_id)
     export_id = new_id("exp_")
     now = utc_now_iso()
     requested = publisher.build(
@@ -209,26 +245,26 @@ def _build(tenant_id: str, export_id: str) -> int:
             user_ids: list[str] = []
 
             def users_pages() -> Iterator[dict[str, Any]]:
-                for user in _pages(lambda c: users.tenant_export(request_page(c))):
+                for user in _pages(lambda c: clients.users.tenant_export(request_page(c))):
                     user_ids.append(str(user["userId"]))
                     yield user
 
             counts = {"users": _write_lines(archive, "users.jsonl", users_pages())}
             progress(20)
             counts["roles"] = _write_lines(
-                archive, "roles.jsonl", _pages(lambda c: rbac.tenant_export(request_page(c)))
+                archive, "roles.jsonl", _pages(lambda c: clients.rbac.tenant_export(request_page(c)))
             )
             progress(30)
 
             def inboxes() -> Iterator[dict[str, Any]]:
                 for first in range(0, len(user_ids), 100):
                     batch = user_ids[first : first + 100]
-                    yield from notification.tenant_export(request_page(None, user_ids=batch)).items
+                    yield from clients.notification.tenant_export(request_page(None, user_ids=batch)).items
 
             counts["notifications"] = _write_lines(archive, "notifications.jsonl", inboxes())
             progress(45)
             counts["audit"] = _write_lines(
-                archive, "audit.jsonl", _pages(lambda c: audit.tenant_export(request_page(c)))
+                archive, "audit.jsonl", _pages(lambda c: clients.audit.tenant_export(request_page(c)))
             )
             progress(60)
             counts["files"] = _write_lines(archive, "files.jsonl", _file_records(tenant_id))

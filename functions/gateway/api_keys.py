@@ -42,6 +42,7 @@ from shared.errors import (
     PermissionDenied,
     TenantNotFound,
 )
+from shared.identifiers import API_KEY_ID_PREFIX
 from shared.observability import logger
 from shared.permissions import allows
 from shared.tenant_header import require_credential_tenant
@@ -141,7 +142,7 @@ def create(body: NewApiKey) -> CreatedApiKey:
             "A key cannot hold permissions its creator does not", field="scopes", details={"scopes": beyond}
         )
     expiry = _instant(body.expires_at) if body.expires_at else None
-    key, key_id, created = new_key(), f"key_{secrets.token_hex(12)}", utc_now_iso()
+    key, key_id, created = new_key(), f"{API_KEY_ID_PREFIX}{secrets.token_hex(12)}", utc_now_iso()
     digest = peppered.digest(HASH_KIND, key)
     scopes = list(dict.fromkeys(body.scopes))
     record = ApiKeyRecord(

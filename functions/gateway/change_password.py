@@ -15,6 +15,8 @@ from shared.http_app import HttpApp
 
 app = HttpApp(SERVICE.function("change-password"))
 logger = app.logger
+# Every request here calls users: the client (and models) made at init, not at the first request.
+flows.users()
 
 
 @app.endpoint

@@ -4,7 +4,8 @@ half-way undoes what it did."""
 
 from __future__ import annotations
 
-from typing import Literal, NoReturn
+import functools
+from typing import TYPE_CHECKING, Literal, NoReturn
 
 from functions.auth.client import AuthClient, LogoutRequest, TokensRequest
 from functions.cache.client import (
@@ -14,7 +15,7 @@ from functions.cache.client import (
     SessionCreated,
     SessionRotated,
 )
-from functions.gateway import mfa_flow, rate_limits
+from functions.gateway import rate_limits
 from functions.gateway.manifest import SERVICE
 from functions.gateway.models import (
     ChangePasswordBody,
@@ -28,25 +29,35 @@ from functions.gateway.models import (
     TokenPair,
 )
 from functions.rbac.client import RbacClient, TenantUserPermissions
-from functions.tenants.client import (
-    Activation,
-    NewTenant,
-    QuotaOverrides,
-    QuotaRequest,
-    SeatRequest,
-    TenantsClient,
-)
-from functions.users.client import Credentials, NewUser, PasswordChange, UsersClient
 from shared.config import settings
 from shared.context import RequestContext, UserContext
 from shared.errors import InvalidToken, PermissionDenied, StratusError, TenantNotFound, TenantSuspended
 from shared.permissions import is_platform_admin
 
+if TYPE_CHECKING:
+    from functions.tenants.client import QuotaRequest, TenantsClient
+    from functions.users.client import UsersClient
+
 auth = AuthClient(SERVICE)
 cache = CacheClient(SERVICE)
 rbac = RbacClient(SERVICE)
-tenants = TenantsClient(SERVICE)
-users = UsersClient(SERVICE)
+
+
+# tenants' and users' clients (and their models, ~20 ms of CPU) are made by the first flow that calls them:
+# refresh and logout, the most frequent cold starts after the authorizer, call neither (issue 15).
+@functools.cache
+def tenants() -> TenantsClient:
+    from functions.tenants.client import TenantsClient
+
+    return TenantsClient(SERVICE)
+
+
+@functools.cache
+def users() -> UsersClient:
+    from functions.users.client import UsersClient
+
+    return UsersClient(SERVICE)
+
 
 # What cache keeps of the client with a session (its models' limits); longer values are cut, never refused.
 _MAX_IP, _MAX_USER_AGENT = 64, 512
@@ -60,10 +71,15 @@ client_address = _client_address  # the MFA flow (mfa_flow.py) shares login's st
 
 
 def _seat(operation: Literal["reserve", "release"]) -> QuotaRequest:
+    from functions.tenants.client import QuotaRequest
+
     return QuotaRequest(resource_type="users", requested_amount=1, operation=operation)
 
 
 def register(body: RegisterBody, ctx: RequestContext, path: str) -> RegisteredUser:
+    from functions.tenants.client import SeatRequest
+    from functions.users.client import NewUser
+
     rate_limits.hit_client(_client_address(ctx), path)
     if body.tenant_id == settings().platform_tenant:
         raise TenantNotFound()  # platform accounts are made by platform admins, never by sign-up
@@ -80,11 +96,11 @@ def register(body: RegisterBody, ctx: RequestContext, path: str) -> RegisteredUs
         profile=body.profile or {},
         verify_email=True,  # user.created says so; the gateway's subscriber mails the link
     )
-    tenants.seats(tenant, SeatRequest(key=new_user.user_id, operation="reserve", usable_only=True))
+    tenants().seats(tenant, SeatRequest(key=new_user.user_id, operation="reserve", usable_only=True))
     try:
-        created = users.create(new_user)
+        created = users().create(new_user)
     except StratusError:
-        tenants.seats(tenant, SeatRequest(key=new_user.user_id, operation="release"))
+        tenants().seats(tenant, SeatRequest(key=new_user.user_id, operation="release"))
         raise
     return RegisteredUser(
         user_id=created.user_id, email=created.email, tenant_id=created.tenant_id, roles=created.roles
@@ -92,10 +108,13 @@ def register(body: RegisterBody, ctx: RequestContext, path: str) -> RegisteredUs
 
 
 def login(body: LoginBody, ctx: RequestContext, path: str) -> TokenPair:
+    from functions.gateway import mfa_flow
+    from functions.users.client import Credentials
+
     rate_limits.hit_client(_client_address(ctx), path)
     tenant = body.tenant_id
-    validation = tenants.validate(tenant)
-    user = users.validate_credentials(
+    validation = tenants().validate(tenant)
+    user = users().validate_credentials(
         Credentials(
             email=body.email,
             password=body.password,
@@ -136,7 +155,7 @@ def refresh(body: RefreshBody, ctx: RequestContext, path: str) -> TokenPair:
     tenant = session.tenant_id
     email = session.email
     if email is None:  # a session opened without it (`stratus --as`): the user's own record says
-        email = users.get_internal(session.user_id, tenant_id=tenant).email
+        email = users().get_internal(session.user_id, tenant_id=tenant).email
     granted = rbac.user_permissions_internal(session.user_id, tenant_id=tenant)
     return _tokens(tenant, session.user_id, email, granted, session, "refresh", ctx)
 
@@ -146,7 +165,7 @@ def _refuse_for_tenant(refused: TenantSuspended) -> NoReturn:
     403 when suspended)."""
     tenant = refused.details.get("tenantId") if isinstance(refused.details, dict) else None
     if isinstance(tenant, str):
-        tenants.validate(tenant)
+        tenants().validate(tenant)
     raise refused
 
 
@@ -197,7 +216,9 @@ def logout(user: UserContext) -> None:
 
 
 def change_password(body: ChangePasswordBody, user: UserContext) -> None:
-    users.change_password(
+    from functions.users.client import PasswordChange
+
+    users().change_password(
         user.user_id,
         PasswordChange(
             tenant_id=user.tenant_id,
@@ -212,6 +233,9 @@ def change_password(body: ChangePasswordBody, user: UserContext) -> None:
 def create_tenant(body: CreateTenantBody, user: UserContext | None) -> Tenant:
     """A tenant and its admin, or nothing: the tenant stays `provisioning` (invisible) until the admin
     exists, and is discarded if the admin cannot be made. `user` None is the bootstrap (no caller yet)."""
+    from functions.tenants.client import Activation, NewTenant, QuotaOverrides
+    from functions.users.client import NewUser
+
     if user is not None and not is_platform_admin(user):
         raise PermissionDenied("Only platform admins create tenants")
     quotas = None
@@ -222,13 +246,13 @@ def create_tenant(body: CreateTenantBody, user: UserContext | None) -> Tenant:
             max_file_bytes=body.quotas.max_file_bytes,
             api_calls_per_day=body.quotas.api_calls_per_day,
         )
-    tenant = tenants.create(
+    tenant = tenants().create(
         NewTenant(tenant_id=body.tenant_id, name=body.name, plan=body.plan, quotas=quotas)
     )
     tenant_id = tenant.tenant_id
     try:
-        tenants.check_quota(tenant_id, _seat("reserve"))
-        admin = users.create(
+        tenants().check_quota(tenant_id, _seat("reserve"))
+        admin = users().create(
             NewUser(
                 email=body.admin_email,
                 password=body.admin_password,
@@ -236,11 +260,11 @@ def create_tenant(body: CreateTenantBody, user: UserContext | None) -> Tenant:
                 user_type="tenant_admin",
             )
         )
-        activated = tenants.activate(
+        activated = tenants().activate(
             tenant_id, Activation(admin_user_id=admin.user_id, admin_email=admin.email)
         )
     except StratusError:
-        tenants.discard(tenant_id)
+        tenants().discard(tenant_id)
         raise
     # The public shape is tenants' own (the gateway's model lets its other fields through as they are).
     return Tenant.model_validate(activated.model_dump(by_alias=True, mode="json"))

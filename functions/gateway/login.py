@@ -6,7 +6,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.gateway import flows
+from functions.gateway import flows, mfa_flow  # noqa: F401 - on every login's path: loaded at init
 from functions.gateway.manifest import SERVICE
 from functions.gateway.models import LoginBody, TokenPair
 from shared.context import require
@@ -14,6 +14,9 @@ from shared.http_app import HttpApp
 
 app = HttpApp(SERVICE.function("login"))
 logger = app.logger
+# Every request here calls tenants and users: the clients (and models) made at init, not at the first request.
+flows.tenants()
+flows.users()
 
 
 @app.endpoint

@@ -25,11 +25,11 @@ ENROLLMENT_PATH = "/api/v1/auth/mfa/enrollment"
 def verify(body: MfaVerifyBody, ctx: RequestContext, path: str) -> TokenPair:
     address = flows.client_address(ctx)
     rate_limits.hit_client(address, path)
-    verified = flows.users.mfa_verify(
+    verified = flows.users().mfa_verify(
         MfaVerification(mfa_token=body.mfa_token, code=body.code, source=address)
     )
     tenant = verified.tenant_id
-    flows.tenants.validate(tenant)  # suspended or deleted since the password step: refused
+    flows.tenants().validate(tenant)  # suspended or deleted since the password step: refused
     granted = flows.rbac.user_permissions_internal(verified.user_id, tenant_id=tenant)
     session = flows.open_session(tenant, verified.user_id, verified.email, ctx)
     return flows.issue_tokens(tenant, verified.user_id, verified.email, granted, session, "login", ctx)
@@ -42,7 +42,7 @@ def require_enrolled_admin(tenant: Validation, user_id: str, granted: TenantUser
         return
     if "tenant_admin" not in granted.roles and "*" not in granted.permissions:
         return
-    challenge = flows.users.mfa_challenge(user_id, MfaChallengeRequest(tenant_id=tenant.tenant_id))
+    challenge = flows.users().mfa_challenge(user_id, MfaChallengeRequest(tenant_id=tenant.tenant_id))
     raise MfaEnrollmentRequired(
         "This tenant requires multi-factor authentication for administrators. Enroll with the mfaToken "
         f"(POST {ENROLLMENT_PATH}, then {ENROLLMENT_PATH}/activate with a code), then log in again.",

@@ -14,6 +14,9 @@ from shared.http_app import HttpApp
 
 app = HttpApp(SERVICE.function("register"))
 logger = app.logger
+# Every request here calls tenants and users: the clients (and models) made at init, not at the first request.
+flows.tenants()
+flows.users()
 
 
 @app.endpoint

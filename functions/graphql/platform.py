@@ -8,15 +8,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from functools import cache
-from typing import Any, Protocol
+from functools import cache, cached_property
+from typing import TYPE_CHECKING, Any, Protocol
 
-from functions.audit.client import AuditClient, AuditListing
-from functions.files.client import FileListing, FilesClient
 from functions.graphql import app_types
 from functions.graphql.app_types import AppTypes, Binding
 from functions.graphql.manifest import SERVICE
-from functions.notification.client import InboxListing, NotificationClient
 from functions.rbac.client import Assignments, AssignmentsRequest, RbacClient, RoleListing
 from functions.users.client import UserBatch, UserIds, UserListing, UsersClient
 from shared.app_graphql import AppRead, AppReadAnswer
@@ -24,8 +21,31 @@ from shared.errors import InternalError
 from shared.ports import Port
 from shared.service_client import ServiceClient
 
+if TYPE_CHECKING:
+    from functions.audit.client import AuditClient, AuditListing
+    from functions.files.client import FileListing, FilesClient
+    from functions.notification.client import InboxListing, NotificationClient
+
 
 class Platform(Protocol):
+    @cached_property
+    def _files(self) -> FilesClient:
+        from functions.files.client import FilesClient
+
+        return FilesClient(SERVICE)
+
+    @cached_property
+    def _notification(self) -> NotificationClient:
+        from functions.notification.client import NotificationClient
+
+        return NotificationClient(SERVICE)
+
+    @cached_property
+    def _audit(self) -> AuditClient:
+        from functions.audit.client import AuditClient
+
+        return AuditClient(SERVICE)
+
     def users_page(self, page_size: int, cursor: str | None) -> UserListing: ...
 
     def users_by_id(self, user_ids: list[str]) -> UserBatch: ...
@@ -55,17 +75,34 @@ class Platform(Protocol):
 
 
 class ServicesPlatform:
-    """The real adapter: one typed client per callee, made once per container."""
+    """The real adapter: one typed client per callee, made once per container. Users and roles are what
+    most queries read; the files, inbox and audit clients (and their models: audit's alone is a tenth of
+    the baseline's cold start) are imported by the first query that reads them (issue 15)."""
 
     def __init__(self) -> None:
         self._users = UsersClient(SERVICE)
         self._rbac = RbacClient(SERVICE)
-        self._files = FilesClient(SERVICE)
-        self._notification = NotificationClient(SERVICE)
-        self._audit = AuditClient(SERVICE)
         # Apps have no typed client (the platform never imports them): their read route is the kernel's
         # (shared.app_graphql), its path and function from app_types.json, its bodies the kernel's models.
         self._apps = ServiceClient(SERVICE.name, layer=SERVICE.layer)
+
+    @cached_property
+    def _files(self) -> FilesClient:
+        from functions.files.client import FilesClient
+
+        return FilesClient(SERVICE)
+
+    @cached_property
+    def _notification(self) -> NotificationClient:
+        from functions.notification.client import NotificationClient
+
+        return NotificationClient(SERVICE)
+
+    @cached_property
+    def _audit(self) -> AuditClient:
+        from functions.audit.client import AuditClient
+
+        return AuditClient(SERVICE)
 
     def users_page(self, page_size: int, cursor: str | None) -> UserListing:
         return self._users.list_internal(page_size=page_size, cursor=cursor)

@@ -13,15 +13,13 @@ from authlib.oauth2.rfc6749 import ClientMixin
 from authlib.oauth2.rfc6749.util import scope_to_list
 
 from functions.oidc.manifest import SERVICE
+from functions.oidc.metadata import AUTH_METHODS, GRANT_TYPES, SCOPES
 from functions.registry.client import CLIENT_ID_PATTERN, ClientQuery, OAuthClient, RegistryClient
 from shared.errors import NotFound
 from shared.identifiers import TENANT_ID_PATTERN
 
 registry = RegistryClient(SERVICE)
 
-SCOPES = ("openid", "profile", "email")
-GRANT_TYPES = ("authorization_code", "refresh_token", "client_credentials")
-AUTH_METHODS = ("client_secret_basic", "client_secret_post")
 MAX_SECRET = 200
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from functions.oidc import provider
+from functions.oidc import metadata
 from functions.oidc.manifest import SERVICE
 from shared.http_app import JSON, HttpApp
 
@@ -21,7 +21,7 @@ logger = app.logger
 def discovery_api() -> Response[str]:
     """Issuer, endpoints, the platform's JWKS, and what is supported (code + PKCE S256 only)."""
     headers = {k.lower(): v for k, v in (app.current_event.headers or {}).items()}
-    body = json.dumps(provider.discovery(headers), separators=(",", ":"))
+    body = json.dumps(metadata.discovery(headers), separators=(",", ":"))
     return Response(status_code=200, content_type=JSON, body=body, headers={"Cache-Control": "max-age=300"})
 
 

@@ -26,41 +26,15 @@ from authlib.oauth2.rfc6749.errors import (
     OAuth2Error,
 )
 
-from functions.oidc import grants, store, tokens
-from functions.oidc.clients import AUTH_METHODS, GRANT_TYPES, SCOPES, Client
+from functions.oidc import grants, metadata, store, tokens
+from functions.oidc.clients import Client
+from functions.oidc.metadata import AUTHORIZE_PATH, TOKEN_PATH
 from functions.oidc.server import Answer, Request, Server
 from shared.context import UserContext
 from shared.errors import Forbidden, InvalidRequest, InvalidToken, PermissionDenied
 from shared.tenant_header import require_credential_tenant
 
-AUTHORIZE_PATH = "/api/v1/oauth2/authorize"
-TOKEN_PATH = "/api/v1/oauth2/token"  # noqa: S105 - a path, not a secret
-USERINFO_PATH = "/api/v1/oauth2/userinfo"
-JWKS_PATH = "/.well-known/jwks.json"
 _PRINTABLE = re.compile(r"[\x20\x21\x23-\x5b\x5d-\x7e]*")
-CLAIMS = ("sub", "tenant_id", "email", "email_verified", "name", "given_name", "family_name", "updated_at")
-
-
-def discovery(headers: Mapping[str, str]) -> dict[str, Any]:
-    """OpenID Provider Metadata (OpenID Connect Discovery 1.0 §3, RFC 8414)."""
-    issuer = tokens.issuer(headers)
-    return {
-        "issuer": issuer,
-        "authorization_endpoint": issuer + AUTHORIZE_PATH,
-        "token_endpoint": issuer + TOKEN_PATH,
-        "userinfo_endpoint": issuer + USERINFO_PATH,
-        "jwks_uri": issuer + JWKS_PATH,
-        "scopes_supported": list(SCOPES),
-        "response_types_supported": ["code"],
-        "response_modes_supported": ["query"],
-        "grant_types_supported": list(GRANT_TYPES),
-        "code_challenge_methods_supported": ["S256"],
-        "token_endpoint_auth_methods_supported": list(AUTH_METHODS),
-        "subject_types_supported": ["public"],
-        "id_token_signing_alg_values_supported": ["RS256"],
-        "claims_supported": list(CLAIMS),
-        "authorization_response_iss_parameter_supported": False,
-    }
 
 
 def _unprintable(params: Iterable[tuple[str, str]]) -> str | None:
@@ -101,7 +75,7 @@ def authorize(user: UserContext, params: Iterable[tuple[str, str]], headers: Map
     unprintable = _unprintable(params)
     if unprintable:
         raise InvalidRequest(f"{unprintable}: only printable ASCII, no quote or backslash", field=unprintable)
-    issuer = tokens.issuer(headers)
+    issuer = metadata.issuer(headers)
     server = _server(issuer, tenant_hint=user.tenant_id)
     request = _request("GET", issuer + AUTHORIZE_PATH, headers, params)
     resource_owner = grants.EndUser(user_id=user.user_id, tenant_id=user.tenant_id)
@@ -136,7 +110,7 @@ def _field_of(error: OAuth2Error) -> str:
 
 # --- token -----------------------------------------------------------------------------------------------
 def token(params: list[tuple[str, str]], headers: Mapping[str, str]) -> Answer:
-    issuer = tokens.issuer(headers)
+    issuer = metadata.issuer(headers)
     form = dict(reversed(params))  # the first value of each (duplicates are authlib's to refuse)
     try:
         basic = _basic_credentials(headers.get("authorization"))
@@ -205,7 +179,7 @@ def bearer(headers: Mapping[str, str]) -> str | None:
 def userinfo(headers: Mapping[str, str]) -> dict[str, Any]:
     challenge = {"WWW-Authenticate": 'Bearer error="invalid_token"'}
     try:
-        claims = tokens.verify_access_token(bearer(headers), tokens.issuer(headers))
+        claims = tokens.verify_access_token(bearer(headers), metadata.issuer(headers))
     except InvalidToken as exc:
         raise type(exc)(exc.message, headers=challenge) from None
     scope = str(claims.get("scope") or "").split()

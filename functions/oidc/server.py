@@ -16,7 +16,7 @@ from typing import Any
 from authlib.oauth2.rfc6749 import AuthorizationServer, OAuth2Payload, OAuth2Request
 
 from functions.oidc import clients, tokens
-from functions.oidc.clients import SCOPES
+from functions.oidc.metadata import SCOPES
 
 
 class _Headers(dict[str, str]):
@@ -72,7 +72,7 @@ Answer = tuple[int, str, list[tuple[str, str]]]
 
 
 class Server(AuthorizationServer):  # type: ignore[misc]
-    """One per request: the issuer is the request's (tokens.issuer). `tenant_hint` is the tenant a token
+    """One per request: the issuer is the request's (metadata.issuer). `tenant_hint` is the tenant a token
     request's code or refresh token names, asked of the registry with the client in the same call."""
 
     def __init__(self, issuer: str, *, secret: str | None = None, tenant_hint: str | None = None) -> None:

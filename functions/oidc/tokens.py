@@ -8,15 +8,12 @@
   refuses them (they are for the app and userinfo only);
 - ID tokens: authlib's `OpenIDCode` signs them with the same key (`kid` in the header).
 
-The issuer is `STRATUS_OIDC_ISSUER` when set (set it on every deployment: an https URL), else the URL the
-request came to (`X-Forwarded-Proto`, `Host`) — what `stratus dev` uses (`http://127.0.0.1:3000`).
+The issuer: metadata.issuer.
 """
 
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
@@ -30,18 +27,6 @@ from shared.config import settings
 from shared.errors import InvalidToken, TokenExpired
 
 ACCESS_TOKEN_TYPE = "at+jwt"  # noqa: S105 - RFC 9068 header type
-
-
-def issuer(headers: Mapping[str, str]) -> str:
-    configured = os.environ.get("STRATUS_OIDC_ISSUER", "").strip().rstrip("/")
-    if configured:
-        return configured
-    host = (headers.get("x-forwarded-host") or headers.get("host") or "localhost").split(",")[0].strip()
-    proto = (headers.get("x-forwarded-proto") or "").split(",")[0].strip().lower()
-    if proto not in ("http", "https"):
-        loopback = host.split(":")[0] in ("127.0.0.1", "localhost", "[::1]")
-        proto = "http" if loopback else "https"
-    return f"{proto}://{host}"
 
 
 @cache

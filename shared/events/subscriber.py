@@ -20,11 +20,7 @@ from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
-from aws_lambda_powertools.utilities.idempotency import (
-    DynamoDBPersistenceLayer,
-    IdempotencyConfig,
-    idempotent_function,
-)
+from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idempotent_function
 from botocore.exceptions import BotoCoreError, ClientError
 
 from shared import aws, observability
@@ -137,7 +133,7 @@ class Subscriber:
         tests point the process at a new emulator, and a layer bound to the old one would fail."""
         client = aws.client("dynamodb")
         if self._once_built is None or self._once_built[0] is not client:
-            store = DynamoDBPersistenceLayer(
+            store = persistence_layer(
                 table_name=settings().table_name(IDEMPOTENCY_TABLE.name),
                 key_attr="pk",
                 sort_key_attr="sk",
@@ -162,3 +158,11 @@ class Subscriber:
             handler(parsed)
         self.logger.info("event processed", handlers=len(handlers))
         return {"eventId": parsed.id, "handlers": len(handlers)}
+
+
+def persistence_layer(**options: Any) -> Any:
+    """Powertools' DynamoDB idempotency store (the tests put an in-memory one in its place). Its module
+    imports boto3 (~15 ms): loaded with the first event, not at init (issue 15)."""
+    from aws_lambda_powertools.utilities.idempotency.persistence.dynamodb import DynamoDBPersistenceLayer
+
+    return DynamoDBPersistenceLayer(**options)

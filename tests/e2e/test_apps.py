@@ -316,6 +316,23 @@ def test_audit_records_name_the_key_as_the_actor(api: Api, admin: str, example: 
     assert eventually(recorded, what="the audit record of the key's change")
 
 
+def test_an_api_key_with_file_upload_requests_an_upload(api: Api, admin: str) -> None:
+    # GIVEN a key scoped to file.upload and one that is not
+    uploader = ok(
+        api.call("POST", "/api/v1/api-keys", {"name": "up", "scopes": ["file.upload"]}, token=admin), 201
+    )
+    reader = ok(
+        api.call("POST", "/api/v1/api-keys", {"name": "rd", "scopes": ["file.read"]}, token=admin), 201
+    )
+    body = {"fileName": "k.txt", "fileSize": 3, "contentType": "text/plain"}
+    # WHEN each requests an upload
+    granted = api.call("POST", "/api/v1/files/upload", body, X_API_Key=uploader["key"])
+    refused = api.call("POST", "/api/v1/files/upload", body, X_API_Key=reader["key"])
+    # THEN the key acts with exactly its scopes (it is no user rbac knows, never a 404 USER_NOT_FOUND)
+    assert ok(granted, 201)["fileId"].startswith("f_")
+    assert (refused.status, code(refused)) == (403, "PERMISSION_DENIED")
+
+
 # --- webhooks --------------------------------------------------------------------------------------------
 def test_events_reach_the_apps_webhook_signed(api: Api, root: str, example: ExampleApp, admin: str) -> None:
     def arrived() -> list[dict[str, Any]] | None:

@@ -135,3 +135,41 @@ def test_mail_lists_what_the_emulators_ses_sent(
     assert "Subject: Hello" in out
     assert "from the emulator" in out
     assert out.strip().endswith("1 message(s)")
+
+
+def test_mail_waits_for_mail_still_on_its_way_from_a_subscriber(
+    local: LocalPlatform, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN an event still on a subscriber queue whose handling sends a mail half a second later (as
+    # register's verification link leaves from user.created's subscriber after register has answered)
+    import threading
+
+    from shared.config import settings
+
+    sqs = aws.client("sqs")
+    url = sqs.create_queue(QueueName=f"{settings().resource_prefix}-mailcheck-events")["QueueUrl"]
+    sqs.send_message(QueueUrl=url, MessageBody="{}")
+
+    def handle() -> None:
+        time.sleep(0.5)
+        aws.client("sesv2").send_email(
+            FromEmailAddress=settings().mail_from,
+            Destination={"ToAddresses": ["late@example.com"]},
+            Content={"Simple": {"Subject": {"Data": "Late"}, "Body": {"Text": {"Data": "on its way"}}}},
+        )
+        [message] = sqs.receive_message(QueueUrl=url)["Messages"]
+        sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+
+    subscriber = threading.Thread(target=handle)
+    subscriber.start()
+    try:
+        # WHEN the developer asks for the mail at once
+        endpoint = local.emulator.endpoint_url  # type: ignore[union-attr]
+        assert cli.main(["mail", "--to", "late@example.com", "--endpoint", endpoint]) == 0
+    finally:
+        subscriber.join()
+        sqs.delete_queue(QueueUrl=url)
+    # THEN it waited for the queue to drain and shows the mail
+    out = capsys.readouterr().out
+    assert "Subject: Late" in out
+    assert out.strip().endswith("1 message(s)")

@@ -269,6 +269,14 @@ def test_refresh_rotates_and_a_replayed_refresh_token_revokes_the_session(api: A
     assert api.call("GET", "/api/v1/users/me", token=fresh["accessToken"]).status == 401
 
 
+@pytest.mark.parametrize("garbage", ["garbage", "a.b.c.d", "not-a-refresh-token"])
+def test_a_malformed_refresh_token_is_401_invalid_token(api: Api, garbage: str) -> None:
+    # WHEN a refresh token that is no refresh token at all (short or long) is presented
+    reply = api.call("POST", "/api/v1/auth/refresh", {"refreshToken": garbage})
+    # THEN it is an invalid token (API.md), not a malformed request
+    assert (reply.status, reply.body["error"]["code"]) == (401, "INVALID_TOKEN")
+
+
 def test_a_suspended_tenant_is_refused_everywhere_login_included(api: Api, admin_token: str) -> None:
     assert api.create_tenant(admin_token, "initech").status == 201
     user = member(api, "initech", "peter")

@@ -55,7 +55,7 @@ class InMemoryIdempotency(BasePersistenceLayer):
 def in_memory(monkeypatch: pytest.MonkeyPatch, *modules: ModuleType) -> None:
     """Kernel subscribers built from now on remember events in memory; the `subscriber` of each of
     `modules` forgets what it remembered (each test starts as a fresh container)."""
-    monkeypatch.setattr(kernel_subscriber, "DynamoDBPersistenceLayer", InMemoryIdempotency)
+    monkeypatch.setattr(kernel_subscriber, "persistence_layer", InMemoryIdempotency)
     for module in modules:
         forget(module)
 

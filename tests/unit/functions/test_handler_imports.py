@@ -3,10 +3,13 @@
 
 - no web framework anywhere: the platform's functions are Powertools resolvers, not ASGI/WSGI apps;
 - Powertools utilities only where they earn their import: batch processing and the parser in queue
-  subscribers, parameters and feature flags in the config service;
-- no boto3 at all outside queue subscribers (Powertools idempotency's DynamoDB layer needs it), config
-  (Powertools parameters) and the marketplace (its stores' `TypeSerializer`): clients are botocore's
-  (`shared.aws`), made on first use; step-function tasks load idempotency only when one is a task.
+  subscribers, feature flags in the config service;
+- no boto3 at import anywhere, nor Powertools parameters (which imports it): clients are botocore's
+  (`shared.aws`), made on first use; the subscribers' idempotency layer and step-function tasks' load it
+  with their first event or task, the marketplace's writers with their first write
+  (`shared.attribute_values`); config's feature flags leave out Powertools' AppConfig store;
+- authlib and joserfc only in the OIDC functions that run an OAuth flow or verify its tokens (not in
+  discovery);
 - none of the resolvers and event classes `aws_lambda_powertools.event_handler` and `.data_classes` import
   eagerly (`shared.lazy_packages`): the HTTP API resolver and its own event classes only; asyncio only
   where a library needs it (queue subscribers' batch processing, graphql-core);
@@ -25,10 +28,16 @@ from stratus.bench import imports
 
 WEB_FRAMEWORKS = ("fastapi", "starlette", "flask", "django", "mangum", "werkzeug", "functions_framework")
 SUBSCRIBER_ONLY = ("aws_lambda_powertools.utilities.batch", "aws_lambda_powertools.utilities.parser")
-CONFIG_ONLY = ("aws_lambda_powertools.utilities.parameters", "aws_lambda_powertools.utilities.feature_flags")
-NEVER_USED = ("aws_lambda_powertools.utilities.validation", "aws_lambda_powertools.utilities.streaming")
+CONFIG_ONLY = ("aws_lambda_powertools.utilities.feature_flags",)
+NEVER_USED = (
+    "aws_lambda_powertools.utilities.validation",
+    "aws_lambda_powertools.utilities.streaming",
+    "aws_lambda_powertools.utilities.parameters",
+    "aws_lambda_powertools.utilities.idempotency.persistence.dynamodb",
+)
 BOTO3_AT_IMPORT = ("boto3",)
-BOTO3_ALLOWED = ("config", "marketplace")  # Powertools parameters; the stores' TypeSerializer (a known gap)
+OAUTH = ("authlib", "joserfc")
+OAUTH_ALLOWED = ("oidc-authorize", "oidc-token", "oidc-userinfo")
 EAGER_POWERTOOLS = tuple(
     f"aws_lambda_powertools.event_handler.{resolver}"
     for resolver in (
@@ -72,8 +81,9 @@ def denied(fn: Function) -> tuple[str, ...]:
         deny += SUBSCRIBER_ONLY + EAGER_POWERTOOLS  # Powertools' batch utility imports some event classes
     if fn.service != "config":
         deny += CONFIG_ONLY
-    if not subscriber and fn.service not in BOTO3_ALLOWED:
-        deny += BOTO3_AT_IMPORT
+    deny += BOTO3_AT_IMPORT
+    if fn.qualified_name not in OAUTH_ALLOWED:
+        deny += OAUTH
     if not subscriber and fn.qualified_name not in ASYNCIO_ALLOWED:
         deny += ASYNCIO
     if fn.service in NO_HASHING:
@@ -94,6 +104,7 @@ def loaded() -> dict[str, list[str]]:
         + CONFIG_ONLY
         + NEVER_USED
         + BOTO3_AT_IMPORT
+        + OAUTH
         + EAGER_POWERTOOLS
         + ASYNCIO
         + RENDERING

@@ -57,6 +57,23 @@ def test_a_snapshot_restores_tables_queues_objects_rules_and_keys(moto: emulator
     assert aws.client("kms").decrypt(CiphertextBlob=sealed)["Plaintext"] == b"secret"
 
 
+def test_a_snapshot_is_taken_once_lambdas_backend_is_in_use(moto: emulator.Emulator) -> None:
+    # GIVEN moto's Lambda backend in use, as an order saga's Task Invoke makes it (its function index is
+    # a WeakValueDictionary, which pickle refuses), and a queued message
+    assert aws.client("lambda").list_functions()["Functions"] == []
+    queue = aws.client("sqs").create_queue(QueueName="q")["QueueUrl"]
+    aws.client("sqs").send_message(QueueUrl=queue, MessageBody="kept")
+    # WHEN it is snapshotted (this raised "Can't pickle local object 'WeakValueDictionary...'")
+    snapshot = moto.snapshot()
+    BackendDict.reset()
+    restored = moto.restore(snapshot.data)
+    # THEN the platform's data is back; Lambda, which holds nothing of the platform's, is not saved
+    assert "sqs" in restored
+    assert "lambda" not in restored
+    [message] = aws.client("sqs").receive_message(QueueUrl=queue)["Messages"]
+    assert message["Body"] == "kept"
+
+
 def test_a_snapshot_of_another_format_is_refused_with_what_to_do(moto: emulator.Emulator) -> None:
     with pytest.raises(emulator.EmulatorError, match="unknown format"):
         moto.restore(b'{"format": 99}\n...')
