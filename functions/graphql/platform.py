@@ -28,24 +28,6 @@ if TYPE_CHECKING:
 
 
 class Platform(Protocol):
-    @cached_property
-    def _files(self) -> FilesClient:
-        from functions.files.client import FilesClient
-
-        return FilesClient(SERVICE)
-
-    @cached_property
-    def _notification(self) -> NotificationClient:
-        from functions.notification.client import NotificationClient
-
-        return NotificationClient(SERVICE)
-
-    @cached_property
-    def _audit(self) -> AuditClient:
-        from functions.audit.client import AuditClient
-
-        return AuditClient(SERVICE)
-
     def users_page(self, page_size: int, cursor: str | None) -> UserListing: ...
 
     def users_by_id(self, user_ids: list[str]) -> UserBatch: ...
